@@ -1,0 +1,102 @@
+import { chmodSync, mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { UsageError } from "./errors.js";
+
+/** Every environment variable okhook reads. This module is the only reader of process.env. */
+export interface OkhookEnv {
+  db?: string;
+  port?: string;
+  forwardTo?: string;
+  secret?: string;
+  tunnel?: string;
+  cloudflared?: string;
+  oktaOrgUrl?: string;
+  oktaApiToken?: string;
+  oktaAccessToken?: string;
+  path?: string;
+  noColor: boolean;
+  forceColor?: string;
+  ci: boolean;
+}
+
+/** A snapshot of the variables okhook understands. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): OkhookEnv {
+  const nonEmpty = (v: string | undefined) => (v === undefined || v === "" ? undefined : v);
+  return {
+    db: nonEmpty(source.OKHOOK_DB),
+    port: nonEmpty(source.OKHOOK_PORT),
+    forwardTo: nonEmpty(source.OKHOOK_FORWARD_TO),
+    secret: nonEmpty(source.OKHOOK_SECRET),
+    tunnel: nonEmpty(source.OKHOOK_TUNNEL),
+    cloudflared: nonEmpty(source.OKHOOK_CLOUDFLARED),
+    oktaOrgUrl: nonEmpty(source.OKTA_ORG_URL),
+    oktaApiToken: nonEmpty(source.OKTA_API_TOKEN),
+    oktaAccessToken: nonEmpty(source.OKTA_ACCESS_TOKEN),
+    path: nonEmpty(source.PATH),
+    noColor: source.NO_COLOR !== undefined && source.NO_COLOR !== "",
+    forceColor: nonEmpty(source.FORCE_COLOR),
+    ci: nonEmpty(source.CI) !== undefined,
+  };
+}
+
+/** The OS-appropriate data directory for okhook (XDG on Linux, Library on macOS, AppData on Windows). */
+export function defaultDataDir(
+  source: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
+  const home = source.HOME || source.USERPROFILE || homedir();
+  if (platform === "darwin") return join(home, "Library", "Application Support", "okhook");
+  if (platform === "win32") {
+    const base = source.LOCALAPPDATA || join(home, "AppData", "Local");
+    return join(base, "okhook", "Data");
+  }
+  const xdg = source.XDG_DATA_HOME;
+  return join(xdg?.startsWith("/") ? xdg : join(home, ".local", "share"), "okhook");
+}
+
+/** Database path: flag > OKHOOK_DB > OS default. */
+export function resolveDbPath(flag: string | undefined, env: OkhookEnv = readEnv()): string {
+  return flag ?? env.db ?? join(defaultDataDir(), "okhook.db");
+}
+
+/** Create the DB's directory with mode 0700 when it does not exist yet. */
+export function ensurePrivateDir(file: string): void {
+  const dir = dirname(file);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  }
+  if (dir === join(defaultDataDir())) {
+    try {
+      chmodSync(dir, 0o700);
+    } catch {
+      // best effort: the directory may belong to someone else
+    }
+  }
+}
+
+/** Parse a port flag value, 0–65535. */
+export function parsePort(value: string, flag = "--port"): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new UsageError(
+      `${flag} "${value}": not a port number (try ${flag} 8787, or 0 for any free port)`,
+    );
+  }
+  return n;
+}
+
+/** Parse a positive integer flag value. */
+export function parseCount(
+  value: string,
+  flag: string,
+  { min = 0, max = Number.MAX_SAFE_INTEGER } = {},
+): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw new UsageError(`${flag} "${value}": expected a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
