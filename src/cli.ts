@@ -1,1 +1,108 @@
-console.log("okhook");
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command, CommanderError } from "commander";
+import type { CliContext, CommandResult } from "./commands/context.js";
+import { registerDeliveries } from "./commands/deliveries.js";
+import { registerListen } from "./commands/listen.js";
+import { registerShow } from "./commands/show.js";
+import { readEnv } from "./config.js";
+import { OkhookError } from "./errors.js";
+import { EXIT } from "./exit-codes.js";
+import { VERSION } from "./version.js";
+
+const controller = new AbortController();
+let signalsOwned = false;
+const ctx: CliContext = {
+  env: readEnv(),
+  stdout: process.stdout,
+  stderr: process.stderr,
+  signal: controller.signal,
+  ownSignals: (owned) => {
+    signalsOwned = owned;
+  },
+};
+
+let interrupts = 0;
+function onSignal(sig: NodeJS.Signals): void {
+  if (signalsOwned) return;
+  interrupts += 1;
+  if (interrupts > 1) process.exit(EXIT.interrupted);
+  controller.abort(new Error(sig));
+}
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
+
+/** Wrap a command implementation so its result becomes the process exit code. */
+export function action<A extends unknown[]>(
+  impl: (...args: A) => Promise<CommandResult>,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    const code = await impl(...args);
+    process.exitCode = code ?? EXIT.ok;
+  };
+}
+
+function buildProgram(): Command {
+  const program = new Command("okhook")
+    .description("Okta Event Hooks for local development: capture, forward, replay, reconcile.")
+    .version(VERSION, "-v, --version", "print the version")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerListen(program, ctx);
+  registerDeliveries(program, ctx);
+  registerShow(program, ctx);
+  program.addHelpText(
+    "after",
+    `
+Examples:
+  $ okhook listen --forward-to 3000          capture Okta deliveries and forward them to localhost:3000
+  $ okhook deliveries --status failed        what did not reach the app
+  $ okhook show 7f3k2q9a --curl              a curl command that re-sends one delivery`,
+  );
+  return program;
+}
+
+function reportInternal(err: unknown): void {
+  const file = join(tmpdir(), `okhook-crash-${process.pid}-${Date.now()}.log`);
+  const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  try {
+    writeFileSync(file, `${new Date().toISOString()} okhook ${VERSION}\n${text}\n`, { mode: 0o600 });
+    process.stderr.write(`okhook: internal error: ${oneLine(err)} (stack trace in ${file})\n`);
+  } catch {
+    process.stderr.write(`okhook: internal error: ${oneLine(err)}\n`);
+  }
+}
+
+function oneLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+}
+
+/** The one place that maps errors to exit codes. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit 0; every parse problem is a usage error
+      process.exitCode =
+        err.code === "commander.helpDisplayed" ||
+        err.code === "commander.version" ||
+        err.code === "commander.help"
+          ? EXIT.ok
+          : EXIT.usage;
+      return;
+    }
+    if (err instanceof OkhookError) {
+      process.stderr.write(`okhook: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+      return;
+    }
+    reportInternal(err);
+    process.exitCode = EXIT.internal;
+  }
+}
+
+await main(process.argv);
