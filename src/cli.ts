@@ -68,7 +68,9 @@ function reportInternal(err: unknown): void {
   const file = join(tmpdir(), `okhook-crash-${process.pid}-${Date.now()}.log`);
   const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
   try {
-    writeFileSync(file, `${new Date().toISOString()} okhook ${VERSION}\n${text}\n`, { mode: 0o600 });
+    writeFileSync(file, `${new Date().toISOString()} okhook ${VERSION}\n${text}\n`, {
+      mode: 0o600,
+    });
     process.stderr.write(`okhook: internal error: ${oneLine(err)} (stack trace in ${file})\n`);
   } catch {
     process.stderr.write(`okhook: internal error: ${oneLine(err)}\n`);

@@ -1,0 +1,29 @@
+import { existsSync } from "node:fs";
+import { resolveDbPath } from "../config.js";
+import { ConfigError } from "../errors.js";
+import type { Store } from "../store/store.js";
+import type { CliContext } from "./context.js";
+
+/**
+ * Open the store for a reading command. A missing file is a configuration error only when
+ * the user named it; the default location simply has nothing yet (`null`).
+ */
+export async function openStoreForRead(
+  dbFlag: string | undefined,
+  ctx: CliContext,
+): Promise<{ store: Store | null; path: string }> {
+  const path = resolveDbPath(dbFlag, ctx.env);
+  if (!existsSync(path)) {
+    if (dbFlag ?? ctx.env.db) {
+      throw new ConfigError(
+        `--db ${path}: no such database (okhook listen creates it; check the path)`,
+      );
+    }
+    return { store: null, path };
+  }
+  const [{ openDb }, { Store }] = await Promise.all([
+    import("../store/db.js"),
+    import("../store/store.js"),
+  ]);
+  return { store: new Store(openDb(path)), path };
+}

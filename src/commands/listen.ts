@@ -1,0 +1,193 @@
+import type { Command } from "commander";
+import { Option } from "commander";
+import { parseCount, parsePort, resolveDbPath } from "../config.js";
+import { UsageError } from "../errors.js";
+import type { CliContext, CommandResult } from "./context.js";
+import { collect, oneOf, parseBytes, parseMs } from "./options.js";
+
+/** Raw `okhook listen` flags as commander parses them. */
+interface ListenFlags {
+  port?: string;
+  host: string;
+  path: string;
+  forwardTo?: string[];
+  secret?: string;
+  authHeader: string;
+  forwardAuth?: string;
+  tunnel?: string;
+  cloudflared?: string;
+  tunnelToken?: string;
+  publicUrl?: string;
+  register?: boolean;
+  org?: string;
+  events: string;
+  forwardTimeout: string;
+  retries: string;
+  retryDelay: string;
+  healthInterval: string;
+  output?: string;
+  maxBody: string;
+  showSecret?: boolean;
+  db?: string;
+}
+
+const OUTPUTS = ["interactive", "compact", "json", "quiet"] as const;
+const TUNNELS = ["quick", "token", "none"] as const;
+
+/** Define `okhook listen`. */
+export function registerListen(program: Command, ctx: CliContext): void {
+  program
+    .command("listen")
+    .description(
+      "receive Okta event hook deliveries: store each before acknowledging, forward to your app",
+    )
+    .option("--port <n>", "local port, 0 = any free port (env: OKHOOK_PORT)", undefined)
+    .option("--host <addr>", "bind address", "127.0.0.1")
+    .option("--path <p>", "path the hook URL uses; other paths answer 404", "/okta/events")
+    .option(
+      "--forward-to <url>",
+      "forward each delivery here: URL, localhost:3000/hooks, 3000, or 'user.*=URL' to route by event type; repeatable (env: OKHOOK_FORWARD_TO)",
+      collect,
+    )
+    .option(
+      "--secret <value>",
+      "auth header value Okta sends (env: OKHOOK_SECRET; generated when tunneled)",
+    )
+    .option("--auth-header <name>", "header that carries the secret", "authorization")
+    .option(
+      "--forward-auth <value>",
+      "auth header value sent to the app ('none' drops it)",
+      undefined,
+    )
+    .option("--tunnel <mode>", "quick | token | none (env: OKHOOK_TUNNEL)", undefined)
+    .option("--cloudflared <path>", "cloudflared binary (env: OKHOOK_CLOUDFLARED)")
+    .option("--tunnel-token <t>", "named tunnel token, with --tunnel token")
+    .option("--public-url <url>", "public https URL of the named tunnel, with --tunnel token")
+    .option(
+      "--register",
+      "create/update the Okta event hook for this URL, verify and activate it",
+      false,
+    )
+    .option("--org <url>", "Okta org URL for --register (env: OKTA_ORG_URL)")
+    .option(
+      "--events <types>",
+      "event types for --register (comma list, * globs)",
+      "user.lifecycle.*,group.user_membership.*",
+    )
+    .option("--forward-timeout <ms>", "per forward attempt", "10000")
+    .option("--retries <n>", "forward retries on network error/5xx (exponential backoff)", "3")
+    .addOption(new Option("--retry-delay <ms>", "base retry delay").default("500").hideHelp())
+    .addOption(
+      new Option("--health-interval <ms>", "probe interval while a target is down")
+        .default("15000")
+        .hideHelp(),
+    )
+    .option("--output <mode>", "interactive (TTY default) | compact | json | quiet")
+    .option(
+      "--max-body <bytes>",
+      "larger requests get 413 and are stored without the body",
+      "1048576",
+    )
+    .option("--show-secret", "print the secret instead of masking it", false)
+    .option("--db <file>", "database file (env: OKHOOK_DB)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ okhook listen --forward-to 3000
+  $ okhook listen --tunnel none --forward-to http://127.0.0.1:3000/hook --output compact
+  $ okhook listen --forward-to 'user.lifecycle.*=localhost:3000/users' --forward-to 3000`,
+    )
+    .action(async (flags: ListenFlags, cmd: Command) => {
+      const code = await runListen(flags, cmd, ctx);
+      process.exitCode = code ?? 0;
+    });
+}
+
+async function runListen(
+  flags: ListenFlags,
+  cmd: Command,
+  ctx: CliContext,
+): Promise<CommandResult> {
+  const env = ctx.env;
+  const output = oneOf(
+    flags.output ?? (ctx.stdout.isTTY ? "interactive" : "compact"),
+    OUTPUTS,
+    "--output",
+  );
+  const tunnelExplicit = cmd.getOptionValueSource("tunnel") === "cli";
+  const tunnel = oneOf(flags.tunnel ?? env.tunnel ?? "quick", TUNNELS, "--tunnel");
+  if (!flags.path.startsWith("/"))
+    throw new UsageError(`--path "${flags.path}": must start with / (try --path /okta/events)`);
+  const [{ EventBus }, { RoutingTable }, { ListenSession }, render] = await Promise.all([
+    import("../events.js"),
+    import("../forward/routes.js"),
+    import("../listen/session.js"),
+    import("./listen-output.js"),
+  ]);
+  const routes = RoutingTable.parse(
+    flags.forwardTo ?? (env.forwardTo ? env.forwardTo.split(/\s*,\s*/) : []),
+  );
+  const secret = flags.secret ?? env.secret;
+  const forwardAuthValue = flags.forwardAuth === "none" ? undefined : (flags.forwardAuth ?? secret);
+  const bus = new EventBus();
+  const detach = render.attachOutput({
+    mode: output === "interactive" ? "compact" : output,
+    bus,
+    ctx,
+    info: {
+      secret,
+      secretGenerated: false,
+      showSecret: !!flags.showSecret,
+      authHeader: flags.authHeader.toLowerCase(),
+      routes: routes.routes.map((r) => ({ pattern: r.pattern, target: r.target })),
+      targets: routes.targets(),
+      tunnelMode: tunnel,
+    },
+  });
+  ctx.ownSignals(true);
+  const session = await ListenSession.start({
+    dbPath: resolveDbPath(flags.db, env),
+    host: flags.host,
+    port: parsePort(flags.port ?? env.port ?? "8787"),
+    hookPath: flags.path,
+    secret,
+    authHeader: flags.authHeader.toLowerCase(),
+    maxBodyBytes: parseBytes(flags.maxBody, "--max-body"),
+    routes,
+    forwardAuth: { header: flags.authHeader.toLowerCase(), value: forwardAuthValue },
+    forwardTimeoutMs: parseMs(flags.forwardTimeout, "--forward-timeout"),
+    retries: parseCount(flags.retries, "--retries", { max: 20 }),
+    retryBaseMs: parseMs(flags.retryDelay, "--retry-delay"),
+    healthIntervalMs: parseMs(flags.healthInterval, "--health-interval"),
+    bus,
+  }).catch((err: unknown) => {
+    detach();
+    throw err;
+  });
+  if (tunnel !== "none") {
+    const msg = "cloudflared tunnel support is not wired in yet; listening locally only";
+    if (tunnelExplicit) {
+      await session.stop("tunnel could not start");
+      detach();
+      const { NetworkError } = await import("../errors.js");
+      throw new NetworkError(`--tunnel ${tunnel}: ${msg}`);
+    }
+    bus.emit({ type: "tunnel", state: "failed", reason: msg });
+  }
+  await waitForStopSignal();
+  await session.stop("signal");
+  detach();
+  return 0;
+}
+
+function waitForStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+    const handler = (sig: NodeJS.Signals) => {
+      for (const s of signals) process.off(s, handler);
+      resolve(sig);
+    };
+    for (const s of signals) process.on(s, handler);
+  });
+}

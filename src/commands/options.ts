@@ -1,0 +1,30 @@
+import { UsageError } from "../errors.js";
+
+/** Collect a repeatable option into an array. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Parse a byte size: `1048576`, `512k`, `1m`, `1MiB`. */
+export function parseBytes(value: string, flag: string): number {
+  const m = /^(\d+)\s*(b|k|kb|kib|m|mb|mib)?$/i.exec(value.trim());
+  if (!m)
+    throw new UsageError(`${flag} "${value}": not a size (try ${flag} 1048576 or ${flag} 1m)`);
+  const unit = (m[2] ?? "b").toLowerCase();
+  const mult = unit.startsWith("k") ? 1024 : unit.startsWith("m") ? 1024 * 1024 : 1;
+  return Number(m[1]) * mult;
+}
+
+/** Check a value is one of the allowed choices. */
+export function oneOf<T extends string>(value: string, choices: readonly T[], flag: string): T {
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} "${value}": expected one of ${choices.join(", ")}`);
+}
+
+/** Milliseconds flag value. */
+export function parseMs(value: string, flag: string): number {
+  if (!/^\d+$/.test(value) || Number(value) <= 0) {
+    throw new UsageError(`${flag} "${value}": expected milliseconds, a whole number above 0`);
+  }
+  return Number(value);
+}

@@ -1,0 +1,82 @@
+import type { Command } from "commander";
+import { UsageError } from "../errors.js";
+import type { CliContext } from "./context.js";
+import { openStoreForRead } from "./db-open.js";
+
+interface ShowFlags {
+  json?: boolean;
+  body?: boolean;
+  curl?: boolean;
+  to?: string;
+  authHeader: string;
+  db?: string;
+}
+
+/** Define `okhook show`. */
+export function registerShow(program: Command, ctx: CliContext): void {
+  program
+    .command("show")
+    .argument("<id>", "delivery id (full, short or unique prefix) or event uuid")
+    .description("print one delivery: request, events, every forward attempt")
+    .option("--json", "the delivery as one JSON document", false)
+    .option("--body", "only the raw body bytes", false)
+    .option("--curl", "a curl command that re-sends it (auth from $OKHOOK_SECRET)", false)
+    .option("--to <url>", "with --curl: where to send (default: the listener that received it)")
+    .option("--auth-header <name>", "header that carries the secret", "authorization")
+    .option("--db <file>", "database file (env: OKHOOK_DB)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ okhook show 7f3k2q9a
+  $ okhook show 7f3k2q9a --body | jq .data.events
+  $ OKHOOK_SECRET=… sh -c "$(okhook show 7f3k2q9a --curl)"`,
+    )
+    .action(async (id: string, flags: ShowFlags) => {
+      process.exitCode = await runShow(id, flags, ctx);
+    });
+}
+
+async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<number> {
+  if ([flags.json, flags.body, flags.curl].filter(Boolean).length > 1) {
+    throw new UsageError("--json, --body and --curl: pick one");
+  }
+  const { store, path } = await openStoreForRead(flags.db, ctx);
+  if (!store) throw new UsageError(`"${ref}": no deliveries yet (${path} does not exist)`);
+  try {
+    const { delivery } = store.resolve(ref);
+    const body = store.body(delivery.seq);
+    if (flags.body) {
+      if (body) ctx.stdout.write(body);
+      return 0;
+    }
+    const render = await import("../output/show-render.js");
+    if (flags.curl) {
+      const { curlCommand } = await import("../output/curl.js");
+      const { normalizeTarget } = await import("../forward/routes.js");
+      const url = flags.to
+        ? normalizeTarget(flags.to)
+        : (store.getMeta("listener.url") ?? `http://127.0.0.1:8787${delivery.path}`);
+      ctx.stdout.write(
+        curlCommand({
+          url,
+          method: delivery.method,
+          headers: delivery.headers,
+          body,
+          authHeader: flags.authHeader,
+        }),
+      );
+      return 0;
+    }
+    const detail = {
+      delivery,
+      body,
+      events: store.events(delivery.seq),
+      attempts: store.attempts(delivery.seq),
+    };
+    ctx.stdout.write(flags.json ? render.showJson(detail) : render.showText(detail, ctx));
+    return 0;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,79 @@
+import type { Counters } from "./store/store.js";
+import type { AuthState, DeliveryKind, ForwardState } from "./store/types.js";
+
+/** A delivery as announced to renderers once it is stored. */
+export interface DeliverySummary {
+  seq: number;
+  id: string;
+  receivedAt: number;
+  method: string;
+  path: string;
+  kind: DeliveryKind;
+  status: number;
+  auth: AuthState;
+  eventCount: number;
+  firstEventType: string | null;
+  duplicateCount: number;
+  size: number;
+  ackMs: number;
+  reason: string | null;
+  forwardState: ForwardState;
+}
+
+/** One forward attempt's outcome. */
+export interface ForwardOutcome {
+  seq: number;
+  deliveryId: string;
+  target: string;
+  attempt: number;
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+  slow: boolean;
+  /** What happens next: retry scheduled, or the delivery's final state for this target. */
+  next: "retry" | "forwarded" | "failed" | "parked";
+  retryInMs?: number;
+}
+
+/** Typed session events: SQLite is the source of truth, these only notify renderers. */
+export type SessionEvent =
+  | { type: "listening"; localUrl: string; hookUrl: string; db: string; resumed: number }
+  | { type: "delivery"; delivery: DeliverySummary }
+  | { type: "forward"; outcome: ForwardOutcome }
+  | { type: "target"; target: string; health: "up" | "down"; reason?: string }
+  | {
+      type: "tunnel";
+      state: "starting" | "ready" | "failed" | "exited" | "off";
+      publicUrl?: string;
+      hookUrl?: string;
+      reason?: string;
+    }
+  | { type: "hook"; hookId: string; status: string; verificationStatus: string; detail?: string }
+  | { type: "counters"; counters: Counters }
+  | { type: "warning"; message: string }
+  | { type: "error"; message: string }
+  | { type: "stopping"; reason: string }
+  | { type: "stopped" };
+
+/** Listener for session events. */
+export type SessionListener = (event: SessionEvent) => void;
+
+/** Minimal typed event bus; a throwing listener never breaks the session. */
+export class EventBus {
+  private readonly listeners = new Set<SessionListener>();
+
+  on(listener: SessionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event: SessionEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // renderers must not take the listener down
+      }
+    }
+  }
+}

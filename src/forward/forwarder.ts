@@ -1,0 +1,273 @@
+import type { Dispatcher } from "undici";
+import type { EventBus, ForwardOutcome } from "../events.js";
+import type { Store } from "../store/store.js";
+import { backoffMs } from "./backoff.js";
+import { type ForwardAuth, forwardHeaders } from "./headers.js";
+import { TargetHealth } from "./health.js";
+import type { RoutingTable } from "./routes.js";
+import { OKTA_TIMEOUT_MS, sendOnce } from "./send.js";
+
+/** Forwarder settings (cli.md: --forward-timeout, --retries, --forward-auth). */
+export interface ForwarderOptions {
+  store: Store;
+  routes: RoutingTable;
+  auth: ForwardAuth;
+  bus: EventBus;
+  timeoutMs: number;
+  retries: number;
+  retryBaseMs?: number;
+  healthIntervalMs?: number;
+  concurrencyPerTarget?: number;
+  dispatcher?: Dispatcher;
+}
+
+interface Job {
+  seq: number;
+  target: string;
+}
+
+/**
+ * Forwards stored deliveries to their targets, asynchronously and never in the ack path.
+ * Every attempt is a row; a delivery's state moves pending → forwarded | failed. While a
+ * target is down its deliveries wait (parked) and go out when the health probe sees it back.
+ */
+export class Forwarder {
+  private readonly queues = new Map<string, Job[]>();
+  private readonly active = new Map<string, number>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly wakers = new Set<() => void>();
+  private readonly parked = new Map<string, Set<number>>();
+  private readonly controller = new AbortController();
+  private readonly health: TargetHealth;
+  private stopping = false;
+
+  constructor(private readonly o: ForwarderOptions) {
+    this.health = new TargetHealth({
+      targets: o.routes.targets(),
+      intervalMs: o.healthIntervalMs ?? 15_000,
+      dispatcher: o.dispatcher,
+      onChange: (target, up, reason) => {
+        o.bus.emit({ type: "target", target, health: up ? "up" : "down", reason });
+        if (up) this.unpark(target);
+      },
+    });
+  }
+
+  /** Probe targets and queue every delivery left pending by an earlier run. Returns how many. */
+  start(): number {
+    this.health.start();
+    const pending = this.o.store.pendingForward();
+    for (const seq of pending) this.enqueue(seq);
+    return pending.length;
+  }
+
+  /** Current health of each target. */
+  targetHealth(): Map<string, "up" | "down" | "unknown"> {
+    return this.health.snapshot();
+  }
+
+  /** Queue a stored delivery for each target its events route to and it has not reached yet. */
+  enqueue(seq: number): void {
+    if (this.stopping) return;
+    for (const target of this.targetsOf(seq)) {
+      if (this.o.store.forwardedTo(seq, target)) continue;
+      this.push({ seq, target });
+    }
+    this.settle(seq);
+  }
+
+  private targetsOf(seq: number): string[] {
+    return this.o.routes.targetsFor(this.o.store.events(seq).map((e) => e.eventType));
+  }
+
+  private push(job: Job): void {
+    if (this.health.isDown(job.target)) {
+      this.park(job);
+      return;
+    }
+    const q = this.queues.get(job.target) ?? [];
+    this.queues.set(job.target, q);
+    q.push(job);
+    this.pump(job.target);
+  }
+
+  private park(job: Job): void {
+    const set = this.parked.get(job.target) ?? new Set<number>();
+    this.parked.set(job.target, set);
+    if (set.has(job.seq)) return;
+    set.add(job.seq);
+    const d = this.o.store.bySeq(job.seq);
+    this.o.bus.emit({
+      type: "forward",
+      outcome: {
+        seq: job.seq,
+        deliveryId: d?.id ?? "",
+        target: job.target,
+        attempt: 0,
+        status: null,
+        error: "target down",
+        durationMs: 0,
+        slow: false,
+        next: "parked",
+      },
+    });
+  }
+
+  private unpark(target: string): void {
+    const set = this.parked.get(target);
+    if (!set) return;
+    this.parked.delete(target);
+    for (const seq of set) this.push({ seq, target });
+  }
+
+  private pump(target: string): void {
+    const limit = this.o.concurrencyPerTarget ?? 8;
+    const q = this.queues.get(target);
+    while (!this.stopping && q?.length && (this.active.get(target) ?? 0) < limit) {
+      const job = q.shift()!;
+      this.active.set(target, (this.active.get(target) ?? 0) + 1);
+      const p = this.run(job).finally(() => {
+        this.inFlight.delete(p);
+        this.active.set(target, (this.active.get(target) ?? 1) - 1);
+        this.pump(target);
+      });
+      this.inFlight.add(p);
+    }
+  }
+
+  private async run(job: Job): Promise<void> {
+    for (let retry = 0; !this.stopping; retry++) {
+      const outcome = await this.attempt(job, retry);
+      if (outcome === "done") return;
+      await this.sleep(backoffMs(retry, this.o.retryBaseMs ?? 500));
+    }
+  }
+
+  /** Wait between retries; cut short by stop(). */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        resolve();
+      }, ms);
+      this.timers.add(t);
+      this.wakers.add(resolve);
+    });
+  }
+
+  private async attempt(job: Job, retry: number): Promise<"done" | "retry"> {
+    const { store } = this.o;
+    const d = store.bySeq(job.seq);
+    if (!d) return "done";
+    if (this.health.isDown(job.target) && retry === 0) {
+      this.park(job);
+      return "done";
+    }
+    const attemptNo = store.lastAttemptNo(job.seq, job.target) + 1;
+    const startedAt = Date.now();
+    const res = await sendOnce({
+      url: job.target,
+      headers: forwardHeaders(d.headers, this.o.auth, {
+        deliveryId: d.id,
+        attempt: attemptNo,
+        replay: false,
+        receivedAt: d.receivedAt,
+      }),
+      body: store.body(job.seq),
+      timeoutMs: this.o.timeoutMs,
+      dispatcher: this.o.dispatcher,
+      signal: this.controller.signal,
+    });
+    if (this.controller.signal.aborted && res.status === null) return "done"; // shutdown: stays pending
+    const ok = res.status !== null && res.status >= 200 && res.status < 300;
+    const retryable = !ok && (res.network || (res.status !== null && res.status >= 500));
+    const more = retryable && retry < this.o.retries && !this.stopping;
+    const slow = res.durationMs > OKTA_TIMEOUT_MS;
+    store.addAttempt({
+      deliverySeq: job.seq,
+      kind: "forward",
+      target: job.target,
+      attempt: attemptNo,
+      startedAt,
+      durationMs: res.durationMs,
+      status: res.status,
+      error: res.error,
+      response: res.response,
+      slow,
+    });
+    if (res.network && !more) this.health.markDown(job.target, res.error ?? "unreachable");
+    else if (!res.network) this.health.markUp(job.target);
+    const next: ForwardOutcome["next"] = ok ? "forwarded" : more ? "retry" : "failed";
+    if (!more) this.settle(job.seq, { status: res.status, ms: res.durationMs, error: res.error });
+    if (next === "failed" && res.network) this.park(job);
+    this.o.bus.emit({
+      type: "forward",
+      outcome: {
+        seq: job.seq,
+        deliveryId: d.id,
+        target: job.target,
+        attempt: attemptNo,
+        status: res.status,
+        error: res.error,
+        durationMs: res.durationMs,
+        slow,
+        next,
+      },
+    });
+    return more ? "retry" : "done";
+  }
+
+  /** Recompute a delivery's forward state from its attempts: forwarded once every target took it. */
+  private settle(
+    seq: number,
+    last?: { status: number | null; ms: number; error: string | null },
+  ): void {
+    const targets = this.targetsOf(seq);
+    const done = targets.filter((t) => this.o.store.forwardedTo(seq, t));
+    if (targets.length === 0) return;
+    if (done.length === targets.length) {
+      this.o.store.setForward(seq, {
+        state: "forwarded",
+        status: last?.status ?? 200,
+        ms: last?.ms ?? null,
+      });
+    } else if (last && !(last.status !== null && last.status >= 200 && last.status < 300)) {
+      this.o.store.setForward(seq, {
+        state: "failed",
+        status: last.status,
+        ms: last.ms,
+        error: last.error,
+      });
+    }
+  }
+
+  /** Deliveries waiting for a target to come back. */
+  parkedCount(): number {
+    let n = 0;
+    for (const s of this.parked.values()) n += s.size;
+    return n;
+  }
+
+  /**
+   * Stop: take no new work, let in-flight attempts finish for up to `graceMs`, then abort the
+   * rest. Unfinished deliveries stay `pending` and are forwarded by the next `listen`.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    this.health.stop();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const wake of this.wakers) wake();
+    this.wakers.clear();
+    const all = Promise.allSettled([...this.inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([all, grace]);
+    clearTimeout(timer);
+    this.controller.abort();
+    await all;
+  }
+}

@@ -1,0 +1,98 @@
+import picomatch from "picomatch";
+import { UsageError } from "../errors.js";
+
+/** One `--forward-to` entry: an optional event-type pattern and a target URL. */
+export interface Route {
+  pattern: string | null;
+  target: string;
+  matches: (eventType: string) => boolean;
+}
+
+const PATTERN_SPEC = /^([A-Za-z0-9_.*?{},-]+)=(.+)$/;
+
+/**
+ * Parse a `--forward-to` value: a URL, `host:port/path`, a bare port (`3000` →
+ * `http://localhost:3000/`), or `pattern=URL` to route event families.
+ */
+export function parseRoute(spec: string): Route {
+  const raw = spec.trim();
+  const m = PATTERN_SPEC.exec(raw);
+  if (m && !/^\d+$/.test(m[1]!)) {
+    const pattern = m[1]!;
+    const target = normalizeTarget(m[2]!, spec);
+    const isMatch = picomatch(pattern, { dot: true });
+    return { pattern, target, matches: (t) => isMatch(t) };
+  }
+  return { pattern: null, target: normalizeTarget(raw, spec), matches: () => true };
+}
+
+/** Turn a target spec into an absolute http(s) URL, or throw a usage error naming it. */
+export function normalizeTarget(value: string, original = value): string {
+  let v = value.trim();
+  if (/^\d{1,5}$/.test(v)) v = `http://localhost:${v}/`;
+  else if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && /^[\w.-]+(:\d{1,5})?(\/|$)/.test(v))
+    v = `http://${v}`;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw badTarget(original);
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || !url.hostname)
+    throw badTarget(original);
+  if (url.username || url.password) {
+    throw new UsageError(
+      `--forward-to "${redactUserinfo(original)}": credentials in the URL are not supported (use --forward-auth)`,
+    );
+  }
+  return url.toString();
+}
+
+function redactUserinfo(s: string): string {
+  return s.replace(/\/\/[^@/]*@/, "//…@");
+}
+
+function badTarget(spec: string): UsageError {
+  return new UsageError(
+    `--forward-to "${redactUserinfo(spec)}": not an http(s) URL (try http://localhost:3000/hooks, localhost:3000/hooks or 3000)`,
+  );
+}
+
+/** The ordered routing table: first matching pattern wins, a bare URL is the catch-all. */
+export class RoutingTable {
+  constructor(readonly routes: readonly Route[]) {}
+
+  /** Parse every `--forward-to` value. */
+  static parse(specs: readonly string[]): RoutingTable {
+    return new RoutingTable(specs.map(parseRoute));
+  }
+
+  get empty(): boolean {
+    return this.routes.length === 0;
+  }
+
+  /** Distinct targets in configuration order. */
+  targets(): string[] {
+    return [...new Set(this.routes.map((r) => r.target))];
+  }
+
+  /** Target for one event type (first match), or null when nothing matches. */
+  targetFor(eventType: string | null): string | null {
+    for (const r of this.routes)
+      if (r.pattern === null || (eventType !== null && r.matches(eventType))) return r.target;
+    return null;
+  }
+
+  /**
+   * Targets for a delivery: every target that at least one of its events routes to, so a
+   * batch that mixes families reaches each app that wants part of it (original bytes, whole).
+   */
+  targetsFor(eventTypes: readonly (string | null)[]): string[] {
+    const out = new Set<string>();
+    for (const t of eventTypes.length ? eventTypes : [null]) {
+      const target = this.targetFor(t);
+      if (target) out.add(target);
+    }
+    return [...out];
+  }
+}

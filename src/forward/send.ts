@@ -1,0 +1,125 @@
+import { Agent, type Dispatcher, request } from "undici";
+
+/** Response bodies kept per attempt. */
+export const RESPONSE_CAP_BYTES = 64 * 1024;
+/** Okta gives up on an answer after this long; slower targets are flagged. */
+export const OKTA_TIMEOUT_MS = 3000;
+
+/** One HTTP send and what came back. Never throws for per-delivery failures. */
+export interface SendResult {
+  status: number | null;
+  error: string | null;
+  /** Network-level failure (refused, reset, DNS, timeout): the target may come back. */
+  network: boolean;
+  durationMs: number;
+  response: Buffer | null;
+  responseHeaders: Record<string, string | string[] | undefined>;
+}
+
+/** What to send. */
+export interface SendRequest {
+  url: string;
+  method?: "POST" | "GET" | "HEAD";
+  headers: Record<string, string | string[]>;
+  body?: Buffer | null;
+  timeoutMs: number;
+  dispatcher?: Dispatcher;
+  signal?: AbortSignal;
+}
+
+let shared: Agent | undefined;
+
+/**
+ * The dispatcher every forward uses: tries IPv6 and IPv4 (localhost may be ::1 or 127.0.0.1),
+ * keeps idle sockets for less time than typical app servers so reuse never races a close.
+ */
+export function defaultDispatcher(): Agent {
+  shared ??= new Agent({
+    connect: { autoSelectFamily: true, autoSelectFamilyAttemptTimeout: 250 },
+    keepAliveTimeout: 2_000,
+    keepAliveMaxTimeout: 4_000,
+  });
+  return shared;
+}
+
+/** Send once with undici, capturing status, timing, error and up to 64 KiB of the answer. */
+export async function sendOnce(req: SendRequest): Promise<SendResult> {
+  const started = performance.now();
+  const timeout = AbortSignal.timeout(req.timeoutMs);
+  const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+  try {
+    const res = await request(req.url, {
+      method: req.method ?? "POST",
+      headers: req.headers,
+      body: req.body ?? undefined,
+      dispatcher: req.dispatcher ?? defaultDispatcher(),
+      signal,
+      headersTimeout: req.timeoutMs,
+      bodyTimeout: req.timeoutMs,
+    });
+    const response = await readCapped(res.body);
+    return {
+      status: res.statusCode,
+      error: null,
+      network: false,
+      durationMs: performance.now() - started,
+      response,
+      responseHeaders: res.headers,
+    };
+  } catch (err) {
+    const timedOut = timeout.aborted && !req.signal?.aborted;
+    return {
+      status: null,
+      error: timedOut ? `no answer within ${req.timeoutMs} ms` : describeNetworkError(err, req.url),
+      network: true,
+      durationMs: performance.now() - started,
+      response: null,
+      responseHeaders: {},
+    };
+  }
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy?: () => void }): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size < RESPONSE_CAP_BYTES) chunks.push(chunk.subarray(0, RESPONSE_CAP_BYTES - size));
+    size += chunk.length;
+  }
+  return Buffer.concat(chunks);
+}
+
+/** One line naming what failed and where (e.g. `connection refused (127.0.0.1:3000, ::1:3000)`). */
+export function describeNetworkError(err: unknown, url: string): string {
+  const causes = flatten(err);
+  const refused = causes.filter((c) => c.code === "ECONNREFUSED");
+  if (refused.length) {
+    const addrs = [
+      ...new Set(refused.map((c) => (c.address ? `${c.address}:${c.port}` : null)).filter(Boolean)),
+    ];
+    return `connection refused (${addrs.length ? addrs.join(", ") : new URL(url).host})`;
+  }
+  const known = causes.find((c) => c.code);
+  if (known?.code === "ENOTFOUND" || known?.code === "EAI_AGAIN")
+    return `DNS lookup failed for ${new URL(url).hostname}`;
+  if (known?.code === "ECONNRESET" || known?.code === "UND_ERR_SOCKET")
+    return "connection reset by the target";
+  if (known?.code === "UND_ERR_HEADERS_TIMEOUT" || known?.code === "UND_ERR_BODY_TIMEOUT")
+    return "target stopped answering";
+  const first = causes[0];
+  return first ? `${first.code ? `${first.code}: ` : ""}${first.message}` : String(err);
+}
+
+interface Cause {
+  code?: string;
+  message: string;
+  address?: string;
+  port?: number;
+}
+
+function flatten(err: unknown, depth = 0): Cause[] {
+  if (!(err instanceof Error) || depth > 4) return [];
+  const e = err as Error & Cause & { errors?: unknown[] };
+  const nested = [...(e.errors ?? []), e.cause].flatMap((c) => flatten(c, depth + 1));
+  return [{ code: e.code, message: e.message, address: e.address, port: e.port }, ...nested];
+}

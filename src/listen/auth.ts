@@ -1,0 +1,33 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { AuthState, HeaderPairs } from "../store/types.js";
+
+/** Headers whose values are secrets whatever the configuration: never stored. */
+const ALWAYS_REDACTED = new Set(["authorization", "proxy-authorization", "cookie", "x-api-key"]);
+export const REDACTED = "[redacted]";
+
+/** Compare the auth header value with the secret in constant time (digests, so lengths leak nothing). */
+export function checkAuth(received: string | undefined, secret: string | undefined): AuthState {
+  if (secret === undefined) return "none";
+  if (received === undefined || received === "") return "missing";
+  const a = createHash("sha256").update(received).digest();
+  const b = createHash("sha256").update(secret).digest();
+  return timingSafeEqual(a, b) ? "ok" : "wrong";
+}
+
+/** Raw header list ([k1, v1, k2, v2…]) to pairs, with auth-bearing values replaced by `[redacted]`. */
+export function redactHeaders(raw: readonly string[], authHeader: string): HeaderPairs {
+  const auth = authHeader.toLowerCase();
+  const pairs: HeaderPairs = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    const lower = name.toLowerCase();
+    pairs.push([name, lower === auth || ALWAYS_REDACTED.has(lower) ? REDACTED : raw[i + 1]!]);
+  }
+  return pairs;
+}
+
+/** First value of a header in a pair list, case-insensitively. */
+export function headerValue(pairs: HeaderPairs, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return pairs.find(([k]) => k.toLowerCase() === lower)?.[1];
+}

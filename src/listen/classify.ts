@@ -1,0 +1,93 @@
+import type { AuthState, DeliveryKind, ParsedEvent } from "../store/types.js";
+import { checkAuth } from "./auth.js";
+import { parseEnvelope } from "./parse-events.js";
+
+/** Listener settings that decide how a request is classified. */
+export interface ClassifyConfig {
+  hookPath: string;
+  secret: string | undefined;
+  authHeader: string;
+}
+
+/** A received request, body fully read (or known to be too large). */
+export interface IncomingRequest {
+  method: string;
+  path: string;
+  header: (name: string) => string | undefined;
+  body: Buffer | null;
+  tooLarge: boolean;
+}
+
+/** What to store and what to answer. */
+export interface Classification {
+  kind: DeliveryKind;
+  status: number;
+  auth: AuthState;
+  reason: string | null;
+  events: ParsedEvent[];
+  envelopeEventId: string | null;
+  responseHeaders: Record<string, string>;
+  responseBody: string;
+}
+
+const result = (
+  kind: DeliveryKind,
+  status: number,
+  auth: AuthState,
+  extra: Partial<Classification> = {},
+): Classification => ({
+  kind,
+  status,
+  auth,
+  reason: null,
+  events: [],
+  envelopeEventId: null,
+  responseHeaders: {},
+  responseBody: "",
+  ...extra,
+});
+
+const text = (reason: string): Partial<Classification> => ({
+  reason,
+  responseHeaders: { "content-type": "text/plain; charset=utf-8" },
+  responseBody: `${reason}\n`,
+});
+
+/** Classify a request per cli.md "okhook listen" 1–4. Pure: no I/O, never throws. */
+export function classify(req: IncomingRequest, cfg: ClassifyConfig): Classification {
+  const auth = checkAuth(req.header(cfg.authHeader), cfg.secret);
+  if (req.path !== cfg.hookPath) return result("not_found", 404, auth, { reason: "unknown path" });
+  const challenge = req.header("x-okta-verification-challenge");
+  if (req.method === "GET" && challenge !== undefined) {
+    return result("verification", 200, auth, {
+      responseHeaders: { "content-type": "application/json" },
+      responseBody: JSON.stringify({ verification: challenge }),
+    });
+  }
+  if (req.method !== "POST") {
+    return result("method_not_allowed", 405, auth, {
+      reason: `method ${req.method} not allowed`,
+      responseHeaders: { allow: "POST, GET" },
+    });
+  }
+  if (req.tooLarge) return result("too_large", 413, auth, text("body too large"));
+  if (auth === "missing" || auth === "wrong") {
+    return result("rejected", 401, auth, { reason: `auth header ${auth}` });
+  }
+  return classifyBody(req.body ?? Buffer.alloc(0), auth);
+}
+
+function classifyBody(body: Buffer, auth: AuthState): Classification {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString("utf8"));
+  } catch {
+    return result("invalid", 400, auth, text("body is not JSON"));
+  }
+  const envelope = parseEnvelope(json);
+  if ("error" in envelope) return result("invalid", 400, auth, text(envelope.error));
+  return result("delivery", 200, auth, {
+    events: envelope.events,
+    envelopeEventId: envelope.eventId,
+  });
+}

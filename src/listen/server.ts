@@ -1,0 +1,169 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { DeliverySummary } from "../events.js";
+import type { StoredDelivery } from "../store/store.js";
+import type { ForwardState, NewDelivery, ParsedEvent } from "../store/types.js";
+import { redactHeaders } from "./auth.js";
+import { type ClassifyConfig, classify } from "./classify.js";
+import type { IngestWriter } from "./ingest.js";
+
+/** Slow clients may not hold a connection forever (slowloris). */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+/** Everything the HTTP listener needs; I/O beyond the socket is injected. */
+export interface ListenerOptions extends ClassifyConfig {
+  maxBodyBytes: number;
+  writer: IngestWriter;
+  newId: () => string;
+  now?: () => number;
+  /** Which forward state a delivery starts in (pending when a route matches its events). */
+  forwardStateFor: (events: ParsedEvent[]) => ForwardState;
+  /** Called after the row is durable and the answer sent. */
+  onStored: (summary: DeliverySummary) => void;
+  /** Requests that could not be stored or were cut off: counted, never crash the listener. */
+  onProblem: (message: string) => void;
+}
+
+/** Create the node:http server that persists every request, then acknowledges it. */
+export function createListener(opts: ListenerOptions): Server {
+  const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => {
+    handle(req, res, opts).catch((err: unknown) => {
+      opts.onProblem(`request failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent) {
+        res.writeHead(503, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+        res.end("storage unavailable, retry\n");
+      } else res.destroy();
+    });
+  });
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    opts.onProblem(`malformed request: ${err.code ?? err.message}`);
+    if (socket.writable && !socket.destroyed) {
+      const status =
+        err.code === "HPE_HEADER_OVERFLOW"
+          ? "431 Request Header Fields Too Large"
+          : "400 Bad Request";
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    } else socket.destroy();
+  });
+  return server;
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  opts: ListenerOptions,
+): Promise<void> {
+  const startedPerf = performance.now();
+  const receivedAt = (opts.now ?? Date.now)();
+  const path = (req.url ?? "/").split("?")[0] ?? "/";
+  const body = await readBody(req, opts.maxBodyBytes);
+  if (body.aborted) {
+    opts.onProblem(`request on ${path} cut off before its body ended`);
+    return;
+  }
+  const c = classify(
+    {
+      method: req.method ?? "GET",
+      path,
+      header: (name) => headerString(req.headers[name.toLowerCase()]),
+      body: body.data,
+      tooLarge: body.tooLarge,
+    },
+    opts,
+  );
+  const record: NewDelivery = {
+    id: opts.newId(),
+    receivedAt,
+    method: req.method ?? "GET",
+    path: (req.url ?? "/").slice(0, 2048),
+    remoteAddr: req.socket.remoteAddress ?? null,
+    headers: redactHeaders(req.rawHeaders, opts.authHeader),
+    body: c.kind === "too_large" ? null : body.data,
+    size: body.size,
+    kind: c.kind,
+    status: c.status,
+    auth: c.auth,
+    reason: c.reason,
+    events: c.events,
+    envelopeEventId: c.envelopeEventId,
+    forwardState: c.kind === "delivery" ? opts.forwardStateFor(c.events) : "none",
+  };
+  const stored = await opts.writer.write(record, startedPerf);
+  const headers: Record<string, string> = {
+    ...c.responseHeaders,
+    "content-length": String(Buffer.byteLength(c.responseBody)),
+  };
+  if (body.tooLarge) headers.connection = "close";
+  res.writeHead(c.status, headers);
+  res.end(c.responseBody);
+  opts.onStored(summarize(record, stored));
+}
+
+function summarize(r: NewDelivery, s: StoredDelivery): DeliverySummary {
+  return {
+    seq: s.seq,
+    id: s.id,
+    receivedAt: r.receivedAt,
+    method: r.method,
+    path: r.path,
+    kind: r.kind,
+    status: r.status,
+    auth: r.auth,
+    eventCount: r.events.length,
+    firstEventType: r.events[0]?.eventType ?? null,
+    duplicateCount: s.duplicateCount,
+    size: r.size,
+    ackMs: r.ackMs ?? 0,
+    reason: r.reason ?? null,
+    forwardState: r.forwardState,
+  };
+}
+
+function headerString(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(", ") : v;
+}
+
+interface BodyResult {
+  data: Buffer | null;
+  size: number;
+  tooLarge: boolean;
+  aborted: boolean;
+}
+
+/** Read a body, capping what is buffered while streaming; past the cap only count bytes. */
+function readBody(req: IncomingMessage, max: number): Promise<BodyResult> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > max) {
+    req.resume();
+    return Promise.resolve({ data: null, size: declared, tooLarge: true, aborted: false });
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (r: Omit<BodyResult, "size">) => {
+      if (done) return;
+      done = true;
+      resolve({ ...r, size });
+    };
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) chunks.push(chunk);
+      else if (chunks.length) chunks.length = 0;
+    });
+    req.on("end", () =>
+      finish(
+        size > max
+          ? { data: null, tooLarge: true, aborted: false }
+          : { data: Buffer.concat(chunks), tooLarge: false, aborted: false },
+      ),
+    );
+    req.on("error", () => finish({ data: null, tooLarge: false, aborted: true }));
+    req.on("close", () => {
+      if (!req.complete) finish({ data: null, tooLarge: false, aborted: true });
+    });
+  });
+}

@@ -1,0 +1,165 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { NetworkError } from "../errors.js";
+import type { EventBus } from "../events.js";
+import { Forwarder } from "../forward/forwarder.js";
+import type { ForwardAuth } from "../forward/headers.js";
+import type { RoutingTable } from "../forward/routes.js";
+import { openDb } from "../store/db.js";
+import { newDeliveryId } from "../store/ids.js";
+import { Store } from "../store/store.js";
+import { IngestWriter } from "./ingest.js";
+import { createListener } from "./server.js";
+
+/** Shutdown waits this long for in-flight acknowledgements and forwards. */
+export const SHUTDOWN_GRACE_MS = 5000;
+
+/** Everything `okhook listen` configures. */
+export interface SessionOptions {
+  dbPath: string;
+  host: string;
+  port: number;
+  hookPath: string;
+  secret: string | undefined;
+  authHeader: string;
+  maxBodyBytes: number;
+  routes: RoutingTable;
+  forwardAuth: ForwardAuth;
+  forwardTimeoutMs: number;
+  retries: number;
+  retryBaseMs?: number;
+  healthIntervalMs?: number;
+  bus: EventBus;
+}
+
+/** A running listener: store, HTTP server and forwarder wired together. */
+export class ListenSession {
+  readonly localUrl: string;
+  readonly hookUrl: string;
+  private readonly cleanups: (() => Promise<void> | void)[] = [];
+  private stopped: Promise<void> | undefined;
+
+  private constructor(
+    readonly o: SessionOptions,
+    readonly store: Store,
+    private readonly server: Server,
+    private readonly writer: IngestWriter,
+    readonly forwarder: Forwarder,
+    readonly port: number,
+  ) {
+    const host = o.host.includes(":") ? `[${o.host}]` : o.host;
+    this.localUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
+    this.hookUrl = `${this.localUrl}${o.hookPath}`;
+  }
+
+  /** Open the DB, bind the port, resume unforwarded deliveries. */
+  static async start(o: SessionOptions): Promise<ListenSession> {
+    const store = new Store(openDb(o.dbPath));
+    try {
+      const writer = new IngestWriter(store);
+      const forwarder = new Forwarder({
+        store,
+        routes: o.routes,
+        auth: o.forwardAuth,
+        bus: o.bus,
+        timeoutMs: o.forwardTimeoutMs,
+        retries: o.retries,
+        retryBaseMs: o.retryBaseMs,
+        healthIntervalMs: o.healthIntervalMs,
+      });
+      const server = createListener({
+        hookPath: o.hookPath,
+        secret: o.secret,
+        authHeader: o.authHeader,
+        maxBodyBytes: o.maxBodyBytes,
+        writer,
+        newId: newDeliveryId,
+        forwardStateFor: (events) =>
+          o.routes.targetsFor(events.map((e) => e.eventType)).length ? "pending" : "none",
+        onStored: (delivery) => {
+          o.bus.emit({ type: "delivery", delivery });
+          if (delivery.forwardState === "pending") forwarder.enqueue(delivery.seq);
+        },
+        onProblem: (message) => o.bus.emit({ type: "warning", message }),
+      });
+      const port = await bind(server, o.host, o.port);
+      const session = new ListenSession(o, store, server, writer, forwarder, port);
+      store.setMeta("listener.url", session.hookUrl);
+      const resumed = forwarder.start();
+      o.bus.emit({
+        type: "listening",
+        localUrl: session.localUrl,
+        hookUrl: session.hookUrl,
+        db: o.dbPath,
+        resumed,
+      });
+      return session;
+    } catch (err) {
+      store.close();
+      throw err;
+    }
+  }
+
+  /** Run `fn` during shutdown, after forwards finish and before the DB closes (e.g. stop the tunnel). */
+  onStop(fn: () => Promise<void> | void): void {
+    this.cleanups.unshift(fn);
+  }
+
+  /** Shutdown order: stop accepting → finish acks → finish forwards (≤ 5 s) → cleanups → close DB. */
+  stop(reason: string): Promise<void> {
+    this.stopped ??= this.doStop(reason);
+    return this.stopped;
+  }
+
+  private async doStop(reason: string): Promise<void> {
+    this.o.bus.emit({ type: "stopping", reason });
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const force = setTimeout(() => this.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    await closed;
+    clearTimeout(force);
+    await this.writer.drained();
+    await this.forwarder.stop(SHUTDOWN_GRACE_MS);
+    for (const fn of this.cleanups) {
+      try {
+        await fn();
+      } catch (err) {
+        this.o.bus.emit({ type: "warning", message: `during shutdown: ${(err as Error).message}` });
+      }
+    }
+    this.store.close();
+    this.o.bus.emit({ type: "stopped" });
+  }
+}
+
+function bind(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off("listening", onListening);
+      if (err.code === "EADDRINUSE") {
+        reject(
+          new NetworkError(
+            `--port ${port}: address ${host}:${port} already in use (another okhook listen? stop it, or pass --port 0 for any free port)`,
+          ),
+        );
+      } else if (err.code === "EACCES") {
+        reject(
+          new NetworkError(
+            `--port ${port}: permission denied on ${host}:${port} (use a port above 1024)`,
+          ),
+        );
+      } else if (err.code === "EADDRNOTAVAIL" || err.code === "ENOTFOUND") {
+        reject(
+          new NetworkError(`--host ${host}: not an address of this machine (try --host 127.0.0.1)`),
+        );
+      } else reject(new NetworkError(`cannot listen on ${host}:${port}: ${err.message}`));
+    };
+    const onListening = () => {
+      server.off("error", onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once("error", onError);
+    server.once("listening", onListening);
+    server.listen(port, host);
+  });
+}

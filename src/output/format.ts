@@ -1,0 +1,93 @@
+import { Chalk, type ChalkInstance } from "chalk";
+import type { OkhookEnv } from "../config.js";
+import type { AuthState, DeliveryKind, ForwardState } from "../store/types.js";
+
+/** A chalk instance honouring NO_COLOR, FORCE_COLOR and whether the stream is a TTY. */
+export function colorFor(stream: { isTTY?: boolean }, env: OkhookEnv): ChalkInstance {
+  let level: 0 | 1 | 2 | 3 = stream.isTTY ? 2 : 0;
+  if (env.forceColor !== undefined) {
+    const n = Number(env.forceColor);
+    level = env.forceColor === "false" || n === 0 ? 0 : n >= 1 && n <= 3 ? (n as 1 | 2 | 3) : 1;
+  }
+  if (env.noColor) level = 0;
+  return new Chalk({ level });
+}
+
+/** `HH:MM:SS.mmm` local time. */
+export function clock(t: number): string {
+  const d = new Date(t);
+  const p = (n: number, w = 2) => String(n).padStart(w, "0");
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
+
+/** Milliseconds for humans: `12ms`, `1.4s`. */
+export function duration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return "—";
+  if (ms < 10) return `${ms.toFixed(1)}ms`;
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** Mask a secret for display: first and last 4 characters, never the whole. */
+export function mask(secret: string): string {
+  if (secret.length <= 12) return "•".repeat(8);
+  return `${secret.slice(0, 4)}…${secret.slice(-4)}`;
+}
+
+/** Colour an HTTP status by class. */
+export function statusColor(c: ChalkInstance, status: number | null): string {
+  if (status === null) return c.red("—");
+  if (status < 300) return c.green(String(status));
+  if (status < 500) return c.yellow(String(status));
+  return c.red(String(status));
+}
+
+/** Colour a delivery kind. */
+export function kindColor(c: ChalkInstance, kind: DeliveryKind): string {
+  switch (kind) {
+    case "delivery":
+    case "replay":
+    case "backfill":
+    case "fixture":
+      return c.cyan(kind);
+    case "verification":
+      return c.magenta(kind);
+    default:
+      return c.yellow(kind);
+  }
+}
+
+/** Colour an auth state. */
+export function authColor(c: ChalkInstance, auth: AuthState): string {
+  if (auth === "ok") return c.green("auth ok");
+  if (auth === "none") return c.dim("no auth");
+  return c.red(`auth ${auth}`);
+}
+
+/** Colour a forward state. */
+export function forwardColor(c: ChalkInstance, state: ForwardState): string {
+  if (state === "forwarded") return c.green(state);
+  if (state === "failed") return c.red(state);
+  if (state === "pending") return c.yellow(state);
+  return c.dim("captured");
+}
+
+/** `2 events user.lifecycle.create +1` */
+export function eventsLabel(count: number, firstType: string | null): string {
+  if (count === 0) return "0 events";
+  const more = count > 1 ? ` +${count - 1}` : "";
+  return `${firstType ?? "?"}${more}`;
+}
+
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
+/** Text without colour escapes. */
+export function stripAnsi(s: string): string {
+  return s.replace(ANSI, "");
+}
+
+/** Pad to width, accounting for ANSI escapes. */
+export function pad(s: string, width: number): string {
+  const visible = stripAnsi(s).length;
+  return visible >= width ? s : s + " ".repeat(width - visible);
+}

@@ -1,0 +1,112 @@
+import type { CliContext } from "../commands/context.js";
+import { shortId } from "../store/ids.js";
+import type { AttemptRow, DeliveryRow, EventRow } from "../store/types.js";
+import { localTime } from "./deliveries-table.js";
+import {
+  authColor,
+  colorFor,
+  duration,
+  forwardColor,
+  kindColor,
+  pad,
+  statusColor,
+} from "./format.js";
+
+/** One delivery with everything stored about it. */
+export interface DeliveryDetail {
+  delivery: DeliveryRow;
+  body: Buffer | null;
+  events: EventRow[];
+  attempts: AttemptRow[];
+}
+
+/** Body as exact text when it is valid UTF-8, else base64. */
+export function bodyForJson(body: Buffer | null): {
+  body: string | null;
+  bodyEncoding: "utf8" | "base64";
+  payload: unknown;
+} {
+  if (!body) return { body: null, bodyEncoding: "utf8", payload: null };
+  const text = body.toString("utf8");
+  if (!Buffer.from(text, "utf8").equals(body))
+    return { body: body.toString("base64"), bodyEncoding: "base64", payload: null };
+  let payload: unknown = null;
+  try {
+    payload = JSON.parse(text);
+  } catch {
+    // not JSON: `body` still holds the exact text
+  }
+  return { body: text, bodyEncoding: "utf8", payload };
+}
+
+/** The delivery as one JSON document: row, exact body, parsed payload, events, attempts. */
+export function showJson(d: DeliveryDetail): string {
+  return `${JSON.stringify(
+    {
+      ...d.delivery,
+      shortId: shortId(d.delivery.id),
+      receivedAt: new Date(d.delivery.receivedAt).toISOString(),
+      ...bodyForJson(d.body),
+      events: d.events,
+      attempts: d.attempts.map((a) => ({ ...a, startedAt: new Date(a.startedAt).toISOString() })),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** The delivery for humans. */
+export function showText(d: DeliveryDetail, ctx: CliContext): string {
+  const c = colorFor(ctx.stdout, ctx.env);
+  const r = d.delivery;
+  const row = (k: string, v: string) => `  ${c.dim(pad(k, 12))}${v}`;
+  const out = [
+    `${c.bold(`Delivery ${r.id}`)} ${c.dim(`(${shortId(r.id)})`)}`,
+    row("Received", `${localTime(r.receivedAt)} from ${r.remoteAddr ?? "?"}`),
+    row("Request", `${r.method} ${r.path} · ${r.size} bytes`),
+    row("Kind", `${kindColor(c, r.kind)}${r.reason ? c.dim(` — ${r.reason}`) : ""}`),
+    row(
+      "Answered",
+      `${statusColor(c, r.status)} in ${duration(r.ackMs)} · ${authColor(c, r.auth)}`,
+    ),
+    row(
+      "Forward",
+      `${forwardColor(c, r.forwardState)}${r.forwardStatus !== null ? ` ${statusColor(c, r.forwardStatus)}` : ""}${r.forwardError ? c.red(` ${r.forwardError}`) : ""}`,
+    ),
+  ];
+  if (r.replayOf) out.push(row("Replay of", r.replayOf));
+  out.push("", c.bold(`Events (${d.events.length})`));
+  for (const e of d.events) {
+    out.push(
+      `  ${pad(e.eventType ?? "?", 34)} ${c.dim(e.uuid ?? "no uuid")} ${c.dim(e.published ?? "")}${e.duplicate ? c.yellow(" duplicate") : ""}`,
+    );
+    if (e.displayMessage)
+      out.push(
+        `    ${e.displayMessage}${e.actor ? c.dim(` · by ${e.actor}`) : ""}${e.targets ? c.dim(` · ${e.targets}`) : ""}`,
+      );
+  }
+  out.push("", c.bold(`Attempts (${d.attempts.length})`));
+  for (const a of d.attempts) out.push(`  ${attemptLine(c, a)}`);
+  if (d.attempts.length === 0) out.push(c.dim("  none"));
+  out.push("", c.bold("Headers"));
+  for (const [k, v] of r.headers) out.push(`  ${c.dim(`${k}:`)} ${v}`);
+  out.push("", c.bold("Body"), prettyBody(d.body));
+  return `${out.join("\n")}\n`;
+}
+
+function attemptLine(c: ReturnType<typeof colorFor>, a: AttemptRow): string {
+  const result = a.status !== null ? statusColor(c, a.status) : c.red(a.error ?? "error");
+  const slow = a.slow ? c.yellow(" >3 s: Okta would have timed out") : "";
+  return `#${a.attempt} ${pad(a.kind, 8)} ${localTime(a.startedAt)} → ${a.target}  ${result}  ${duration(a.durationMs)}${slow}`;
+}
+
+function prettyBody(body: Buffer | null): string {
+  if (!body || body.length === 0) return "  (empty)";
+  const { body: text, bodyEncoding, payload } = bodyForJson(body);
+  if (bodyEncoding === "base64") return `  (binary, ${body.length} bytes; okhook show --body)`;
+  const shown = payload !== null ? JSON.stringify(payload, null, 2) : (text ?? "");
+  return shown
+    .split("\n")
+    .map((l) => `  ${l}`)
+    .join("\n");
+}

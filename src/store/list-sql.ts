@@ -1,0 +1,53 @@
+import type { ListQuery } from "./types.js";
+
+export type ListFilter = ListQuery;
+
+/** Build the keyset-paged list query. Never OFFSET: `seq < ?` walks the primary key. */
+export function listSql(columns: string, q: ListFilter): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const inList = (col: string, values: readonly unknown[]) => {
+    where.push(`${col} IN (${values.map(() => "?").join(",")})`);
+    params.push(...values);
+  };
+  if (q.beforeSeq !== undefined) {
+    where.push("seq < ?");
+    params.push(q.beforeSeq);
+  }
+  if (q.afterSeq !== undefined) {
+    where.push("seq > ?");
+    params.push(q.afterSeq);
+  }
+  if (q.kinds?.length) inList("kind", q.kinds);
+  if (q.forwardStates?.length) inList("forward_state", q.forwardStates);
+  if (q.statuses?.length) inList("status", q.statuses);
+  if (q.since !== undefined) {
+    where.push("received_at >= ?");
+    params.push(q.since);
+  }
+  if (q.until !== undefined) {
+    where.push("received_at <= ?");
+    params.push(q.until);
+  }
+  if (q.eventTypeGlob) {
+    where.push(
+      "EXISTS (SELECT 1 FROM events e WHERE e.delivery_seq = deliveries.seq AND e.event_type GLOB ?)",
+    );
+    params.push(q.eventTypeGlob);
+  }
+  if (q.text) {
+    const like = `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(
+      `(id LIKE ? ESCAPE '\\' OR kind LIKE ? ESCAPE '\\' OR first_event_type LIKE ? ESCAPE '\\'
+        OR EXISTS (SELECT 1 FROM events e WHERE e.delivery_seq = deliveries.seq
+          AND (e.event_type LIKE ? ESCAPE '\\' OR e.display_message LIKE ? ESCAPE '\\'
+            OR e.actor LIKE ? ESCAPE '\\' OR e.targets LIKE ? ESCAPE '\\' OR e.uuid LIKE ? ESCAPE '\\')))`,
+    );
+    params.push(like, like, like, like, like, like, like, like);
+  }
+  const order = q.afterSeq !== undefined && q.beforeSeq === undefined ? "ASC" : "DESC";
+  const sql = `SELECT ${columns} FROM deliveries${where.length ? ` WHERE ${where.join(" AND ")}` : ""}
+    ORDER BY seq ${order} LIMIT ?`;
+  params.push(q.limit);
+  return { sql, params };
+}

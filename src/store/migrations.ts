@@ -1,0 +1,64 @@
+/** Schema migrations, applied in order by `PRAGMA user_version`. Never edit a shipped entry. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE deliveries (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    received_at INTEGER NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    remote_addr TEXT,
+    headers TEXT NOT NULL,
+    body BLOB,
+    size INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    ack_ms REAL,
+    auth TEXT NOT NULL DEFAULT 'none',
+    event_count INTEGER NOT NULL DEFAULT 0,
+    duplicate_count INTEGER NOT NULL DEFAULT 0,
+    first_event_type TEXT,
+    envelope_event_id TEXT,
+    reason TEXT,
+    forward_state TEXT NOT NULL DEFAULT 'none',
+    forward_status INTEGER,
+    forward_ms REAL,
+    forward_error TEXT,
+    replay_of TEXT
+  );
+  CREATE INDEX deliveries_short_id ON deliveries(substr(id, 19));
+  CREATE INDEX deliveries_received_at ON deliveries(received_at);
+  CREATE INDEX deliveries_pending ON deliveries(forward_state) WHERE forward_state = 'pending';
+  CREATE TABLE events (
+    delivery_seq INTEGER NOT NULL REFERENCES deliveries(seq) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    uuid TEXT,
+    event_type TEXT,
+    published TEXT,
+    display_message TEXT,
+    actor TEXT,
+    outcome TEXT,
+    targets TEXT,
+    duplicate INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (delivery_seq, idx)
+  ) WITHOUT ROWID;
+  CREATE INDEX events_uuid ON events(uuid);
+  CREATE INDEX events_type ON events(event_type);
+  CREATE INDEX events_published ON events(published);
+  CREATE TABLE attempts (
+    id INTEGER PRIMARY KEY,
+    delivery_seq INTEGER NOT NULL REFERENCES deliveries(seq) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    duration_ms REAL,
+    status INTEGER,
+    error TEXT,
+    response BLOB,
+    slow INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX attempts_delivery ON attempts(delivery_seq);
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+];

@@ -1,0 +1,343 @@
+import type { Statement } from "better-sqlite3";
+import { UsageError } from "../errors.js";
+import type { Db } from "./db.js";
+import { type ListFilter, listSql } from "./list-sql.js";
+import type {
+  AttemptRow,
+  DeliveryRow,
+  EventRow,
+  ForwardState,
+  ListQuery,
+  NewAttempt,
+  NewDelivery,
+} from "./types.js";
+
+/** Result of storing one delivery. */
+export interface StoredDelivery {
+  seq: number;
+  id: string;
+  duplicateCount: number;
+}
+
+/** Counters shown in the status header. */
+export interface Counters {
+  received: number;
+  forwarded: number;
+  failed: number;
+  pending: number;
+  duplicates: number;
+  rejected: number;
+  invalid: number;
+  verifications: number;
+}
+
+/** Length of the short id shown in lists: the last characters of the ULID. */
+export const SHORT_ID_LENGTH = 8;
+
+const DELIVERY_COLUMNS = `seq, id, received_at AS receivedAt, method, path, remote_addr AS remoteAddr,
+  headers, size, kind, status, ack_ms AS ackMs, auth, event_count AS eventCount,
+  duplicate_count AS duplicateCount, first_event_type AS firstEventType,
+  envelope_event_id AS envelopeEventId, reason, forward_state AS forwardState,
+  forward_status AS forwardStatus, forward_ms AS forwardMs, forward_error AS forwardError,
+  replay_of AS replayOf`;
+
+/** The repository over the okhook database: the only code that writes SQL. */
+export class Store {
+  readonly db: Db;
+  private readonly cache = new Map<string, Statement>();
+  private readonly insertAll: (records: NewDelivery[]) => StoredDelivery[];
+
+  constructor(db: Db) {
+    this.db = db;
+    this.insertAll = db.transaction((records: NewDelivery[]) =>
+      records.map((r) => this.insertOne(r)),
+    );
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Store deliveries and their events in ONE transaction (group commit), flagging duplicate uuids. */
+  insertDeliveries(records: NewDelivery[]): StoredDelivery[] {
+    return this.insertAll(records);
+  }
+
+  private insertOne(r: NewDelivery): StoredDelivery {
+    const info = this.stmt(
+      `INSERT INTO deliveries (id, received_at, method, path, remote_addr, headers, body, size, kind,
+        status, ack_ms, auth, event_count, first_event_type, envelope_event_id, reason, forward_state, replay_of)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+    ).run(
+      r.id,
+      r.receivedAt,
+      r.method,
+      r.path,
+      r.remoteAddr,
+      JSON.stringify(r.headers),
+      r.body,
+      r.size,
+      r.kind,
+      r.status,
+      r.ackMs ?? null,
+      r.auth,
+      r.events.length,
+      r.events[0]?.eventType ?? null,
+      r.envelopeEventId ?? null,
+      r.reason ?? null,
+      r.forwardState,
+      r.replayOf ?? null,
+    );
+    const seq = Number(info.lastInsertRowid);
+    let duplicateCount = 0;
+    const seen = this.stmt("SELECT 1 FROM events WHERE uuid = ? LIMIT 1");
+    const insertEvent = this.stmt(
+      `INSERT INTO events (delivery_seq, idx, uuid, event_type, published, display_message, actor,
+        outcome, targets, duplicate) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+    );
+    r.events.forEach((e, idx) => {
+      const duplicate = e.uuid !== null && seen.get(e.uuid) !== undefined;
+      if (duplicate) duplicateCount++;
+      insertEvent.run(
+        seq,
+        idx,
+        e.uuid,
+        e.eventType,
+        e.published,
+        e.displayMessage,
+        e.actor,
+        e.outcome,
+        e.targets,
+        duplicate ? 1 : 0,
+      );
+    });
+    if (duplicateCount > 0) {
+      this.stmt("UPDATE deliveries SET duplicate_count = ? WHERE seq = ?").run(duplicateCount, seq);
+    }
+    return { seq, id: r.id, duplicateCount };
+  }
+
+  /** Deliveries newest first, paged by keyset on `seq`. */
+  list(q: ListQuery): DeliveryRow[] {
+    const { sql, params } = listSql(DELIVERY_COLUMNS, q as ListFilter);
+    return (this.stmt(sql).all(...params) as RawDelivery[]).map(toDelivery);
+  }
+
+  /** One delivery by sequence number. */
+  bySeq(seq: number): DeliveryRow | undefined {
+    const row = this.stmt(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE seq = ?`).get(seq);
+    return row ? toDelivery(row as RawDelivery) : undefined;
+  }
+
+  /**
+   * Find a delivery by full id, short id (last 8), unique id prefix, or event uuid.
+   * Unknown or ambiguous references are usage errors that name the reference.
+   */
+  resolve(ref: string): { delivery: DeliveryRow; viaEvent?: EventRow } {
+    const needle = ref.trim().toLowerCase();
+    if (needle.length < 4) {
+      throw new UsageError(
+        `"${ref}": too short to identify a delivery (give at least 4 characters)`,
+      );
+    }
+    if (needle.includes("-")) {
+      const ev = this.stmt(
+        `SELECT delivery_seq AS deliverySeq, idx, uuid, event_type AS eventType, published,
+          display_message AS displayMessage, actor, outcome, targets, duplicate
+         FROM events WHERE uuid = ? ORDER BY delivery_seq LIMIT 1`,
+      ).get(needle) as RawEvent | undefined;
+      if (ev)
+        return {
+          delivery: this.bySeq(ev.deliverySeq)!,
+          viaEvent: { ...ev, duplicate: !!ev.duplicate },
+        };
+    }
+    const candidates = this.findCandidates(needle);
+    if (candidates.length === 1) return { delivery: candidates[0]! };
+    if (candidates.length === 0) {
+      throw new UsageError(
+        `"${ref}": no delivery or event with that id (list them with: okhook deliveries)`,
+      );
+    }
+    throw new UsageError(
+      `"${ref}": ambiguous, matches ${candidates.map((c) => c.id).join(", ")}${candidates.length >= 5 ? ", …" : ""} (give more characters)`,
+    );
+  }
+
+  private findCandidates(needle: string): DeliveryRow[] {
+    const sel = `SELECT ${DELIVERY_COLUMNS} FROM deliveries`;
+    const exact = this.stmt(`${sel} WHERE id = ?`).get(needle) as RawDelivery | undefined;
+    if (exact) return [toDelivery(exact)];
+    const found = new Map<number, RawDelivery>();
+    if (needle.length === SHORT_ID_LENGTH) {
+      for (const r of this.stmt(`${sel} WHERE substr(id, 19) = ? LIMIT 5`).all(
+        needle,
+      ) as RawDelivery[]) {
+        found.set(r.seq, r);
+      }
+    }
+    for (const r of this.stmt(`${sel} WHERE id >= ? AND id < ? LIMIT 5`).all(
+      needle,
+      `${needle}\u{10ffff}`,
+    ) as RawDelivery[]) {
+      found.set(r.seq, r);
+    }
+    if (found.size === 0 && needle.length < SHORT_ID_LENGTH) {
+      for (const r of this.stmt(`${sel} WHERE id LIKE ? LIMIT 5`).all(
+        `%${needle}`,
+      ) as RawDelivery[]) {
+        found.set(r.seq, r);
+      }
+    }
+    return [...found.values()].map(toDelivery);
+  }
+
+  /** Raw body bytes of a delivery (null for bodies not kept, e.g. too large). */
+  body(seq: number): Buffer | null {
+    const row = this.stmt("SELECT body FROM deliveries WHERE seq = ?").get(seq) as
+      | { body: Buffer | null }
+      | undefined;
+    return row?.body ?? null;
+  }
+
+  /** Events of a delivery in order. */
+  events(seq: number): EventRow[] {
+    return (
+      this.stmt(
+        `SELECT delivery_seq AS deliverySeq, idx, uuid, event_type AS eventType, published,
+          display_message AS displayMessage, actor, outcome, targets, duplicate
+         FROM events WHERE delivery_seq = ? ORDER BY idx`,
+      ).all(seq) as RawEvent[]
+    ).map((e) => ({ ...e, duplicate: !!e.duplicate }));
+  }
+
+  /** Forward and replay attempts of a delivery, oldest first. */
+  attempts(seq: number): AttemptRow[] {
+    return (
+      this.stmt(
+        `SELECT id, delivery_seq AS deliverySeq, kind, target, attempt, started_at AS startedAt,
+          duration_ms AS durationMs, status, error, response, slow
+         FROM attempts WHERE delivery_seq = ? ORDER BY id`,
+      ).all(seq) as (Omit<AttemptRow, "response" | "slow"> & {
+        response: Buffer | null;
+        slow: number;
+      })[]
+    ).map((a) => ({
+      ...a,
+      response: a.response ? a.response.toString("utf8") : null,
+      slow: !!a.slow,
+    }));
+  }
+
+  /** Record an attempt; returns its id. */
+  addAttempt(a: NewAttempt): number {
+    const info = this.stmt(
+      `INSERT INTO attempts (delivery_seq, kind, target, attempt, started_at, duration_ms, status, error, response, slow)
+       VALUES (?,?,?,?,?,?,?,?,?,?)`,
+    ).run(
+      a.deliverySeq,
+      a.kind,
+      a.target,
+      a.attempt,
+      a.startedAt,
+      a.durationMs,
+      a.status,
+      a.error,
+      a.response ?? null,
+      a.slow ? 1 : 0,
+    );
+    return Number(info.lastInsertRowid);
+  }
+
+  /** Highest attempt number already made for a delivery and target. */
+  lastAttemptNo(seq: number, target: string): number {
+    const row = this.stmt(
+      "SELECT MAX(attempt) AS n FROM attempts WHERE delivery_seq = ? AND target = ?",
+    ).get(seq, target) as { n: number | null };
+    return row.n ?? 0;
+  }
+
+  /** Whether a target already answered 2xx to a forward of this delivery. */
+  forwardedTo(seq: number, target: string): boolean {
+    return (
+      this.stmt(
+        `SELECT 1 FROM attempts WHERE delivery_seq = ? AND target = ? AND kind = 'forward'
+          AND status BETWEEN 200 AND 299 LIMIT 1`,
+      ).get(seq, target) !== undefined
+    );
+  }
+
+  /** Update a delivery's forwarding summary. */
+  setForward(
+    seq: number,
+    f: { state: ForwardState; status?: number | null; ms?: number | null; error?: string | null },
+  ): void {
+    this.stmt(
+      "UPDATE deliveries SET forward_state = ?, forward_status = ?, forward_ms = ?, forward_error = ? WHERE seq = ?",
+    ).run(f.state, f.status ?? null, f.ms ?? null, f.error ?? null, seq);
+  }
+
+  /** Sequence numbers of deliveries stored but not yet forwarded, oldest first. */
+  pendingForward(): number[] {
+    return (
+      this.stmt(
+        "SELECT seq FROM deliveries WHERE forward_state = 'pending' ORDER BY seq",
+      ).all() as {
+        seq: number;
+      }[]
+    ).map((r) => r.seq);
+  }
+
+  /** Counters for the status header (one indexed scan; cheap enough to refresh every few seconds). */
+  counters(sinceSeq = 0): Counters {
+    return this.stmt(
+      `SELECT COUNT(*) AS received,
+        COALESCE(SUM(forward_state = 'forwarded'), 0) AS forwarded,
+        COALESCE(SUM(forward_state = 'failed'), 0) AS failed,
+        COALESCE(SUM(forward_state = 'pending'), 0) AS pending,
+        COALESCE(SUM(duplicate_count > 0), 0) AS duplicates,
+        COALESCE(SUM(kind = 'rejected'), 0) AS rejected,
+        COALESCE(SUM(kind IN ('invalid', 'too_large', 'not_found', 'method_not_allowed')), 0) AS invalid,
+        COALESCE(SUM(kind = 'verification'), 0) AS verifications
+       FROM deliveries WHERE seq > ?`,
+    ).get(sinceSeq) as Counters;
+  }
+
+  /** Highest sequence number stored so far (0 when empty). */
+  maxSeq(): number {
+    return (this.stmt("SELECT COALESCE(MAX(seq), 0) AS m FROM deliveries").get() as { m: number })
+      .m;
+  }
+
+  /** Read a meta value. */
+  getMeta(key: string): string | undefined {
+    return (
+      this.stmt("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined
+    )?.value;
+  }
+
+  /** Write a meta value. */
+  setMeta(key: string, value: string): void {
+    this.stmt(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    ).run(key, value);
+  }
+
+  /** Close the database (checkpointing the WAL). */
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+type RawEvent = Omit<EventRow, "duplicate"> & { duplicate: number };
+
+type RawDelivery = Omit<DeliveryRow, "headers"> & { headers: string };
+
+function toDelivery(r: RawDelivery): DeliveryRow {
+  return { ...r, headers: JSON.parse(r.headers) as DeliveryRow["headers"] };
+}

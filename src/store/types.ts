@@ -1,0 +1,132 @@
+/** What a stored HTTP request was, as classified by the listener (or written by replay/backfill). */
+export type DeliveryKind =
+  | "delivery"
+  | "verification"
+  | "rejected"
+  | "invalid"
+  | "not_found"
+  | "method_not_allowed"
+  | "too_large"
+  | "fixture"
+  | "replay"
+  | "backfill";
+
+export const DELIVERY_KINDS: readonly DeliveryKind[] = [
+  "delivery",
+  "verification",
+  "rejected",
+  "invalid",
+  "not_found",
+  "method_not_allowed",
+  "too_large",
+  "fixture",
+  "replay",
+  "backfill",
+];
+
+/** Forwarding progress of a delivery: none (capture only), pending, forwarded, failed. */
+export type ForwardState = "none" | "pending" | "forwarded" | "failed";
+export const FORWARD_STATES: readonly ForwardState[] = ["none", "pending", "forwarded", "failed"];
+
+/** How the auth header compared: no secret configured, right, missing, wrong. */
+export type AuthState = "none" | "ok" | "missing" | "wrong";
+
+/** Header list as received: [name, value] pairs in order, auth values redacted. */
+export type HeaderPairs = [string, string][];
+
+/** One `data.events[]` entry reduced to what lists, replay and reconcile need. */
+export interface ParsedEvent {
+  uuid: string | null;
+  eventType: string | null;
+  published: string | null;
+  displayMessage: string | null;
+  actor: string | null;
+  outcome: string | null;
+  targets: string | null;
+}
+
+/** A request to store. */
+export interface NewDelivery {
+  id: string;
+  receivedAt: number;
+  method: string;
+  path: string;
+  remoteAddr: string | null;
+  headers: HeaderPairs;
+  body: Buffer | null;
+  size: number;
+  kind: DeliveryKind;
+  status: number;
+  auth: AuthState;
+  reason?: string | null;
+  events: ParsedEvent[];
+  envelopeEventId?: string | null;
+  forwardState: ForwardState;
+  replayOf?: string | null;
+  ackMs?: number | null;
+}
+
+/** A stored delivery without its body. */
+export interface DeliveryRow {
+  seq: number;
+  id: string;
+  receivedAt: number;
+  method: string;
+  path: string;
+  remoteAddr: string | null;
+  headers: HeaderPairs;
+  size: number;
+  kind: DeliveryKind;
+  status: number;
+  ackMs: number | null;
+  auth: AuthState;
+  eventCount: number;
+  duplicateCount: number;
+  firstEventType: string | null;
+  envelopeEventId: string | null;
+  reason: string | null;
+  forwardState: ForwardState;
+  forwardStatus: number | null;
+  forwardMs: number | null;
+  forwardError: string | null;
+  replayOf: string | null;
+}
+
+/** A stored event row. */
+export interface EventRow extends ParsedEvent {
+  deliverySeq: number;
+  idx: number;
+  duplicate: boolean;
+}
+
+/** A forward or replay attempt. */
+export interface AttemptRow {
+  id: number;
+  deliverySeq: number;
+  kind: "forward" | "replay";
+  target: string;
+  attempt: number;
+  startedAt: number;
+  durationMs: number | null;
+  status: number | null;
+  error: string | null;
+  response: string | null;
+  slow: boolean;
+}
+
+/** An attempt to record. */
+export type NewAttempt = Omit<AttemptRow, "id" | "response"> & { response?: Buffer | null };
+
+/** Filters for listing deliveries, newest first, paged by keyset (`beforeSeq`). */
+export interface ListQuery {
+  limit: number;
+  beforeSeq?: number;
+  afterSeq?: number;
+  kinds?: DeliveryKind[];
+  forwardStates?: ForwardState[];
+  statuses?: number[];
+  eventTypeGlob?: string;
+  since?: number;
+  until?: number;
+  text?: string;
+}

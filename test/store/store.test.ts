@@ -1,0 +1,145 @@
+import { statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError, UsageError } from "../../src/errors.js";
+import { openDb } from "../../src/store/db.js";
+import { newDeliveryId, shortId } from "../../src/store/ids.js";
+import { Store } from "../../src/store/store.js";
+import type { NewDelivery, ParsedEvent } from "../../src/store/types.js";
+import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
+
+const stores: Store[] = [];
+afterEach(() => {
+  for (const s of stores.splice(0)) s.close();
+  cleanupTmp();
+});
+
+function open(file = join(tmpDir(), "okhook.db")): Store {
+  const s = new Store(openDb(file));
+  stores.push(s);
+  return s;
+}
+
+const ev = (uuid: string | null, eventType = "user.lifecycle.create"): ParsedEvent => ({
+  uuid,
+  eventType,
+  published: "2026-11-20T14:02:11.482Z",
+  displayMessage: "Create Okta user",
+  actor: "dana@example.com",
+  outcome: "SUCCESS",
+  targets: "sam@example.com",
+});
+
+const delivery = (events: ParsedEvent[], extra: Partial<NewDelivery> = {}): NewDelivery => ({
+  id: newDeliveryId(),
+  receivedAt: Date.now(),
+  method: "POST",
+  path: "/okta/events",
+  remoteAddr: "127.0.0.1",
+  headers: [["content-type", "application/json"]],
+  body: Buffer.from('{"data":{"events":[]}}'),
+  size: 22,
+  kind: "delivery",
+  status: 200,
+  auth: "ok",
+  events,
+  forwardState: "pending",
+  ...extra,
+});
+
+describe("store", () => {
+  it("creates the file 0600 with WAL and the schema version", () => {
+    const file = join(tmpDir(), "sub", "okhook.db");
+    const s = open(file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(s.db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(s.db.pragma("user_version", { simple: true })).toBe(1);
+  });
+
+  it("stores deliveries with their events and flags duplicate uuids, also within one batch", () => {
+    const s = open();
+    const [a, b] = s.insertDeliveries([
+      delivery([ev("u-1"), ev("u-2")]),
+      delivery([ev("u-2"), ev(null)]),
+    ]);
+    expect(a!.duplicateCount).toBe(0);
+    expect(b!.duplicateCount).toBe(1);
+    expect(s.events(b!.seq).map((e) => e.duplicate)).toEqual([true, false]);
+    expect(s.bySeq(a!.seq)!.eventCount).toBe(2);
+    expect(s.body(a!.seq)!.toString()).toBe('{"data":{"events":[]}}');
+  });
+
+  it("pages newest first by keyset and filters", () => {
+    const s = open();
+    for (let i = 0; i < 25; i++) {
+      s.insertDeliveries([
+        delivery([ev(`u-${i}`, i % 2 ? "group.user_membership.add" : "user.lifecycle.create")], {
+          kind: i === 3 ? "rejected" : "delivery",
+        }),
+      ]);
+    }
+    const first = s.list({ limit: 10 });
+    expect(first.map((r) => r.seq)).toEqual([25, 24, 23, 22, 21, 20, 19, 18, 17, 16]);
+    const next = s.list({ limit: 10, beforeSeq: first.at(-1)!.seq });
+    expect(next[0]!.seq).toBe(15);
+    expect(s.list({ limit: 100, eventTypeGlob: "group.*" })).toHaveLength(12);
+    expect(s.list({ limit: 100, kinds: ["rejected"] }).map((r) => r.seq)).toEqual([4]);
+    expect(s.list({ limit: 100, text: "u-7" }).map((r) => r.seq)).toEqual([8]);
+    const plan = s.db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT seq FROM deliveries WHERE seq < ? ORDER BY seq DESC LIMIT 50",
+      )
+      .all(10) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(" ")).toMatch(/INTEGER PRIMARY KEY/);
+  });
+
+  it("resolves full ids, short ids, prefixes and event uuids; refuses unknown and ambiguous", () => {
+    const s = open();
+    const [a] = s.insertDeliveries([delivery([ev("11111111-aaaa-bbbb-cccc-000000000001")])]);
+    s.insertDeliveries([delivery([ev("u-x")])]);
+    expect(s.resolve(a!.id).delivery.seq).toBe(a!.seq);
+    expect(s.resolve(shortId(a!.id)).delivery.seq).toBe(a!.seq);
+    expect(s.resolve(a!.id.toUpperCase()).delivery.seq).toBe(a!.seq);
+    expect(s.resolve("11111111-AAAA-bbbb-cccc-000000000001").delivery.seq).toBe(a!.seq);
+    expect(() => s.resolve("zzzzzzzz")).toThrow(UsageError);
+    expect(() => s.resolve(a!.id.slice(0, 6))).toThrow(/ambiguous/);
+  });
+
+  it("records attempts and forward state, and lists what is still pending", () => {
+    const s = open();
+    const [a, b] = s.insertDeliveries([delivery([ev("u-1")]), delivery([ev("u-2")])]);
+    s.addAttempt({
+      deliverySeq: a!.seq,
+      kind: "forward",
+      target: "http://t/",
+      attempt: 1,
+      startedAt: Date.now(),
+      durationMs: 5,
+      status: 200,
+      error: null,
+      slow: false,
+      response: Buffer.from("ok"),
+    });
+    s.setForward(a!.seq, { state: "forwarded", status: 200, ms: 5 });
+    expect(s.forwardedTo(a!.seq, "http://t/")).toBe(true);
+    expect(s.lastAttemptNo(a!.seq, "http://t/")).toBe(1);
+    expect(s.pendingForward()).toEqual([b!.seq]);
+    expect(s.attempts(a!.seq)[0]!.response).toBe("ok");
+    expect(s.counters()).toMatchObject({ received: 2, forwarded: 1, pending: 1 });
+  });
+
+  it("keeps meta values", () => {
+    const s = open();
+    s.setMeta("k", "v1");
+    s.setMeta("k", "v2");
+    expect(s.getMeta("k")).toBe("v2");
+    expect(s.getMeta("missing")).toBeUndefined();
+  });
+
+  it("names a corrupt database file and the fix", () => {
+    const file = join(tmpDir(), "bad.db");
+    writeFileSync(file, "this is not sqlite at all, just text ".repeat(200));
+    expect(() => openDb(file)).toThrow(ConfigError);
+    expect(() => openDb(file)).toThrow(/not a readable okhook database.*--db/);
+  });
+});
