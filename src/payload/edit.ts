@@ -1,0 +1,180 @@
+import { UsageError } from "../errors.js";
+import { ENVELOPE_KEYS } from "../okta/hook-types.js";
+
+/** One step of an edit path: an object key, an array index, or `[*]` (every element). */
+export type PathSegment =
+  | { kind: "key"; key: string }
+  | { kind: "index"; index: number }
+  | { kind: "all" };
+
+/** A parsed `--set path=value`. `raw` is the argument as given, for error messages. */
+export interface Edit {
+  raw: string;
+  path: PathSegment[];
+  value: unknown;
+}
+
+const EXAMPLE = "try --set outcome.result=FAILURE or --set 'target[0].displayName=\"Ana\"'";
+
+/**
+ * Parse `path=value`. The value is JSON when it parses as JSON (`3`, `true`, `null`,
+ * `{"a":1}`, `"quoted"`), otherwise the text itself.
+ */
+export function parseSetArg(arg: string): Edit {
+  const eq = assignmentIndex(arg);
+  if (eq <= 0) throw new UsageError(`--set "${arg}": expected path=value (${EXAMPLE})`);
+  const path = parsePath(arg.slice(0, eq), arg);
+  return { raw: arg, path, value: parseValue(arg.slice(eq + 1)) };
+}
+
+/** Index of the first `=` outside a quoted `["key"]`, or -1. */
+function assignmentIndex(arg: string): number {
+  let quoted = false;
+  for (let i = 0; i < arg.length; i++) {
+    const c = arg[i];
+    if (quoted && c === "\\") i++;
+    else if (c === '"') quoted = !quoted;
+    else if (c === "=" && !quoted) return i;
+  }
+  return -1;
+}
+
+function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Parse `a.b`, `a[0].b`, `data.events[*].outcome.result`, `debugData["x.y"]`. */
+export function parsePath(text: string, raw: string = text): PathSegment[] {
+  const segments: PathSegment[] = [];
+  const re = /\.?([^.[\]"=]+)|\[(\d+|\*|"(?:[^"\\]|\\.)*")\]/y;
+  let pos = 0;
+  while (pos < text.length) {
+    re.lastIndex = pos;
+    const m = re.exec(text);
+    const dotted = m?.[0].startsWith(".");
+    if (!m || (dotted && segments.length === 0) || (!dotted && m[1] && segments.length > 0)) {
+      throw badPath(raw, text, pos);
+    }
+    let segment: PathSegment;
+    try {
+      segment = toSegment(m[1], m[2]);
+    } catch {
+      throw badPath(raw, text, pos);
+    }
+    // Writing through __proto__ would change Object.prototype for the whole process.
+    if (segment.kind === "key" && segment.key === "__proto__") throw badPath(raw, text, pos);
+    segments.push(segment);
+    pos = re.lastIndex;
+  }
+  if (segments.length === 0 || text.endsWith(".")) throw badPath(raw, text, text.length);
+  return segments;
+}
+
+function toSegment(key: string | undefined, bracket: string | undefined): PathSegment {
+  if (key !== undefined) return { kind: "key", key };
+  if (bracket === "*") return { kind: "all" };
+  if (bracket?.startsWith('"')) return { kind: "key", key: JSON.parse(bracket) as string };
+  return { kind: "index", index: Number(bracket) };
+}
+
+function badPath(raw: string, path: string, pos: number): UsageError {
+  const where = pos < path.length ? `at "${path.slice(pos)}"` : "at its end";
+  return new UsageError(`--set "${raw}": bad path ${where} (${EXAMPLE})`);
+}
+
+/** Render a path back to its text form (`data.events[*].outcome`). */
+export function formatPath(path: readonly PathSegment[]): string {
+  return path
+    .map((s, i) => {
+      if (s.kind === "all") return "[*]";
+      if (s.kind === "index") return `[${s.index}]`;
+      if (!/^[^.[\]"=]+$/.test(s.key)) return `[${JSON.stringify(s.key)}]`;
+      return i === 0 ? s.key : `.${s.key}`;
+    })
+    .join("");
+}
+
+/**
+ * Apply edits to a copy of an envelope. A path starting with an envelope key (`eventType`,
+ * `eventId`, `data`, …) edits the envelope; any other path edits every event in
+ * `data.events` (so `outcome.result=FAILURE` fails them all). Missing objects are created.
+ */
+export function applyEdits<T extends object>(envelope: T, edits: readonly Edit[]): T {
+  const copy = structuredClone(envelope);
+  for (const edit of edits) {
+    const first = edit.path[0];
+    if (first?.kind === "key" && ENVELOPE_KEYS.includes(first.key)) {
+      setPath(copy, edit.path, edit.value, edit.raw);
+      continue;
+    }
+    const events = (copy as { data?: { events?: unknown } }).data?.events;
+    if (!Array.isArray(events)) {
+      throw new UsageError(`--set "${edit.raw}": the payload has no data.events[] to edit`);
+    }
+    for (const event of events) setPath(event, edit.path, edit.value, edit.raw);
+  }
+  return copy;
+}
+
+/** Set `value` at `path` inside `root`, creating missing objects and arrays on the way. */
+export function setPath(
+  root: unknown,
+  path: readonly PathSegment[],
+  value: unknown,
+  raw: string = formatPath(path),
+): void {
+  walk(root, path, 0, value, raw);
+}
+
+function walk(node: unknown, path: readonly PathSegment[], i: number, value: unknown, raw: string) {
+  const seg = path[i]!;
+  const where = formatPath(path.slice(0, i)) || "the payload";
+  if (seg.kind === "all") {
+    if (!Array.isArray(node)) throw new UsageError(`--set "${raw}": ${where} is not an array`);
+    for (let j = 0; j < node.length; j++) step(node, j, path, i, value, raw);
+    return;
+  }
+  if (seg.kind === "index") {
+    if (!Array.isArray(node)) throw new UsageError(`--set "${raw}": ${where} is not an array`);
+    if (seg.index > node.length) {
+      throw new UsageError(
+        `--set "${raw}": index ${seg.index} is past the end of ${where} (length ${node.length})`,
+      );
+    }
+    step(node, seg.index, path, i, value, raw);
+    return;
+  }
+  if (node === null || typeof node !== "object" || Array.isArray(node)) {
+    throw new UsageError(`--set "${raw}": ${where} is ${describe(node)}, not an object`);
+  }
+  step(node as Record<string, unknown>, seg.key, path, i, value, raw);
+}
+
+function step(
+  container: object,
+  key: string | number,
+  path: readonly PathSegment[],
+  i: number,
+  value: unknown,
+  raw: string,
+) {
+  const parent = container as Record<string | number, unknown>;
+  if (i === path.length - 1) {
+    parent[key] = value;
+    return;
+  }
+  const next = path[i + 1]!;
+  if (parent[key] === undefined || parent[key] === null)
+    parent[key] = next.kind === "key" ? {} : [];
+  walk(parent[key], path, i + 1, value, raw);
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  return `a ${typeof value}`;
+}
