@@ -11,6 +11,7 @@ export interface OkhookEnv {
   secret?: string;
   tunnel?: string;
   cloudflared?: string;
+  tunnelToken?: string;
   oktaOrgUrl?: string;
   oktaApiToken?: string;
   oktaAccessToken?: string;
@@ -30,6 +31,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): OkhookEnv {
     secret: nonEmpty(source.OKHOOK_SECRET),
     tunnel: nonEmpty(source.OKHOOK_TUNNEL),
     cloudflared: nonEmpty(source.OKHOOK_CLOUDFLARED),
+    tunnelToken: nonEmpty(source.OKHOOK_TUNNEL_TOKEN),
     oktaOrgUrl: nonEmpty(source.OKTA_ORG_URL),
     oktaApiToken: nonEmpty(source.OKTA_API_TOKEN),
     oktaAccessToken: nonEmpty(source.OKTA_ACCESS_TOKEN),
@@ -38,6 +40,11 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): OkhookEnv {
     forceColor: nonEmpty(source.FORCE_COLOR),
     ci: nonEmpty(source.CI) !== undefined,
   };
+}
+
+/** The environment a child process (cloudflared) inherits. */
+export function childEnv(source: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...source };
 }
 
 /** The OS-appropriate data directory for okhook (XDG on Linux, Library on macOS, AppData on Windows). */

@@ -119,17 +119,24 @@ async function runListen(
   const tunnel = oneOf(flags.tunnel ?? env.tunnel ?? "quick", TUNNELS, "--tunnel");
   if (!flags.path.startsWith("/"))
     throw new UsageError(`--path "${flags.path}": must start with / (try --path /okta/events)`);
-  const [{ EventBus }, { RoutingTable }, { ListenSession }, render] = await Promise.all([
+  const port = parsePort(flags.port ?? env.port ?? "8787");
+  const dbPath = resolveDbPath(flags.db, env);
+  const tunnelToken = flags.tunnelToken ?? env.tunnelToken;
+  if (tunnel === "token") checkTokenMode(tunnelToken, flags.publicUrl);
+  const [{ EventBus }, { RoutingTable }, { ListenSession }, render, secrets] = await Promise.all([
     import("../events.js"),
     import("../forward/routes.js"),
     import("../listen/session.js"),
     import("./listen-output.js"),
+    import("../listen/secret.js"),
   ]);
   const routes = RoutingTable.parse(
     flags.forwardTo ?? (env.forwardTo ? env.forwardTo.split(/\s*,\s*/) : []),
   );
-  const secret = flags.secret ?? env.secret;
-  const forwardAuthValue = flags.forwardAuth === "none" ? undefined : (flags.forwardAuth ?? secret);
+  const given = flags.secret ?? env.secret;
+  const secret =
+    given ?? (tunnel !== "none" ? secrets.generatedSecret(dbPath, `port:${port}`) : undefined);
+  const authHeader = flags.authHeader.toLowerCase();
   const bus = new EventBus();
   const detach = render.attachOutput({
     mode: output === "interactive" ? "compact" : output,
@@ -137,25 +144,29 @@ async function runListen(
     ctx,
     info: {
       secret,
-      secretGenerated: false,
+      secretGenerated: given === undefined && secret !== undefined,
       showSecret: !!flags.showSecret,
-      authHeader: flags.authHeader.toLowerCase(),
+      authHeader,
       routes: routes.routes.map((r) => ({ pattern: r.pattern, target: r.target })),
       targets: routes.targets(),
       tunnelMode: tunnel,
     },
   });
   ctx.ownSignals(true);
+  const stopSignal = waitForStopSignal();
   const session = await ListenSession.start({
-    dbPath: resolveDbPath(flags.db, env),
+    dbPath,
     host: flags.host,
-    port: parsePort(flags.port ?? env.port ?? "8787"),
+    port,
     hookPath: flags.path,
     secret,
-    authHeader: flags.authHeader.toLowerCase(),
+    authHeader,
     maxBodyBytes: parseBytes(flags.maxBody, "--max-body"),
     routes,
-    forwardAuth: { header: flags.authHeader.toLowerCase(), value: forwardAuthValue },
+    forwardAuth: {
+      header: authHeader,
+      value: flags.forwardAuth === "none" ? undefined : (flags.forwardAuth ?? secret),
+    },
     forwardTimeoutMs: parseMs(flags.forwardTimeout, "--forward-timeout"),
     retries: parseCount(flags.retries, "--retries", { max: 20 }),
     retryBaseMs: parseMs(flags.retryDelay, "--retry-delay"),
@@ -166,19 +177,63 @@ async function runListen(
     throw err;
   });
   if (tunnel !== "none") {
-    const msg = "cloudflared tunnel support is not wired in yet; listening locally only";
-    if (tunnelExplicit) {
+    const failure = await Promise.race([
+      startTunnel({ mode: tunnel, flags, ctx, session, bus, token: tunnelToken }),
+      stopSignal.then(() => null),
+    ]);
+    if (failure && tunnelExplicit) {
       await session.stop("tunnel could not start");
       detach();
-      const { NetworkError } = await import("../errors.js");
-      throw new NetworkError(`--tunnel ${tunnel}: ${msg}`);
+      throw failure;
     }
-    bus.emit({ type: "tunnel", state: "failed", reason: msg });
   }
-  await waitForStopSignal();
+  await stopSignal;
   await session.stop("signal");
   detach();
   return 0;
+}
+
+function checkTokenMode(token: string | undefined, publicUrl: string | undefined): void {
+  if (!token)
+    throw new UsageError("--tunnel token needs --tunnel-token <t> (or OKHOOK_TUNNEL_TOKEN)");
+  if (!publicUrl || !/^https:\/\//.test(publicUrl)) {
+    throw new UsageError(
+      `--public-url "${publicUrl ?? ""}": --tunnel token needs the tunnel's https URL (try --public-url https://hooks.example.com)`,
+    );
+  }
+}
+
+/** Start the tunnel; on failure report it and return the error (the caller decides if that is fatal). */
+async function startTunnel(o: {
+  mode: "quick" | "token";
+  flags: ListenFlags;
+  ctx: CliContext;
+  session: import("../listen/session.js").ListenSession;
+  bus: import("../events.js").EventBus;
+  token: string | undefined;
+}): Promise<Error | null> {
+  const { attachTunnel } = await import("../tunnel/attach.js");
+  const { childEnv } = await import("../config.js");
+  try {
+    await attachTunnel({
+      mode: o.mode,
+      localUrl: o.session.localUrl,
+      hookPath: o.flags.path,
+      bus: o.bus,
+      explicitBinary: o.flags.cloudflared ?? o.ctx.env.cloudflared,
+      explicitLabel: o.flags.cloudflared ? "--cloudflared" : "OKHOOK_CLOUDFLARED",
+      pathEnv: o.ctx.env.path,
+      childEnv: childEnv(),
+      token: o.token,
+      publicUrl: o.flags.publicUrl,
+      register: (stop) => o.session.onStop(stop),
+    });
+    return null;
+  } catch (err) {
+    const failure = err instanceof Error ? err : new Error(String(err));
+    o.bus.emit({ type: "tunnel", state: "failed", reason: failure.message });
+    return failure;
+  }
 }
 
 function waitForStopSignal(): Promise<NodeJS.Signals> {

@@ -58,7 +58,7 @@ export interface TunnelProcessOptions {
   token?: string;
   /** Token mode: the stable public URL configured in Cloudflare. */
   publicUrl?: string;
-  /** Environment for the child; default: this process's environment. */
+  /** Environment for the child (config.ts `childEnv()`); token mode adds TUNNEL_TOKEN to it. */
   env?: NodeJS.ProcessEnv;
   spawn?: SpawnFn;
   restart?: { maxRetries: number; baseDelayMs: number; resetAfterMs?: number };
@@ -162,7 +162,7 @@ export class TunnelProcess extends EventEmitter<TunnelEvents> {
       binary: o.binary,
       args: cloudflaredArgs(o.mode, o.localUrl),
       // Not configuration: the child inherits this environment, as spawn does when env is unset.
-      env: o.mode === "token" ? { ...(o.env ?? process.env), TUNNEL_TOKEN: o.token } : o.env,
+      env: o.mode === "token" ? { ...o.env, TUNNEL_TOKEN: o.token } : o.env,
       spawn: o.spawn ?? (nodeSpawn as SpawnFn),
       readyTimeoutMs: o.readyTimeoutMs ?? READY_TIMEOUT_MS,
       stopGraceMs: o.stopGraceMs ?? STOP_GRACE_MS,
