@@ -11,6 +11,8 @@ export interface SendResult {
   error: string | null;
   /** Network-level failure (refused, reset, DNS, timeout): the target may come back. */
   network: boolean;
+  /** No complete answer within `timeoutMs`. */
+  timedOut: boolean;
   durationMs: number;
   response: Buffer | null;
   responseHeaders: Record<string, string | string[] | undefined>;
@@ -57,11 +59,12 @@ export async function sendOnce(req: SendRequest): Promise<SendResult> {
       headersTimeout: req.timeoutMs,
       bodyTimeout: req.timeoutMs,
     });
-    const response = await readCapped(res.body);
+    const response = await readCapped(res.body, RESPONSE_CAP_BYTES);
     return {
       status: res.statusCode,
       error: null,
       network: false,
+      timedOut: false,
       durationMs: performance.now() - started,
       response,
       responseHeaders: res.headers,
@@ -72,6 +75,7 @@ export async function sendOnce(req: SendRequest): Promise<SendResult> {
       status: null,
       error: timedOut ? `no answer within ${req.timeoutMs} ms` : describeNetworkError(err, req.url),
       network: true,
+      timedOut,
       durationMs: performance.now() - started,
       response: null,
       responseHeaders: {},
@@ -79,11 +83,15 @@ export async function sendOnce(req: SendRequest): Promise<SendResult> {
   }
 }
 
-async function readCapped(body: AsyncIterable<Buffer> & { destroy?: () => void }): Promise<Buffer> {
+/** Read a body to its end (as Okta waits for the whole answer), keeping the first `limit` bytes. */
+export async function readCapped(
+  body: AsyncIterable<Buffer | Uint8Array>,
+  limit: number,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
-    if (size < RESPONSE_CAP_BYTES) chunks.push(chunk.subarray(0, RESPONSE_CAP_BYTES - size));
+    if (size < limit) chunks.push(Buffer.from(chunk).subarray(0, limit - size));
     size += chunk.length;
   }
   return Buffer.concat(chunks);
