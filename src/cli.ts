@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import type { CliContext, CommandResult } from "./commands/context.js";
 import { registerDeliveries } from "./commands/deliveries.js";
+import { registerFixtures } from "./commands/fixtures.js";
 import { registerListen } from "./commands/listen.js";
+import { registerSend } from "./commands/send.js";
 import { registerShow } from "./commands/show.js";
 import { readEnv } from "./config.js";
 import { OkhookError } from "./errors.js";
@@ -53,6 +55,8 @@ function buildProgram(): Command {
   registerListen(program, ctx);
   registerDeliveries(program, ctx);
   registerShow(program, ctx);
+  registerSend(program, ctx);
+  registerFixtures(program, ctx);
   program.addHelpText(
     "after",
     `

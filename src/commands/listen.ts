@@ -134,8 +134,9 @@ async function runListen(
     flags.forwardTo ?? (env.forwardTo ? env.forwardTo.split(/\s*,\s*/) : []),
   );
   const given = flags.secret ?? env.secret;
+  const secretKey = `port:${port}`;
   const secret =
-    given ?? (tunnel !== "none" ? secrets.generatedSecret(dbPath, `port:${port}`) : undefined);
+    given ?? (tunnel !== "none" ? secrets.generatedSecret(dbPath, secretKey) : undefined);
   const authHeader = flags.authHeader.toLowerCase();
   const bus = new EventBus();
   const detach = render.attachOutput({
@@ -176,6 +177,11 @@ async function runListen(
     detach();
     throw err;
   });
+  // tells `send`/`replay` which generated secret this listener expects (the key, never the value)
+  session.store.setMeta(
+    "listener.secretKey",
+    given === undefined && secret !== undefined ? secretKey : "",
+  );
   if (tunnel !== "none") {
     const failure = await Promise.race([
       startTunnel({ mode: tunnel, flags, ctx, session, bus, token: tunnelToken }),

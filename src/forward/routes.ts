@@ -27,7 +27,7 @@ export function parseRoute(spec: string): Route {
 }
 
 /** Turn a target spec into an absolute http(s) URL, or throw a usage error naming it. */
-export function normalizeTarget(value: string, original = value): string {
+export function normalizeTarget(value: string, original = value, flag = "--forward-to"): string {
   let v = value.trim();
   if (/^\d{1,5}$/.test(v)) v = `http://localhost:${v}/`;
   else if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && /^[\w.-]+(:\d{1,5})?(\/|$)/.test(v))
@@ -36,13 +36,13 @@ export function normalizeTarget(value: string, original = value): string {
   try {
     url = new URL(v);
   } catch {
-    throw badTarget(original);
+    throw badTarget(original, flag);
   }
   if ((url.protocol !== "http:" && url.protocol !== "https:") || !url.hostname)
-    throw badTarget(original);
+    throw badTarget(original, flag);
   if (url.username || url.password) {
     throw new UsageError(
-      `--forward-to "${redactUserinfo(original)}": credentials in the URL are not supported (use --forward-auth)`,
+      `${flag} "${redactUserinfo(original)}": credentials in the URL are not supported (use --forward-auth)`,
     );
   }
   return url.toString();
@@ -52,9 +52,9 @@ function redactUserinfo(s: string): string {
   return s.replace(/\/\/[^@/]*@/, "//…@");
 }
 
-function badTarget(spec: string): UsageError {
+function badTarget(spec: string, flag: string): UsageError {
   return new UsageError(
-    `--forward-to "${redactUserinfo(spec)}": not an http(s) URL (try http://localhost:3000/hooks, localhost:3000/hooks or 3000)`,
+    `${flag} "${redactUserinfo(spec)}": not an http(s) URL (try http://localhost:3000/hooks, localhost:3000/hooks or 3000)`,
   );
 }
 

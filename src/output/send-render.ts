@@ -1,0 +1,79 @@
+import type { CliContext } from "../commands/context.js";
+import type { FixtureInfo } from "../fixtures/catalog.js";
+import type { SendResult } from "../fixtures/send.js";
+import type { VerifyResult } from "../fixtures/verify.js";
+import type { OktaEventHookEnvelope } from "../okta/hook-types.js";
+import { colorFor, duration, pad, statusColor } from "./format.js";
+
+/** The fixture list as a table. */
+export function fixturesTable(all: FixtureInfo[], ctx: CliContext): string {
+  const c = colorFor(ctx.stdout, ctx.env);
+  const width = Math.max(...all.map((f) => f.name.length), 4) + 2;
+  const lines = [c.dim(`${pad("NAME", width)}DESCRIPTION`)];
+  for (const f of all)
+    lines.push(
+      `${pad(c.bold(f.name), width)}${f.description}${f.eventType !== f.name ? c.dim(` (${f.eventType})`) : ""}`,
+    );
+  lines.push(
+    c.dim(`${all.length} fixtures · okhook fixtures show <name> · okhook send fixture <name>`),
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** Per-delivery lines (or NDJSON) and a closing summary for `send fixture`. */
+export function sendPrinter(ctx: CliContext, o: { json: boolean; url: string }) {
+  const c = colorFor(ctx.stdout, ctx.env);
+  const out = (s: string) => ctx.stdout.write(`${s}\n`);
+  if (!o.json) out(c.dim(`Sending to ${o.url}`));
+  const hinted = false;
+  return {
+    delivery(d: { envelope: OktaEventHookEnvelope; result: SendResult; copy: number }): void {
+      const events = d.envelope.data.events;
+      const types = [...new Set(events.map((e) => String(e.eventType)))];
+      if (o.json) {
+        out(
+          JSON.stringify({
+            eventId: d.envelope.eventId,
+            events: events.map((e) => ({ uuid: e.uuid, eventType: e.eventType })),
+            duplicateOf: d.copy > 0 ? d.envelope.eventId : undefined,
+            ...d.result,
+          }),
+        );
+        return;
+      }
+      const r = d.result;
+      const mark =
+        r.verdict === "accepted"
+          ? c.green("✓")
+          : r.verdict === "would-retry"
+            ? c.yellow("↻")
+            : c.red("✗");
+      const status = r.status === undefined ? c.red(r.error ?? "error") : statusColor(c, r.status);
+      const verdict =
+        r.verdict === "accepted"
+          ? c.green("accepted")
+          : r.verdict === "would-retry"
+            ? c.yellow("would retry")
+            : c.red("dropped");
+      const what = `${events.length === 1 ? types[0] : `${events.length} events (${types.slice(0, 2).join(", ")}${types.length > 2 ? ", …" : ""})`}${d.copy ? c.dim(" (duplicate)") : ""}`;
+      out(
+        `${mark} ${pad(status, 4)} ${pad(duration(r.durationMs), 7)} ${pad(verdict, 12)} ${what}  ${c.dim(r.reason)}`,
+      );
+    },
+    summary(s: { sent: number; accepted: number; secretSource: string }): void {
+      if (o.json) return;
+      const auth =
+        s.secretSource === "none" ? "no auth header" : `auth header from ${s.secretSource}`;
+      const line = `${s.accepted}/${s.sent} accepted by Okta's rules (2xx within 3 s) · ${auth}`;
+      out(s.accepted === s.sent ? c.green(line) : c.yellow(line));
+    },
+  };
+}
+
+/** Okta's verification verdict, with the failing rule explained. */
+export function verifyText(url: string, r: VerifyResult, ctx: CliContext): string {
+  const c = colorFor(ctx.stdout, ctx.env);
+  if (r.verified)
+    return `${c.green.bold("VERIFIED")} ${url} answered the challenge in ${duration(r.durationMs)}\n`;
+  return `${c.red.bold("NOT VERIFIED")} ${url}: ${r.rule ?? "failed"} — ${r.detail}\n`;
+}
