@@ -25,6 +25,7 @@ interface ListenFlags {
   retries: string;
   retryDelay: string;
   healthInterval: string;
+  verifyTimeout: string;
   output?: string;
   maxBody: string;
   showSecret?: boolean;
@@ -82,6 +83,11 @@ export function registerListen(program: Command, ctx: CliContext): void {
         .default("15000")
         .hideHelp(),
     )
+    .addOption(
+      new Option("--verify-timeout <ms>", "how long --register retries Okta's verify")
+        .default("60000")
+        .hideHelp(),
+    )
     .option("--output <mode>", "interactive (TTY default) | compact | json | quiet")
     .option(
       "--max-body <bytes>",
@@ -123,6 +129,22 @@ async function runListen(
   const dbPath = resolveDbPath(flags.db, env);
   const tunnelToken = flags.tunnelToken ?? env.tunnelToken;
   if (tunnel === "token") checkTokenMode(tunnelToken, flags.publicUrl);
+  if (flags.register && tunnel === "none") {
+    throw new UsageError(
+      "--register needs a public URL: drop --tunnel none (quick tunnel) or use --tunnel token --public-url",
+    );
+  }
+  const register = flags.register ? await import("./listen-register.js") : undefined;
+  const plan = register
+    ? await register.planRegister(
+        {
+          org: flags.org,
+          events: flags.events,
+          verifyTimeoutMs: parseMs(flags.verifyTimeout, "--verify-timeout"),
+        },
+        ctx,
+      )
+    : undefined;
   const [{ EventBus }, { RoutingTable }, { ListenSession }, render, secrets] = await Promise.all([
     import("../events.js"),
     import("../forward/routes.js"),
@@ -187,16 +209,63 @@ async function runListen(
       startTunnel({ mode: tunnel, flags, ctx, session, bus, token: tunnelToken }),
       stopSignal.then(() => null),
     ]);
-    if (failure && tunnelExplicit) {
+    if (failure && (tunnelExplicit || plan)) {
       await session.stop("tunnel could not start");
       detach();
       throw failure;
+    }
+    if (plan && register && !failure && secret) {
+      session.onStop(() => register.deactivateOnStop(plan, session, bus));
+      const registered = await Promise.race([
+        registerOnTunnel({ register, plan, session, bus, secret, authHeader }),
+        stopSignal.then(() => null),
+      ]);
+      if (registered instanceof Error) {
+        await session.stop("could not register the Okta event hook");
+        detach();
+        throw registered;
+      }
     }
   }
   await stopSignal;
   await session.stop("signal");
   detach();
   return 0;
+}
+
+/** Register once the tunnel is ready, and again whenever its URL changes. */
+async function registerOnTunnel(o: {
+  register: typeof import("./listen-register.js");
+  plan: import("./listen-register.js").RegisterPlan;
+  session: import("../listen/session.js").ListenSession;
+  bus: import("../events.js").EventBus;
+  secret: string;
+  authHeader: string;
+}): Promise<Error | null> {
+  let current = o.session.publicHookUrl;
+  if (!current) return new Error("the tunnel has no public URL yet");
+  const run = (hookUrl: string) =>
+    o.register.registerForSession({
+      plan: o.plan,
+      session: o.session,
+      bus: o.bus,
+      hookUrl,
+      secret: o.secret,
+      authHeader: o.authHeader,
+    });
+  o.bus.on((e) => {
+    if (e.type !== "tunnel" || e.state !== "ready" || !e.hookUrl || e.hookUrl === current) return;
+    current = e.hookUrl;
+    run(e.hookUrl).catch((err: Error) =>
+      o.bus.emit({ type: "warning", message: `could not re-register the hook: ${err.message}` }),
+    );
+  });
+  try {
+    await run(current);
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
 }
 
 function checkTokenMode(token: string | undefined, publicUrl: string | undefined): void {

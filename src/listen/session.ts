@@ -38,6 +38,8 @@ export class ListenSession {
   readonly hookUrl: string;
   private readonly cleanups: (() => Promise<void> | void)[] = [];
   private stopped: Promise<void> | undefined;
+  /** The public hook URL while a tunnel is ready (set from tunnel session events). */
+  publicHookUrl: string | undefined;
 
   private constructor(
     readonly o: SessionOptions,
@@ -84,6 +86,9 @@ export class ListenSession {
       });
       const port = await bind(server, o.host, o.port);
       const session = new ListenSession(o, store, server, writer, forwarder, port);
+      o.bus.on((e) => {
+        if (e.type === "tunnel" && e.state === "ready") session.publicHookUrl = e.hookUrl;
+      });
       store.setMeta("listener.url", session.hookUrl);
       const resumed = forwarder.start();
       o.bus.emit({

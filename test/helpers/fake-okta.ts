@@ -47,6 +47,8 @@ export interface FakeOktaOptions {
   deliveryTimeoutMs?: number;
   /** Accept http hook URIs on loopback (real Okta takes https only). Default true. */
   allowHttpLoopbackHooks?: boolean;
+  /** Where a hook URI is really reachable, e.g. a fake tunnel hostname → its loopback proxy. */
+  resolveUri?: (uri: string) => string;
 }
 
 /** One request the fake saw. */
@@ -111,6 +113,7 @@ class FakeOktaServer implements FakeOkta {
       verifyTimeoutMs: options.verifyTimeoutMs ?? 3000,
       dispatcher: this.agent,
       allowHttpLoopback: options.allowHttpLoopbackHooks ?? true,
+      resolveUri: options.resolveUri,
     });
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
@@ -144,6 +147,7 @@ class FakeOktaServer implements FakeOkta {
       appendLog: (events: LogEvent[]) => this.log.add(events),
       timeoutMs: this.options.deliveryTimeoutMs ?? 3000,
       dispatcher: this.agent,
+      resolveUri: this.options.resolveUri,
     };
     return deliver(deps, opts);
   }

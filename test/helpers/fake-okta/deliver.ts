@@ -42,6 +42,7 @@ export interface DeliverDeps {
   appendLog: (events: LogEvent[]) => void;
   timeoutMs: number;
   dispatcher: Dispatcher;
+  resolveUri?: (uri: string) => string;
 }
 
 /** Raise events and POST them to every ACTIVE + VERIFIED hook subscribed to their types. */
@@ -142,6 +143,7 @@ async function send(
       body: record.body,
       timeoutMs: deps.timeoutMs,
       dispatcher: deps.dispatcher,
+      resolveUri: deps.resolveUri,
     });
     record.attempts.push(a);
     if (a.status !== undefined && a.status >= 200 && a.status < 300) {

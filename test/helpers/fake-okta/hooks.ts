@@ -20,6 +20,7 @@ export interface HooksDeps {
   log: (events: Partial<LogEvent>[]) => void;
   verifyTimeoutMs: number;
   dispatcher: Dispatcher;
+  resolveUri?: (uri: string) => string;
   /** Real Okta demands https; the fake also takes http on loopback so tests reach node:http. */
   allowHttpLoopback: boolean;
 }
@@ -110,6 +111,7 @@ export class FakeHooks {
     const record = await verifyEndpoint(h, {
       timeoutMs: this.deps.verifyTimeoutMs,
       dispatcher: this.deps.dispatcher,
+      resolveUri: this.deps.resolveUri,
     });
     this.verifications.push(record);
     const debugData: Record<string, unknown> = record.ok ? {} : { errorMessage: record.reason };

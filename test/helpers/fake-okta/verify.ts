@@ -32,12 +32,14 @@ export async function outbound(
     body?: string;
     timeoutMs: number;
     dispatcher?: Dispatcher;
+    /** Maps a hook URI to where it is reachable (the fake "DNS" for tunnel hostnames). */
+    resolveUri?: (uri: string) => string;
   },
 ): Promise<OutboundAttempt> {
   const started = performance.now();
   const durationMs = () => Math.round(performance.now() - started);
   try {
-    const res = await request(url, {
+    const res = await request(init.resolveUri ? init.resolveUri(url) : url, {
       method: init.method,
       headers: init.headers,
       body: init.body,
@@ -68,7 +70,7 @@ export function hookHeaders(h: StoredHook): Record<string, string> {
  */
 export async function verifyEndpoint(
   h: StoredHook,
-  opts: { timeoutMs: number; dispatcher?: Dispatcher },
+  opts: { timeoutMs: number; dispatcher?: Dispatcher; resolveUri?: (uri: string) => string },
 ): Promise<VerificationRecord> {
   const challenge = randomBytes(24).toString("base64url");
   const headers = {

@@ -1,0 +1,138 @@
+import { RemoteApiError } from "../errors.js";
+import { backoffMs } from "../forward/backoff.js";
+import type { OktaClient } from "./client.js";
+import type { EventHook, EventHookInput } from "./types.js";
+
+/** How long verify is retried while a fresh tunnel hostname propagates. */
+export const VERIFY_DEADLINE_MS = 60_000;
+/** Okta's limit of active, verified event hooks per org. */
+export const ACTIVE_HOOK_LIMIT = 25;
+
+/** What `--register` needs. */
+export interface RegisterOptions {
+  client: OktaClient;
+  name: string;
+  hookUrl: string;
+  secret: string;
+  authHeader: string;
+  events: string[];
+  /** Hook id remembered from an earlier run (DB meta), tried before the name. */
+  knownId?: string;
+  verifyDeadlineMs?: number;
+  verifyBaseDelayMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  onProgress?: (message: string) => void;
+}
+
+/** The registered hook and whether this run created it. */
+export interface Registered {
+  hook: EventHook;
+  created: boolean;
+  verifyAttempts: number;
+}
+
+/**
+ * Create or update okhook's event hook so it points at `hookUrl`, verify it (retrying while
+ * DNS for a new tunnel hostname propagates), then activate it. Okta errors are RemoteApiErrors.
+ */
+export async function registerHook(o: RegisterOptions): Promise<Registered> {
+  const existing = await findHook(o);
+  const body = hookBody(o);
+  let hook: EventHook;
+  if (existing) {
+    o.onProgress?.(`updating Okta event hook ${existing.id} to ${o.hookUrl}`);
+    hook = await o.client.updateEventHook(existing.id, body);
+  } else {
+    o.onProgress?.(`creating Okta event hook "${o.name}"`);
+    hook = await o.client.createEventHook(body);
+  }
+  const verifyAttempts = await verifyWithRetry(o, hook);
+  hook = await o.client.getEventHook(hook.id);
+  if (hook.status !== "ACTIVE") {
+    await checkActiveLimit(o.client, hook.id);
+    hook = await o.client.activate(hook.id);
+  }
+  return { hook, created: !existing, verifyAttempts };
+}
+
+async function findHook(o: RegisterOptions): Promise<EventHook | undefined> {
+  if (o.knownId) {
+    try {
+      return await o.client.getEventHook(o.knownId);
+    } catch (err) {
+      if (!(err instanceof RemoteApiError && err.status === 404)) throw err;
+    }
+  }
+  const all = await o.client.listEventHooks();
+  const mine = all.find((h) => h.name === o.name);
+  if (!mine) {
+    const active = all.filter(
+      (h) => h.status === "ACTIVE" && h.verificationStatus === "VERIFIED",
+    ).length;
+    if (active >= ACTIVE_HOOK_LIMIT) throw limitError(active);
+  }
+  return mine;
+}
+
+async function checkActiveLimit(client: OktaClient, exceptId: string): Promise<void> {
+  const all = await client.listEventHooks();
+  const active = all.filter(
+    (h) => h.id !== exceptId && h.status === "ACTIVE" && h.verificationStatus === "VERIFIED",
+  ).length;
+  if (active >= ACTIVE_HOOK_LIMIT) throw limitError(active);
+}
+
+function limitError(active: number): RemoteApiError {
+  return new RemoteApiError(
+    `the org already has ${active} active event hooks, Okta's limit is ${ACTIVE_HOOK_LIMIT}: deactivate one in the Admin Console (Workflow > Event Hooks) and run again`,
+  );
+}
+
+function hookBody(o: RegisterOptions): EventHookInput {
+  return {
+    name: o.name,
+    description:
+      "Managed by okhook: points at a local development listener. Deactivated when okhook stops.",
+    events: { type: "EVENT_TYPE", items: o.events },
+    channel: {
+      type: "HTTP",
+      version: "1.0.0",
+      config: {
+        uri: o.hookUrl,
+        headers: [],
+        authScheme: { type: "HEADER", key: headerKey(o.authHeader), value: o.secret },
+      },
+    },
+  };
+}
+
+/** `authorization` → `Authorization`, as the Admin Console writes it. */
+function headerKey(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase());
+}
+
+async function verifyWithRetry(o: RegisterOptions, hook: EventHook): Promise<number> {
+  const now = o.now ?? Date.now;
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const deadline = now() + (o.verifyDeadlineMs ?? VERIFY_DEADLINE_MS);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      o.onProgress?.(`verifying ${o.hookUrl} (attempt ${attempt})`);
+      await o.client.verify(hook.id);
+      return attempt;
+    } catch (err) {
+      const retryable =
+        err instanceof RemoteApiError && err.status === 400 && err.errorCode === "E0000001";
+      const wait = backoffMs(attempt - 1, o.verifyBaseDelayMs ?? 1000, 8000);
+      if (!retryable) throw err;
+      if (now() + wait > deadline) {
+        throw new RemoteApiError(
+          `Okta could not verify ${o.hookUrl} within ${Math.round((o.verifyDeadlineMs ?? VERIFY_DEADLINE_MS) / 1000)} s (${err.message}); check it answers with: okhook send verify --to ${o.hookUrl}`,
+          { status: err.status, errorCode: err.errorCode, errorId: err.errorId },
+        );
+      }
+      await sleep(wait);
+    }
+  }
+}
