@@ -302,6 +302,7 @@ async function startTunnel(o: {
       token: o.token,
       publicUrl: o.flags.publicUrl,
       register: (stop) => o.session.onStop(stop),
+      logFile: `${o.session.o.dbPath}.tunnel.log`,
     });
     return null;
   } catch (err) {

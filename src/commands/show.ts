@@ -16,7 +16,7 @@ interface ShowFlags {
 export function registerShow(program: Command, ctx: CliContext): void {
   program
     .command("show")
-    .argument("<id>", "delivery id (full, short or unique prefix) or event uuid")
+    .argument("<id>", "delivery id (full, short or unique prefix), event uuid, or tunnel-log")
     .description("print one delivery: request, events, every forward attempt")
     .option("--json", "the delivery as one JSON document", false)
     .option("--body", "only the raw body bytes", false)
@@ -38,6 +38,7 @@ Examples:
 }
 
 async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<number> {
+  if (ref === "tunnel-log") return showTunnelLog(flags, ctx);
   if ([flags.json, flags.body, flags.curl].filter(Boolean).length > 1) {
     throw new UsageError("--json, --body and --curl: pick one");
   }
@@ -79,4 +80,19 @@ async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<
   } finally {
     store.close();
   }
+}
+
+/** cloudflared's last 200 log lines from the latest `listen` on this database. */
+async function showTunnelLog(flags: ShowFlags, ctx: CliContext): Promise<number> {
+  const [{ readFileSync, existsSync }, { resolveDbPath }] = await Promise.all([
+    import("node:fs"),
+    import("../config.js"),
+  ]);
+  const file = `${resolveDbPath(flags.db, ctx.env)}.tunnel.log`;
+  if (!existsSync(file))
+    throw new UsageError(
+      `tunnel-log: no cloudflared log yet at ${file} (okhook listen writes it when a tunnel runs)`,
+    );
+  ctx.stdout.write(readFileSync(file, "utf8"));
+  return 0;
 }

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import type { EventBus } from "../events.js";
 import { TunnelProcess } from "./cloudflared.js";
 import { resolveCloudflared } from "./resolve.js";
@@ -15,6 +16,8 @@ export interface AttachTunnelOptions {
   token?: string;
   publicUrl?: string;
   readyTimeoutMs?: number;
+  /** Where to keep cloudflared's last 200 log lines (secrets scrubbed) for `okhook show tunnel-log`. */
+  logFile?: string;
   /** Called as soon as the child exists, with its stop function, so shutdown can never miss it. */
   register?: (stop: () => Promise<void>) => void;
 }
@@ -50,8 +53,20 @@ export async function attachTunnel(o: AttachTunnelOptions): Promise<AttachedTunn
       readyTimeoutMs: o.readyTimeoutMs,
     });
     const t = tunnel;
-    o.register?.(() => t.stop());
+    const saveLog = () => {
+      if (!o.logFile) return;
+      try {
+        writeFileSync(o.logFile, `${t.logLines().join("\n")}\n`, { mode: 0o600 });
+      } catch {
+        // the log is a debugging aid; never let it break the tunnel
+      }
+    };
+    o.register?.(async () => {
+      await t.stop();
+      saveLog();
+    });
     t.on("state", (change) => {
+      if (change.state !== "starting") saveLog();
       if (change.state === "ready" && change.url) {
         const hookUrl = joinUrl(change.url, o.hookPath);
         o.bus.emit({ type: "tunnel", state: "ready", publicUrl: change.url, hookUrl });
@@ -71,6 +86,8 @@ export async function attachTunnel(o: AttachTunnelOptions): Promise<AttachedTunn
     return { process: t, publicUrl: info.url, stop: () => t.stop() };
   } catch (err) {
     await tunnel?.stop();
+    if (o.logFile && tunnel)
+      writeFileSync(o.logFile, `${tunnel.logLines().join("\n")}\n`, { mode: 0o600 });
     throw err;
   }
 }

@@ -131,6 +131,9 @@ describe("okhook listen behind the tunnel", () => {
     expect(alive(fake.pid)).toBe(true);
     expect(await p.stop("SIGINT")).toBe(0);
     expect(alive(fake.pid)).toBe(false);
+    const log = await runCli(["show", "tunnel-log", "--db", s.db], s.env);
+    expect(log.code).toBe(0);
+    expect(log.stdout).toMatch(/Registered tunnel connection connIndex=0/);
   });
 
   it("runs a named tunnel with --tunnel token and --public-url, the token never on the command line or output", async () => {
