@@ -25,7 +25,7 @@ export function sendPrinter(ctx: CliContext, o: { json: boolean; url: string }) 
   const c = colorFor(ctx.stdout, ctx.env);
   const out = (s: string) => ctx.stdout.write(`${s}\n`);
   if (!o.json) out(c.dim(`Sending to ${o.url}`));
-  const hinted = false;
+  let hinted = false;
   return {
     delivery(d: { envelope: OktaEventHookEnvelope; result: SendResult; copy: number }): void {
       const events = d.envelope.data.events;
@@ -59,6 +59,10 @@ export function sendPrinter(ctx: CliContext, o: { json: boolean; url: string }) 
       out(
         `${mark} ${pad(status, 4)} ${pad(duration(r.durationMs), 7)} ${pad(verdict, 12)} ${what}  ${c.dim(r.reason)}`,
       );
+      if (r.status === 401 && !hinted) {
+        hinted = true;
+        out(c.yellow("  the endpoint wants an auth header: pass --secret <value> or set OKHOOK_SECRET"));
+      }
     },
     summary(s: { sent: number; accepted: number; secretSource: string }): void {
       if (o.json) return;
