@@ -1,7 +1,12 @@
 import type { Command } from "commander";
 import { parseCount } from "../config.js";
 import { UsageError } from "../errors.js";
-import type { DeliveryKind, ForwardState, ListQuery } from "../store/types.js";
+import {
+  DELIVERY_KINDS,
+  type DeliveryKind,
+  type ForwardState,
+  type ListQuery,
+} from "../store/types.js";
 import { parseTimeArg } from "../time.js";
 import type { CliContext } from "./context.js";
 import { openStoreForRead } from "./db-open.js";
@@ -79,18 +84,7 @@ async function runDeliveries(flags: DeliveriesFlags, ctx: CliContext): Promise<n
   }
 }
 
-const KINDS: readonly string[] = [
-  "delivery",
-  "verification",
-  "rejected",
-  "invalid",
-  "not_found",
-  "method_not_allowed",
-  "too_large",
-  "fixture",
-  "replay",
-  "backfill",
-];
+const KINDS: readonly string[] = DELIVERY_KINDS;
 const STATES: readonly string[] = ["none", "pending", "forwarded", "failed", "captured"];
 
 /** `--status` accepts kinds, forward states and HTTP status codes, comma-separated. */

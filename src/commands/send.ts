@@ -101,8 +101,6 @@ async function runSendFixture(
     { parseSetArg },
     { sendDelivery },
     { deliveryHeaders },
-    { normalizeTarget },
-    { listenerTarget },
     render,
   ] = await Promise.all([
     import("../fixtures/catalog.js"),
@@ -110,20 +108,13 @@ async function runSendFixture(
     import("../payload/edit.js"),
     import("../fixtures/send.js"),
     import("../okta/delivery.js"),
-    import("../forward/routes.js"),
-    import("./hook-target.js"),
     import("../output/send-render.js"),
   ]);
   const edits = (flags.set ?? []).map(parseSetArg);
   const loaded = names.map((n) => loadFixture(n));
   for (const w of loaded.flatMap((f) => f.warnings)) ctx.stderr.write(`okhook: warning: ${w}\n`);
   const events = loaded.flatMap((f) => f.events);
-  const listener = await listenerTarget({ db: flags.db, secret: flags.secret }, ctx);
-  const url = flags.to ? normalizeTarget(flags.to, flags.to, "--to") : listener.url;
-  const secret =
-    flags.to && listener.secretSource === "generated" && url !== listener.url
-      ? undefined
-      : listener.secret;
+  const { url, secret, secretSource } = await sendTarget(flags, ctx);
   const print = render.sendPrinter(ctx, { json: !!flags.json, url });
   let accepted = 0;
   let unreachable = 0;
@@ -146,25 +137,38 @@ async function runSendFixture(
       }
     }
   }
-  print.summary({ sent, accepted, secretSource: secret ? listener.secretSource : "none" });
+  print.summary({ sent, accepted, secretSource });
   if (ctx.signal.aborted) throw new Interrupted();
   if (unreachable === sent) return 4;
   return accepted === sent ? 0 : 1;
 }
 
-async function runSendVerify(flags: SendVerifyFlags, ctx: CliContext): Promise<CommandResult> {
-  const [{ verifyEndpoint }, { normalizeTarget }, { listenerTarget }, render] = await Promise.all([
-    import("../fixtures/verify.js"),
+/**
+ * Where to send and with which secret: `--to` or the listener; the listener's generated secret
+ * is only ever sent to the listener itself.
+ */
+async function sendTarget(
+  flags: { to?: string; secret?: string; db?: string },
+  ctx: CliContext,
+): Promise<{ url: string; secret: string | undefined; secretSource: string }> {
+  const [{ normalizeTarget }, { listenerTarget }] = await Promise.all([
     import("../forward/routes.js"),
     import("./hook-target.js"),
-    import("../output/send-render.js"),
   ]);
   const listener = await listenerTarget({ db: flags.db, secret: flags.secret }, ctx);
   const url = flags.to ? normalizeTarget(flags.to, flags.to, "--to") : listener.url;
-  const secret =
-    flags.to && listener.secretSource === "generated" && url !== listener.url
-      ? undefined
-      : listener.secret;
+  const foreign = listener.secretSource === "generated" && url !== listener.url;
+  return foreign || !listener.secret
+    ? { url, secret: undefined, secretSource: "none" }
+    : { url, secret: listener.secret, secretSource: listener.secretSource };
+}
+
+async function runSendVerify(flags: SendVerifyFlags, ctx: CliContext): Promise<CommandResult> {
+  const [{ verifyEndpoint }, render] = await Promise.all([
+    import("../fixtures/verify.js"),
+    import("../output/send-render.js"),
+  ]);
+  const { url, secret, secretSource } = await sendTarget(flags, ctx);
   const result = await verifyEndpoint({
     url,
     secret,

@@ -61,7 +61,11 @@ export function sendPrinter(ctx: CliContext, o: { json: boolean; url: string }) 
       );
       if (r.status === 401 && !hinted) {
         hinted = true;
-        out(c.yellow("  the endpoint wants an auth header: pass --secret <value> or set OKHOOK_SECRET"));
+        out(
+          c.yellow(
+            "  the endpoint wants an auth header: pass --secret <value> or set OKHOOK_SECRET",
+          ),
+        );
       }
     },
     summary(s: { sent: number; accepted: number; secretSource: string }): void {
