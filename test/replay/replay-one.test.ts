@@ -126,9 +126,11 @@ describe("replayOne", () => {
     const events = [logEvent("user.lifecycle.create"), logEvent("user.lifecycle.activate")];
     const body = oddBytes(events);
     const { store, seq, id } = storeOne(body, target.url);
-    const edits = ["outcome.result=FAILURE", "source=https://other.okta.com/hook", "debug=3"].map(
-      parseSetArg,
-    );
+    const edits = [
+      "outcome.result=FAILURE",
+      "source=https://other.okta.com/hook",
+      "data.events[*].debug=3",
+    ].map(parseSetArg);
 
     const r = await replayOne(store, seq, { edits });
 

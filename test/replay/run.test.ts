@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RateLimiter } from "../../src/replay/rate.js";
 import { INTERRUPTED_ERROR } from "../../src/replay/replay-one.js";
 import { runReplay } from "../../src/replay/run.js";
-import { selectDeliveries } from "../../src/replay/select.js";
+import { resolveRefs, selectDeliveries } from "../../src/replay/select.js";
 import type { ReplayResult } from "../../src/replay/types.js";
 import type { Store } from "../../src/store/store.js";
 import { envelope, logEvent } from "../helpers/payload.js";
@@ -83,6 +83,32 @@ describe("selection", () => {
       seed(store, 1); // stored during the walk: not part of this selection
     }
     expect(walked).toEqual(all);
+  });
+});
+
+describe("resolveRefs", () => {
+  it("takes ids and event uuids, drops repeats, and refuses what cannot be replayed", () => {
+    const { store } = openStore();
+    const a = logEvent("user.lifecycle.create");
+    const b = logEvent("group.user_membership.add");
+    const [batch, single] = store.insertDeliveries([
+      deliveryOf(envelope([a, b])),
+      deliveryOf(envelope([logEvent("user.lifecycle.activate")])),
+    ]);
+    const [only] = store.events(single!.seq);
+    expect(
+      resolveRefs(store, [batch!.id.slice(-8), b.uuid as string, only!.uuid!, batch!.id]),
+    ).toEqual([{ seq: batch!.seq }, { seq: batch!.seq, eventIdx: 1 }, { seq: single!.seq }]);
+
+    const [verification, tooLarge] = store.insertDeliveries([
+      deliveryOf(envelope([]), { method: "GET", kind: "verification" }),
+      deliveryOf(envelope([]), { kind: "too_large", status: 413, body: null }),
+    ]);
+    expect(() => resolveRefs(store, [verification!.id])).toThrow(
+      /a verification request \(GET \/okta\/events\), not a delivery/,
+    );
+    expect(() => resolveRefs(store, [tooLarge!.id])).toThrow(/body was not stored \(too_large\)/);
+    expect(() => resolveRefs(store, ["ffffffff"])).toThrow(/"ffffffff": no delivery/);
   });
 });
 
