@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { parseCount } from "../config.js";
 import { Interrupted, NetworkError, UsageError } from "../errors.js";
 import { EXIT } from "../exit-codes.js";
+import type { RunReplayOptions } from "../replay/run.js";
 import type { ReplaySelector } from "../replay/select.js";
 import type {
   ReplayItem,
@@ -115,12 +116,16 @@ async function runReplayCommand(
       return EXIT.ok;
     }
     if (!flags.dryRun && !flags.yes && (flags.all || picked.total > picked.confirmAbove)) {
-      if (!(await confirm(ctx, picked.total, send, !!flags.all))) {
+      if (
+        !(await confirm(ctx, picked.total, send, { all: !!flags.all, limit: picked.confirmAbove }))
+      ) {
         ctx.stdout.write("Nothing sent.\n");
         return EXIT.ok;
       }
     }
-    return await execute(store, { ...send, ...run, ...picked, flags, ctx });
+    const { items, total } = picked;
+    const options = { ...send, ...run, items, total, dryRun: !!flags.dryRun };
+    return await execute(store, options, flags, ctx);
   } finally {
     store.close();
   }
@@ -213,12 +218,14 @@ async function confirm(
   ctx: CliContext,
   total: number,
   send: ReplaySendOptions,
-  all: boolean,
+  { all, limit }: { all: boolean; limit: number },
 ): Promise<boolean> {
   const input = process.stdin;
   if (!input.isTTY) {
     throw new UsageError(
-      `${all ? "--all" : `${total} deliveries`}: replaying ${total} deliveries needs --yes when there is no terminal to confirm`,
+      all
+        ? `--all: replaying ${total} deliveries needs --yes when there is no terminal to confirm`
+        : `${total} deliveries selected (more than ${limit}): pass --yes to replay them without a terminal to confirm`,
     );
   }
   const where = send.to ?? (send.viaListener ? "the listener" : "their original targets");
@@ -239,25 +246,20 @@ async function confirm(
 
 async function execute(
   store: Store,
-  o: ReplaySendOptions &
-    Picked & {
-      concurrency: number;
-      ratePerSecond?: number;
-      flags: ReplayFlags;
-      ctx: CliContext;
-    },
+  run: Omit<RunReplayOptions, "store" | "onPlan" | "onResult">,
+  flags: ReplayFlags,
+  ctx: CliContext,
 ): Promise<CommandResult> {
   const [{ runReplay }, { replayRenderer }] = await Promise.all([
     import("../replay/run.js"),
     import("../output/replay-render.js"),
   ]);
-  const dryRun = !!o.flags.dryRun;
-  const render = replayRenderer({ ctx: o.ctx, json: !!o.flags.json, total: o.total, dryRun });
+  const dryRun = !!run.dryRun;
+  const render = replayRenderer({ ctx, json: !!flags.json, total: run.total, dryRun });
   let firstError: string | null = null;
   const summary = await runReplay({
-    ...o,
+    ...run,
     store,
-    dryRun,
     onPlan: render.plan,
     onResult: (r: ReplayResult, s: ReplaySummary) => {
       firstError ??= r.error;

@@ -23,6 +23,13 @@ describe("okhook replay at scale", () => {
     const ids = seed(store, COUNT).map((d) => d.id);
     store.close();
     const target = await startTarget();
+    const unconfirmed = await runCli(
+      ["replay", "--since", "1h", "--to", target.url, "--db", db],
+      cliEnv(home),
+    );
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toMatch(/1000 deliveries selected \(more than 100\): pass --yes/);
+    expect(target.received).toHaveLength(0);
 
     const r = await runCli(
       [
