@@ -6,6 +6,7 @@ import type { CliContext, CommandResult } from "./commands/context.js";
 import { registerDeliveries } from "./commands/deliveries.js";
 import { registerFixtures } from "./commands/fixtures.js";
 import { registerListen } from "./commands/listen.js";
+import { registerReplay } from "./commands/replay.js";
 import { registerSend } from "./commands/send.js";
 import { registerShow } from "./commands/show.js";
 import { readEnv } from "./config.js";
@@ -57,6 +58,7 @@ function buildProgram(): Command {
   registerShow(program, ctx);
   registerSend(program, ctx);
   registerFixtures(program, ctx);
+  registerReplay(program, ctx);
   program.addHelpText(
     "after",
     `

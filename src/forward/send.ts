@@ -36,12 +36,17 @@ let shared: Agent | undefined;
  * keeps idle sockets for less time than typical app servers so reuse never races a close.
  */
 export function defaultDispatcher(): Agent {
-  shared ??= new Agent({
+  shared ??= createDispatcher();
+  return shared;
+}
+
+/** A new dispatcher with the same settings, for a caller that closes it when done (replay). */
+export function createDispatcher(): Agent {
+  return new Agent({
     connect: { autoSelectFamily: true, autoSelectFamilyAttemptTimeout: 250 },
     keepAliveTimeout: 2_000,
     keepAliveMaxTimeout: 4_000,
   });
-  return shared;
 }
 
 /** Send once with undici, capturing status, timing, error and up to 64 KiB of the answer. */

@@ -4,6 +4,29 @@ export type ListFilter = ListQuery;
 
 /** Build the keyset-paged list query. Never OFFSET: `seq < ?` walks the primary key. */
 export function listSql(columns: string, q: ListFilter): { sql: string; params: unknown[] } {
+  const { where, params } = whereSql(q);
+  const order = q.order
+    ? q.order.toUpperCase()
+    : q.afterSeq !== undefined && q.beforeSeq === undefined
+      ? "ASC"
+      : "DESC";
+  const sql = `SELECT ${columns} FROM deliveries${where}
+    ORDER BY seq ${order} LIMIT ?`;
+  params.push(q.limit);
+  return { sql, params };
+}
+
+/** Count what a list query would return without its limit. */
+export function countSql(q: Omit<ListFilter, "limit">): { sql: string; params: unknown[] } {
+  const { where, params } = whereSql(q);
+  return { sql: `SELECT COUNT(*) AS n FROM deliveries${where}`, params };
+}
+
+/** Last attempt of the row is 2xx: NULL (no attempt, network error) counts as not. */
+const LAST_ATTEMPT_OK = `(SELECT a.status BETWEEN 200 AND 299 FROM attempts a
+  WHERE a.delivery_seq = deliveries.seq ORDER BY a.id DESC LIMIT 1)`;
+
+function whereSql(q: Omit<ListFilter, "limit">): { where: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   const inList = (col: string, values: readonly unknown[]) => {
@@ -45,9 +68,6 @@ export function listSql(columns: string, q: ListFilter): { sql: string; params: 
     );
     params.push(like, like, like, like, like, like, like, like);
   }
-  const order = q.afterSeq !== undefined && q.beforeSeq === undefined ? "ASC" : "DESC";
-  const sql = `SELECT ${columns} FROM deliveries${where.length ? ` WHERE ${where.join(" AND ")}` : ""}
-    ORDER BY seq ${order} LIMIT ?`;
-  params.push(q.limit);
-  return { sql, params };
+  if (q.lastAttemptFailed) where.push(`COALESCE(${LAST_ATTEMPT_OK}, 0) = 0`);
+  return { where: where.length ? ` WHERE ${where.join(" AND ")}` : "", params };
 }

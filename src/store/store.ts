@@ -1,7 +1,7 @@
 import type { Statement } from "better-sqlite3";
 import { UsageError } from "../errors.js";
 import type { Db } from "./db.js";
-import { type ListFilter, listSql } from "./list-sql.js";
+import { countSql, type ListFilter, listSql } from "./list-sql.js";
 import type {
   AttemptRow,
   DeliveryRow,
@@ -126,6 +126,12 @@ export class Store {
   list(q: ListQuery): DeliveryRow[] {
     const { sql, params } = listSql(DELIVERY_COLUMNS, q as ListFilter);
     return (this.stmt(sql).all(...params) as RawDelivery[]).map(toDelivery);
+  }
+
+  /** How many deliveries a list query matches (ignoring its limit). */
+  count(q: Omit<ListQuery, "limit">): number {
+    const { sql, params } = countSql(q as ListFilter);
+    return (this.stmt(sql).get(...params) as { n: number }).n;
   }
 
   /** One delivery by sequence number. */
@@ -260,6 +266,14 @@ export class Store {
       "SELECT MAX(attempt) AS n FROM attempts WHERE delivery_seq = ? AND target = ?",
     ).get(seq, target) as { n: number | null };
     return row.n ?? 0;
+  }
+
+  /** Target of the most recent forward attempt of a delivery (where the listener sent it). */
+  lastForwardTarget(seq: number): string | undefined {
+    const row = this.stmt(
+      "SELECT target FROM attempts WHERE delivery_seq = ? AND kind = 'forward' ORDER BY id DESC LIMIT 1",
+    ).get(seq) as { target: string } | undefined;
+    return row?.target;
   }
 
   /** Whether a target already answered 2xx to a forward of this delivery. */

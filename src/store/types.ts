@@ -129,4 +129,8 @@ export interface ListQuery {
   since?: number;
   until?: number;
   text?: string;
+  /** Only deliveries whose last attempt (forward or replay) was not 2xx, or that have none. */
+  lastAttemptFailed?: boolean;
+  /** Override the order (default newest first; oldest first when only `afterSeq` is given). */
+  order?: "asc" | "desc";
 }

@@ -1,0 +1,275 @@
+import type { Command } from "commander";
+import { parseCount } from "../config.js";
+import { Interrupted, NetworkError, UsageError } from "../errors.js";
+import { EXIT } from "../exit-codes.js";
+import type { RunReplayOptions } from "../replay/run.js";
+import type { ReplaySelector } from "../replay/select.js";
+import type {
+  ReplayItem,
+  ReplayResult,
+  ReplaySendOptions,
+  ReplaySummary,
+} from "../replay/types.js";
+import type { Store } from "../store/store.js";
+import { parseTimeArg } from "../time.js";
+import type { CliContext, CommandResult } from "./context.js";
+import { openStoreForRead } from "./db-open.js";
+import { collect, parseMs } from "./options.js";
+
+/** Raw `okhook replay` flags as commander parses them. */
+interface ReplayFlags {
+  failed?: boolean;
+  since?: string;
+  until?: string;
+  eventType?: string;
+  all?: boolean;
+  yes?: boolean;
+  to?: string;
+  viaListener?: boolean;
+  set?: string[];
+  freshIds?: boolean;
+  concurrency: string;
+  rate?: string;
+  timeout: string;
+  secret?: string;
+  authHeader?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  db?: string;
+}
+
+/** Define `okhook replay`. */
+export function registerReplay(program: Command, ctx: CliContext): void {
+  program
+    .command("replay")
+    .argument("[ids...]", "delivery ids (full, short or unique prefix) or event uuids")
+    .description("re-send stored deliveries to your app, as they were or edited")
+    .option("--failed", "deliveries whose last attempt was not 2xx, or never forwarded", false)
+    .option("--since <dur|ISO>", "received after (30m, 2h, 7d or an ISO time)")
+    .option("--until <dur|ISO>", "received before")
+    .option("--event-type <glob>", "only deliveries with an event of this type ('user.*')")
+    .option("--all", "every stored delivery (asks for confirmation)", false)
+    .option("-y, --yes", "do not ask for confirmation (needed without a terminal)", false)
+    .option("--to <url>", "where to send (default: the original forward target, else the listener)")
+    .option(
+      "--via-listener",
+      "send through the running okhook listen (exercises auth + logging)",
+      false,
+    )
+    .option("--set <path=value>", "edit the payload before sending; repeatable", collect)
+    .option("--fresh-ids", "new event uuids and eventId (past your app's idempotency check)", false)
+    .option("--concurrency <n>", "parallel sends", "4")
+    .option("--rate <n/s>", "at most this many sends per second")
+    .option("--timeout <ms>", "per send", "10000")
+    .option("--secret <value>", "auth header value to send (env: OKHOOK_SECRET)")
+    .option(
+      "--auth-header <name>",
+      "header that carries it (default: as received, else authorization)",
+    )
+    .option("--dry-run", "print what would be sent; send and store nothing", false)
+    .option("--json", "NDJSON result per delivery", false)
+    .option("--db <file>", "database file (env: OKHOOK_DB)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ okhook replay --failed
+  $ okhook replay 7f3k2q9a --set 'outcome.result=FAILURE' --fresh-ids
+  $ okhook replay --since 2h --event-type 'user.lifecycle.*' --to localhost:3000/hooks --rate 20`,
+    )
+    .action(async (ids: string[], flags: ReplayFlags) => {
+      process.exitCode = (await runReplayCommand(ids, flags, ctx)) ?? EXIT.ok;
+    });
+}
+
+async function runReplayCommand(
+  ids: string[],
+  flags: ReplayFlags,
+  ctx: CliContext,
+): Promise<CommandResult> {
+  const selector = parseSelector(flags);
+  if (ids.length && (selector || flags.all)) {
+    throw new UsageError(
+      "give delivery ids or selectors (--failed, --since, --until, --event-type, --all), not both",
+    );
+  }
+  if (!ids.length && !selector && !flags.all) {
+    throw new UsageError(
+      "nothing selected: give delivery ids, or --failed, --since, --until, --event-type or --all (try okhook replay --failed)",
+    );
+  }
+  const send = await sendOptions(flags, ctx);
+  const run = {
+    concurrency: parseCount(flags.concurrency, "--concurrency", { min: 1, max: 256 }),
+    ratePerSecond: flags.rate === undefined ? undefined : parseRate(flags.rate),
+  };
+  const { store, path } = await openStoreForRead(flags.db, ctx);
+  if (!store) {
+    throw new UsageError(
+      `nothing to replay: ${path} does not exist yet (okhook listen creates it)`,
+    );
+  }
+  try {
+    const picked = await pick(store, ids, selector ?? {}, send);
+    if (picked.total === 0) {
+      if (!flags.json) ctx.stdout.write("No deliveries match: nothing to replay.\n");
+      return EXIT.ok;
+    }
+    if (!flags.dryRun && !flags.yes && (flags.all || picked.total > picked.confirmAbove)) {
+      if (
+        !(await confirm(ctx, picked.total, send, { all: !!flags.all, limit: picked.confirmAbove }))
+      ) {
+        ctx.stdout.write("Nothing sent.\n");
+        return EXIT.ok;
+      }
+    }
+    const { items, total } = picked;
+    const options = { ...send, ...run, items, total, dryRun: !!flags.dryRun };
+    return await execute(store, options, flags, ctx);
+  } finally {
+    store.close();
+  }
+}
+
+function parseSelector(flags: ReplayFlags): ReplaySelector | undefined {
+  const sel: ReplaySelector = {
+    failed: flags.failed || undefined,
+    since: flags.since ? parseTimeArg(flags.since, "--since") : undefined,
+    until: flags.until ? parseTimeArg(flags.until, "--until") : undefined,
+    eventTypeGlob: flags.eventType,
+  };
+  return Object.values(sel).some((v) => v !== undefined) ? sel : undefined;
+}
+
+async function sendOptions(flags: ReplayFlags, ctx: CliContext): Promise<ReplaySendOptions> {
+  if (flags.to && flags.viaListener) {
+    throw new UsageError(
+      "--to and --via-listener: pick one (--via-listener sends to the listener)",
+    );
+  }
+  const [{ normalizeTarget }, { parseSetArg }, { listenerTarget }] = await Promise.all([
+    import("../forward/routes.js"),
+    import("../payload/edit.js"),
+    import("./hook-target.js"),
+  ]);
+  const to = flags.to === undefined ? undefined : normalizeTarget(flags.to, flags.to, "--to");
+  // the same secret listen forwards with: --secret, OKHOOK_SECRET, else the generated one
+  const { secret } = await listenerTarget({ db: flags.db, secret: flags.secret }, ctx);
+  return {
+    to,
+    viaListener: flags.viaListener,
+    edits: (flags.set ?? []).map(parseSetArg),
+    freshIds: flags.freshIds,
+    secret,
+    authHeader: flags.authHeader,
+    timeoutMs: parseMs(flags.timeout, "--timeout"),
+    signal: ctx.signal,
+  };
+}
+
+/** `--rate 200` or `--rate 200/s`: sends per second, above 0. */
+export function parseRate(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(?:\/s)?$/.exec(value.trim());
+  const n = m ? Number(m[1]) : Number.NaN;
+  if (!(n > 0))
+    throw new UsageError(`--rate "${value}": expected sends per second above 0 (try --rate 20)`);
+  return n;
+}
+
+interface Picked {
+  items: Iterable<ReplayItem>;
+  total: number;
+  confirmAbove: number;
+}
+
+async function pick(
+  store: Store,
+  ids: string[],
+  selector: ReplaySelector,
+  send: ReplaySendOptions,
+): Promise<Picked> {
+  const [select, { prepareReplay }] = await Promise.all([
+    import("../replay/select.js"),
+    import("../replay/prepare.js"),
+  ]);
+  if (ids.length === 0) {
+    const selection = select.selectDeliveries(store, selector);
+    return {
+      items: selection.items(),
+      total: selection.total,
+      confirmAbove: select.CONFIRM_ABOVE_COUNT,
+    };
+  }
+  const items = select.resolveRefs(store, ids);
+  // Named deliveries are checked before anything is sent: a bad --set path or an unknown
+  // target is a usage error (exit 2), not a failed delivery.
+  for (const item of items) prepareReplay(store, item, send);
+  return { items, total: items.length, confirmAbove: Number.POSITIVE_INFINITY };
+}
+
+async function confirm(
+  ctx: CliContext,
+  total: number,
+  send: ReplaySendOptions,
+  { all, limit }: { all: boolean; limit: number },
+): Promise<boolean> {
+  const input = process.stdin;
+  if (!input.isTTY) {
+    throw new UsageError(
+      all
+        ? `--all: replaying ${total} deliveries needs --yes when there is no terminal to confirm`
+        : `${total} deliveries selected (more than ${limit}): pass --yes to replay them without a terminal to confirm`,
+    );
+  }
+  const where = send.to ?? (send.viaListener ? "the listener" : "their original targets");
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input, output: ctx.stderr });
+  try {
+    const answer = await rl.question(`Replay ${total} deliveries to ${where}? [y/N] `, {
+      signal: ctx.signal,
+    });
+    return /^y(es)?$/i.test(answer.trim());
+  } catch (err) {
+    if (ctx.signal.aborted) throw new Interrupted();
+    throw err;
+  } finally {
+    rl.close();
+  }
+}
+
+async function execute(
+  store: Store,
+  run: Omit<RunReplayOptions, "store" | "onPlan" | "onResult">,
+  flags: ReplayFlags,
+  ctx: CliContext,
+): Promise<CommandResult> {
+  const [{ runReplay }, { replayRenderer }] = await Promise.all([
+    import("../replay/run.js"),
+    import("../output/replay-render.js"),
+  ]);
+  const dryRun = !!run.dryRun;
+  const render = replayRenderer({ ctx, json: !!flags.json, total: run.total, dryRun });
+  let firstError: string | null = null;
+  const summary = await runReplay({
+    ...run,
+    store,
+    onPlan: render.plan,
+    onResult: (r: ReplayResult, s: ReplaySummary) => {
+      firstError ??= r.error;
+      render.result(r, s);
+    },
+  });
+  render.done(summary);
+  if (summary.interrupted) {
+    throw new Interrupted(
+      `interrupted after ${summary.done} of ${summary.total} deliveries; the attempts made are stored`,
+    );
+  }
+  if (dryRun || summary.accepted === summary.done) return EXIT.ok;
+  if (summary.unreachable === summary.done) {
+    throw new NetworkError(
+      `replay target unreachable for all ${summary.done} deliveries: ${firstError} (is your app running? check --to)`,
+    );
+  }
+  return EXIT.problemFound;
+}

@@ -1,0 +1,199 @@
+import { randomUUID } from "node:crypto";
+import { UsageError } from "../errors.js";
+import { forwardHeaders } from "../forward/headers.js";
+import { REDACTED } from "../listen/auth.js";
+import { parseEnvelope } from "../listen/parse-events.js";
+import { DEFAULT_AUTH_HEADER } from "../okta/delivery.js";
+import { applyEdits } from "../payload/edit.js";
+import { newDeliveryId, shortId } from "../store/ids.js";
+import type { Store } from "../store/store.js";
+import type { DeliveryRow, HeaderPairs, ParsedEvent } from "../store/types.js";
+import type { PreparedReplay, ReplayItem, ReplaySendOptions } from "./types.js";
+
+/** Redacted headers that never carry the hook secret, so never name the auth header. */
+const NOT_AUTH = new Set(["cookie", "proxy-authorization"]);
+
+/**
+ * Work out what replaying one item sends: bytes (original, or edited), target, headers and
+ * attempt number. Reads the store only; usage errors name the delivery.
+ */
+export function prepareReplay(
+  store: Store,
+  item: ReplayItem,
+  o: ReplaySendOptions = {},
+): PreparedReplay {
+  const original = store.bySeq(item.seq);
+  if (!original) throw new UsageError(`delivery #${item.seq}: no longer in the database`);
+  const stored = store.body(item.seq);
+  if (stored === null) {
+    throw new UsageError(
+      `"${shortId(original.id)}": its body was not stored (${original.kind}), so it cannot be replayed`,
+    );
+  }
+  const payload = buildPayload(store, original, stored, item, o);
+  const { url, source } = resolveTarget(store, original, o);
+  const newId = payload.edited ? newDeliveryId() : undefined;
+  const attempt = newId ? 1 : store.lastAttemptNo(original.seq, url) + 1;
+  const authHeader = (o.authHeader ?? inferAuthHeader(original.headers)).toLowerCase();
+  const headers = forwardHeaders(
+    original.headers.filter(([, v]) => v !== REDACTED),
+    { header: authHeader, value: o.secret },
+    {
+      deliveryId: newId ?? original.id,
+      attempt,
+      replay: true,
+      replayOf: original.id,
+      receivedAt: original.receivedAt,
+    },
+  );
+  return {
+    original,
+    eventUuid: payload.eventUuid,
+    method: "POST",
+    url,
+    headers,
+    authHeader,
+    body: payload.body,
+    edited: payload.edited,
+    events: payload.events,
+    envelopeEventId: payload.envelopeEventId,
+    attempt,
+    targetSource: source,
+    newId,
+  };
+}
+
+interface Payload {
+  body: Buffer;
+  edited: boolean;
+  events: ParsedEvent[];
+  envelopeEventId: string | null;
+  eventUuid?: string;
+}
+
+/** Original bytes unless something changes them: one event only, `--fresh-ids`, `--set`. */
+function buildPayload(
+  store: Store,
+  original: DeliveryRow,
+  stored: Buffer,
+  item: ReplayItem,
+  o: ReplaySendOptions,
+): Payload {
+  const edits = o.edits ?? [];
+  const rows = store.events(original.seq);
+  const eventUuid =
+    item.eventIdx !== undefined
+      ? (rows.find((e) => e.idx === item.eventIdx)?.uuid ?? undefined)
+      : undefined;
+  if (item.eventIdx === undefined && edits.length === 0 && !o.freshIds) {
+    return {
+      body: stored,
+      edited: false,
+      events: rows.map(toParsed),
+      envelopeEventId: original.envelopeEventId,
+    };
+  }
+  let json = parseOkta(stored, original, item.eventIdx !== undefined || !!o.freshIds);
+  if (item.eventIdx !== undefined) json = onlyEvent(json, item.eventIdx, original);
+  if (o.freshIds) json = freshIds(json);
+  // Edits come last so an explicit --set (even of a uuid) wins over --fresh-ids.
+  json = applyEdits(json, edits);
+  const parsed = parseEnvelope(json);
+  return {
+    body: Buffer.from(JSON.stringify(json)),
+    edited: true,
+    events: "events" in parsed ? parsed.events : [],
+    envelopeEventId: "events" in parsed ? parsed.eventId : null,
+    eventUuid,
+  };
+}
+
+function toParsed(e: ParsedEvent): ParsedEvent {
+  const { uuid, eventType, published, displayMessage, actor, outcome, targets } = e;
+  return { uuid, eventType, published, displayMessage, actor, outcome, targets };
+}
+
+type Envelope = Record<string, unknown> & { data?: { events?: unknown[] } };
+
+function parseOkta(body: Buffer, d: DeliveryRow, needEvents: boolean): Envelope {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString("utf8"));
+  } catch {
+    throw new UsageError(
+      `"${shortId(d.id)}": its body is not JSON, so it can only be replayed as is (drop --set/--fresh-ids)`,
+    );
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new UsageError(
+      `"${shortId(d.id)}": its body is not a JSON object, so it cannot be edited`,
+    );
+  }
+  const events = (json as Envelope).data?.events;
+  if (needEvents && !Array.isArray(events)) {
+    throw new UsageError(
+      `"${shortId(d.id)}": its body has no data.events[] (not an Okta delivery), so --fresh-ids has nothing to renew`,
+    );
+  }
+  return json as Envelope;
+}
+
+/** The envelope with `data.events` reduced to one event: what Okta would send for it alone. */
+function onlyEvent(json: Envelope, idx: number, d: DeliveryRow): Envelope {
+  const event = json.data?.events?.[idx];
+  if (event === undefined) {
+    throw new UsageError(`"${shortId(d.id)}": event #${idx} is no longer in its body`);
+  }
+  return { ...json, data: { ...json.data, events: [event] } };
+}
+
+/** New uuid on every event and a new envelope `eventId`; nothing else changes. */
+function freshIds(json: Envelope): Envelope {
+  const copy = structuredClone(json);
+  if ("eventId" in copy) copy.eventId = randomUUID();
+  for (const event of copy.data?.events ?? []) {
+    if (typeof event === "object" && event !== null && "uuid" in event) {
+      (event as { uuid: unknown }).uuid = randomUUID();
+    }
+  }
+  return copy;
+}
+
+/**
+ * Target: `--to`; `--via-listener` → the listener URL; else where the listener last forwarded
+ * this delivery; else the listener URL (it stores and forwards it again).
+ */
+export function resolveTarget(
+  store: Store,
+  d: DeliveryRow,
+  o: Pick<ReplaySendOptions, "to" | "viaListener">,
+): { url: string; source: PreparedReplay["targetSource"] } {
+  if (o.to) return { url: o.to, source: "to" };
+  const listener = store.getMeta("listener.url");
+  if (o.viaListener) {
+    if (!listener) {
+      throw new UsageError(
+        "--via-listener: no okhook listen has run on this database (start it, or pass --to <url>)",
+      );
+    }
+    return { url: listener, source: "listener" };
+  }
+  const forwarded = store.lastForwardTarget(d.seq);
+  if (forwarded) return { url: forwarded, source: "forward-target" };
+  if (listener) return { url: listener, source: "listener" };
+  throw new UsageError(
+    `"${shortId(d.id)}": never forwarded and no okhook listen has run on this database (pass --to <url>)`,
+  );
+}
+
+/**
+ * The header that carried the hook secret when this delivery arrived: the listener stored its
+ * value as `[redacted]`. A custom name wins over `authorization`, which is always redacted.
+ */
+export function inferAuthHeader(headers: HeaderPairs): string {
+  const redacted = headers
+    .filter(([, v]) => v === REDACTED)
+    .map(([k]) => k.toLowerCase())
+    .filter((k) => !NOT_AUTH.has(k));
+  return redacted.find((k) => k !== DEFAULT_AUTH_HEADER) ?? DEFAULT_AUTH_HEADER;
+}

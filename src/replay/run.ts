@@ -1,0 +1,142 @@
+import { UsageError } from "../errors.js";
+import { createDispatcher } from "../forward/send.js";
+import type { Store } from "../store/store.js";
+import { prepareReplay } from "./prepare.js";
+import { RateLimiter } from "./rate.js";
+import { sendPrepared, unsentResult } from "./replay-one.js";
+import type {
+  PreparedReplay,
+  ReplayItem,
+  ReplayResult,
+  ReplaySendOptions,
+  ReplaySummary,
+} from "./types.js";
+
+/** Parallel sends when the user gives no `--concurrency`. */
+export const DEFAULT_CONCURRENCY = 4;
+
+/** A replay run: what to send, how fast, and where progress goes. */
+export interface RunReplayOptions extends ReplaySendOptions {
+  store: Store;
+  items: Iterable<ReplayItem>;
+  /** Expected number of items (for progress); the walk may yield fewer. */
+  total: number;
+  concurrency?: number;
+  /** Sends started per second at most. */
+  ratePerSecond?: number;
+  /** Prepare and report each item, send and store nothing. */
+  dryRun?: boolean;
+  /** Each dry-run plan. */
+  onPlan?: (plan: PreparedReplay) => void;
+  /** Each finished delivery, with the totals so far. */
+  onResult?: (result: ReplayResult, summary: ReplaySummary) => void;
+  /** Monotonic milliseconds for the rate limiter; default performance.now. */
+  now?: () => number;
+}
+
+/**
+ * Replay many deliveries: `concurrency` workers pull items in order, each send waits for a
+ * rate slot, every send is an attempt row. An aborted `signal` (Ctrl+C) stops taking items
+ * and cuts in-flight sends short; the summary says `interrupted`. Never throws for a
+ * delivery's failure; an item that cannot be prepared is reported as an unsent result.
+ */
+export async function runReplay(o: RunReplayOptions): Promise<ReplaySummary> {
+  const ownDispatcher = o.dispatcher || o.dryRun ? undefined : createDispatcher();
+  try {
+    return await new ReplayRun(o, o.dispatcher ?? ownDispatcher).run();
+  } finally {
+    await ownDispatcher?.close();
+  }
+}
+
+class ReplayRun {
+  private readonly summary: ReplaySummary;
+  private readonly send: ReplaySendOptions;
+  private readonly limiter: RateLimiter | undefined;
+  private readonly iterator: Iterator<ReplayItem>;
+  private failure: unknown;
+
+  constructor(
+    private readonly o: RunReplayOptions,
+    dispatcher: ReplaySendOptions["dispatcher"],
+  ) {
+    this.summary = {
+      total: o.total,
+      done: 0,
+      accepted: 0,
+      rejected: 0,
+      unreachable: 0,
+      interrupted: false,
+    };
+    this.send = {
+      to: o.to,
+      viaListener: o.viaListener,
+      edits: o.edits,
+      freshIds: o.freshIds,
+      secret: o.secret,
+      authHeader: o.authHeader,
+      timeoutMs: o.timeoutMs,
+      signal: o.signal,
+      clock: o.clock,
+      dispatcher,
+    };
+    this.limiter = o.ratePerSecond ? new RateLimiter(o.ratePerSecond, o.now) : undefined;
+    this.iterator = o.items[Symbol.iterator]();
+  }
+
+  async run(): Promise<ReplaySummary> {
+    const workers = Math.max(1, this.o.concurrency ?? DEFAULT_CONCURRENCY);
+    await Promise.all(Array.from({ length: workers }, () => this.worker()));
+    if (this.failure !== undefined) throw this.failure;
+    this.summary.interrupted = !!this.o.signal?.aborted;
+    return this.summary;
+  }
+
+  private next(): ReplayItem | undefined {
+    if (this.o.signal?.aborted || this.failure !== undefined) return undefined;
+    const n = this.iterator.next();
+    return n.done ? undefined : n.value;
+  }
+
+  private async worker(): Promise<void> {
+    for (let item = this.next(); item; item = this.next()) {
+      try {
+        await this.replay(item);
+      } catch (err) {
+        // A bug or a database failure: stop every worker, report it once.
+        this.failure ??= err;
+      }
+    }
+  }
+
+  private async replay(item: ReplayItem): Promise<void> {
+    const { o } = this;
+    let prepared: PreparedReplay;
+    try {
+      prepared = prepareReplay(o.store, item, this.send);
+    } catch (err) {
+      // One delivery that cannot be prepared (e.g. no target known) does not stop the others.
+      if (!(err instanceof UsageError)) throw err;
+      const d = o.store.bySeq(item.seq);
+      if (d) this.record(unsentResult(d, err.message, (o.clock ?? Date.now)()));
+      return;
+    }
+    if (o.dryRun) {
+      this.summary.done++;
+      o.onPlan?.(prepared);
+      return;
+    }
+    if (this.limiter && !(await this.limiter.take(o.signal))) return;
+    if (o.signal?.aborted) return;
+    this.record(await sendPrepared(o.store, prepared, this.send));
+  }
+
+  private record(r: ReplayResult): void {
+    const s = this.summary;
+    s.done++;
+    if (r.ok) s.accepted++;
+    else if (r.network) s.unreachable++;
+    else s.rejected++;
+    this.o.onResult?.(r, s);
+  }
+}

@@ -1,0 +1,94 @@
+import { UsageError } from "../errors.js";
+import type { Store } from "../store/store.js";
+import type { DeliveryKind, ListQuery } from "../store/types.js";
+import type { ReplayItem } from "./types.js";
+
+/** Selectors instead of ids (cli.md "okhook replay"); they combine with AND. */
+export interface ReplaySelector {
+  /** Last attempt not 2xx, or never forwarded. */
+  failed?: boolean;
+  /** Received at or after (epoch ms). */
+  since?: number;
+  /** Received at or before (epoch ms). */
+  until?: number;
+  /** SQLite GLOB over event types (`user.lifecycle.*`). */
+  eventTypeGlob?: string;
+}
+
+/** Kinds a selector picks: what arrived as Okta deliveries, never replays' own edited copies. */
+export const SELECTABLE_KINDS: readonly DeliveryKind[] = ["delivery", "fixture", "backfill"];
+
+/** Selections larger than this ask for confirmation on a TTY (and need --yes elsewhere). */
+export const CONFIRM_ABOVE_COUNT = 100;
+
+/** Rows read per page while walking a selection. */
+export const SELECTION_PAGE_SIZE = 500;
+
+/** A selection: its size when counted, and a lazy walk over it oldest first. */
+export interface Selection {
+  total: number;
+  items: () => Iterable<ReplayItem>;
+}
+
+/**
+ * Select deliveries by selector, oldest first, paged by keyset. The walk stops at the newest
+ * delivery that existed when selecting, so copies stored by the replay itself are never picked.
+ */
+export function selectDeliveries(
+  store: Store,
+  sel: ReplaySelector,
+  pageSize = SELECTION_PAGE_SIZE,
+): Selection {
+  const base: Omit<ListQuery, "limit"> = {
+    kinds: [...SELECTABLE_KINDS],
+    since: sel.since,
+    until: sel.until,
+    eventTypeGlob: sel.eventTypeGlob,
+    lastAttemptFailed: sel.failed,
+    beforeSeq: store.maxSeq() + 1,
+  };
+  return {
+    total: store.count(base),
+    items: function* () {
+      let afterSeq = 0;
+      for (;;) {
+        const rows = store.list({ ...base, afterSeq, order: "asc", limit: pageSize });
+        for (const row of rows) yield { seq: row.seq };
+        if (rows.length < pageSize) return;
+        afterSeq = rows[rows.length - 1]!.seq;
+      }
+    },
+  };
+}
+
+/**
+ * Resolve ids and event uuids given on the command line (duplicates dropped, order kept).
+ * An event uuid of a multi-event delivery selects just that event. Unknown, ambiguous or
+ * unreplayable references are usage errors naming the reference.
+ */
+export function resolveRefs(store: Store, refs: readonly string[]): ReplayItem[] {
+  const seen = new Set<string>();
+  const items: ReplayItem[] = [];
+  for (const ref of refs) {
+    const { delivery, viaEvent } = store.resolve(ref);
+    if (delivery.method !== "POST") {
+      throw new UsageError(
+        `"${ref}": a ${delivery.kind} request (${delivery.method} ${delivery.path}), not a delivery: nothing to replay`,
+      );
+    }
+    if (store.body(delivery.seq) === null) {
+      throw new UsageError(
+        `"${ref}": its body was not stored (${delivery.kind}), so it cannot be replayed`,
+      );
+    }
+    const item: ReplayItem =
+      viaEvent && delivery.eventCount > 1
+        ? { seq: delivery.seq, eventIdx: viaEvent.idx }
+        : { seq: delivery.seq };
+    const key = `${item.seq}:${item.eventIdx ?? ""}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    items.push(item);
+  }
+  return items;
+}
