@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import type { CliContext, CommandResult } from "./commands/context.js";
 import { registerDeliveries } from "./commands/deliveries.js";
 import { registerListen } from "./commands/listen.js";
+import { registerReconcile } from "./commands/reconcile.js";
 import { registerShow } from "./commands/show.js";
 import { readEnv } from "./config.js";
 import { OkhookError } from "./errors.js";
@@ -53,6 +54,7 @@ function buildProgram(): Command {
   registerListen(program, ctx);
   registerDeliveries(program, ctx);
   registerShow(program, ctx);
+  registerReconcile(program, ctx);
   program.addHelpText(
     "after",
     `
