@@ -6,6 +6,7 @@ import type { CliContext, CommandResult } from "./commands/context.js";
 import { registerDeliveries } from "./commands/deliveries.js";
 import { registerFixtures } from "./commands/fixtures.js";
 import { registerListen } from "./commands/listen.js";
+import { registerReconcile } from "./commands/reconcile.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerSend } from "./commands/send.js";
 import { registerShow } from "./commands/show.js";
@@ -59,6 +60,7 @@ function buildProgram(): Command {
   registerSend(program, ctx);
   registerFixtures(program, ctx);
   registerReplay(program, ctx);
+  registerReconcile(program, ctx);
   program.addHelpText(
     "after",
     `

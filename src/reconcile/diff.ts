@@ -18,6 +18,9 @@ export interface LocalEventRow {
   /** ISO 8601 string or epoch milliseconds. */
   receivedAt: string | number;
   deliveryId: string;
+  displayMessage?: string | null;
+  /** Sent by okhook from the System Log (`--replay-missing`), not by Okta: never late. */
+  backfill?: boolean;
 }
 
 /** The local side of a reconcile, implemented over the store. */
@@ -40,6 +43,8 @@ export interface DiffOptions {
   hookId?: string;
   /** Cap on each detail list (counts stay exact); default unlimited. */
   maxDetails?: number;
+  /** Called with every missing System Log event, whole (for `--replay-missing`). */
+  onMissing?: (event: LogEvent) => void;
 }
 
 /** Identity of a reported event. */
@@ -47,11 +52,11 @@ export interface ReportedEvent {
   uuid: string;
   eventType: string | null;
   published: string | null;
+  displayMessage: string | null;
 }
 
 /** In the System Log, never received. */
 export interface MissingEvent extends ReportedEvent {
-  displayMessage: string | null;
   /** Hooks Okta meant to deliver it to (`debugData.webhooks`), when it says. */
   hookIds: string[];
 }
@@ -155,14 +160,15 @@ class Accumulator {
     if (this.inLog.has(uuid)) return;
     this.inLog.add(uuid);
     const published = typeof event.published === "string" ? event.published : null;
-    const id = { uuid, eventType, published };
+    const displayMessage = typeof event.displayMessage === "string" ? event.displayMessage : null;
+    const id = { uuid, eventType, published, displayMessage };
     this.bump(eventType, "inLog");
     const rows = this.opts.local.byUuid(uuid);
     if (rows.length === 0) {
       this.bump(eventType, "missing");
-      const displayMessage = typeof event.displayMessage === "string" ? event.displayMessage : null;
       const hookIds = parseWebhookIds(event.debugContext?.debugData?.webhooks);
-      this.push(this.r.missing, { ...id, displayMessage, hookIds });
+      this.push(this.r.missing, { ...id, hookIds });
+      this.opts.onMissing?.(event);
       return;
     }
     this.received(id, rows, true);
@@ -175,7 +181,12 @@ class Accumulator {
     const rows = this.opts.local.byUuid(row.uuid);
     const all = rows.length > 0 ? rows : [row];
     const first = earliest(all);
-    const id = { uuid: row.uuid, eventType: row.eventType, published: row.published };
+    const id = {
+      uuid: row.uuid,
+      eventType: row.eventType,
+      published: row.published,
+      displayMessage: row.displayMessage ?? null,
+    };
     this.bump(row.eventType, "unexpected");
     this.push(this.r.unexpected, {
       ...id,
@@ -199,7 +210,10 @@ class Accumulator {
       const deliveryIds = rows.map((x) => x.deliveryId);
       this.push(this.r.duplicated, { ...id, receivedCount: rows.length, deliveryIds, inLog });
     }
-    const first = earliest(rows);
+    // A backfill arrives after the fact by design: only Okta's own deliveries can be late.
+    const fromOkta = rows.filter((x) => !x.backfill);
+    if (fromOkta.length === 0) return;
+    const first = earliest(fromOkta);
     const delayMs = toMs(first.receivedAt) - toMs(id.published ?? first.published);
     if (Number.isFinite(delayMs) && delayMs > this.threshold) {
       this.bump(id.eventType, "late");

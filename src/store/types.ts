@@ -99,11 +99,11 @@ export interface EventRow extends ParsedEvent {
   duplicate: boolean;
 }
 
-/** A forward or replay attempt. */
+/** A forward, replay or backfill (`reconcile --replay-missing`) attempt. */
 export interface AttemptRow {
   id: number;
   deliverySeq: number;
-  kind: "forward" | "replay";
+  kind: "forward" | "replay" | "backfill";
   target: string;
   attempt: number;
   startedAt: number;

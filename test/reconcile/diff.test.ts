@@ -91,6 +91,7 @@ describe("diffEvents", () => {
         uuid: "twice",
         eventType: ADD,
         published: iso(P + 2000),
+        displayMessage: "msg twice",
         receivedCount: 2,
         deliveryIds: ["d2", "d3"],
         inLog: true,
@@ -101,6 +102,7 @@ describe("diffEvents", () => {
         uuid: "stray",
         eventType: CREATE,
         published: iso(P + 50),
+        displayMessage: null,
         receivedCount: 1,
         deliveryIds: ["d5"],
         firstReceivedAt: iso(P + 100),
@@ -111,6 +113,7 @@ describe("diffEvents", () => {
         uuid: "late",
         eventType: CREATE,
         published: iso(P + 3000),
+        displayMessage: "msg late",
         receivedAt: iso(P + 123_000),
         delayMs: 120_000,
         deliveryId: "d4",
@@ -171,6 +174,28 @@ describe("diffEvents", () => {
       inLog: false,
       deliveryIds: ["d1", "d2"],
     });
+  });
+
+  it("never calls a backfill late, and hands every missing event whole to onMissing", async () => {
+    const spooled: LogEvent[] = [];
+    const events = [logEvent("backfilled", CREATE), logEvent("lost", CREATE, 10)];
+    const report = await diffEvents({
+      remote: [events],
+      local: memoryLocal([{ ...row("backfilled", CREATE, P + 3_600_000, "b1"), backfill: true }]),
+      onMissing: (e) => spooled.push(e),
+      maxDetails: 0,
+    });
+    expect(report.counts).toMatchObject({ received: 1, late: 0, missing: 1 });
+    expect(spooled).toEqual([events[1]]);
+    const both = await diffEvents({
+      remote: [[logEvent("x", CREATE)]],
+      local: memoryLocal([
+        { ...row("x", CREATE, P + 500, "b1"), backfill: true },
+        row("x", CREATE, P + 120_000, "d1"),
+      ]),
+    });
+    expect(both.counts).toMatchObject({ duplicated: 1, late: 1 });
+    expect(both.late[0]!.deliveryId).toBe("d1");
   });
 
   it("streams a large log without keeping events", async () => {

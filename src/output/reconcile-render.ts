@@ -1,0 +1,265 @@
+import type { ChalkInstance } from "chalk";
+import type { OkhookEnv } from "../config.js";
+import type { BackfillResult } from "../reconcile/backfill.js";
+import type { DeliveryFailure } from "../reconcile/delivery-failures.js";
+import type { CategoryCounts, ReportedEvent } from "../reconcile/diff.js";
+import type { ReconcileProgress, ReconcileResult } from "../reconcile/run.js";
+import { shortId } from "../store/ids.js";
+import { colorFor, duration, pad, statusColor, stripAnsi } from "./format.js";
+
+/** Minimum time between two progress redraws. */
+export const PROGRESS_REDRAW_MS = 100;
+const LIST_TYPES_SHOWN = 5;
+
+/** The full report as one JSON document (every detail, nothing capped). */
+export function reconcileJson(result: ReconcileResult): string {
+  const { report, ...rest } = result;
+  // inSync first: the one field a script checks.
+  const { inSync, ...details } = report;
+  return `${JSON.stringify({ inSync, ...rest, ...details }, null, 2)}\n`;
+}
+
+/** A warning line for stderr. */
+export function warningLine(message: string, stream: { isTTY?: boolean }, env: OkhookEnv): string {
+  return `${colorFor(stream, env).yellow("okhook: warning:")} ${message}\n`;
+}
+
+/** Progress on a TTY only (one redrawn stderr line); a no-op elsewhere. */
+export function progressLine(
+  stream: { isTTY?: boolean; write: (s: string) => unknown },
+  env: OkhookEnv,
+  now: () => number = Date.now,
+): { update: (p: ReconcileProgress) => void; done: () => void } {
+  if (!stream.isTTY) return { update: () => {}, done: () => {} };
+  const c = colorFor(stream, env);
+  let shown = false;
+  let last = 0;
+  let base = "";
+  return {
+    update: (p) => {
+      const text = progressText(p, base);
+      if (p.type === "page" || p.type === "backfill") base = text;
+      const t = now();
+      if (p.type === "page" && t - last < PROGRESS_REDRAW_MS) return;
+      last = t;
+      shown = true;
+      stream.write(`\r\x1b[2K${c.dim(text)}`);
+    },
+    done: () => {
+      if (shown) stream.write("\r\x1b[2K");
+    },
+  };
+}
+
+function progressText(p: ReconcileProgress, base: string): string {
+  switch (p.type) {
+    case "query":
+      return `System Log query ${p.index}/${p.total}…`;
+    case "page":
+      return `System Log: ${p.pages} pages, ${num(p.events)} events`;
+    case "wait":
+      return `${base} — ${p.reason}, waiting ${duration(p.waitMs)}`;
+    case "local":
+      return `${base} — comparing with the local database…`;
+    case "backfill":
+      return `Backfill: ${num(p.sentEvents)}/${num(p.totalEvents)} events sent`;
+  }
+}
+
+/** Options of the text report. */
+export interface TextOptions {
+  stream: { isTTY?: boolean };
+  env: OkhookEnv;
+  /** How many details per category were kept (for the "first N" note). */
+  maxDetails?: number;
+}
+
+/** The report for humans: header, summary, per-type table, first details, backfill, verdict. */
+export function reconcileText(result: ReconcileResult, o: TextOptions): string {
+  const c = colorFor(o.stream, o.env);
+  const out: string[] = [...header(c, result), "", ...summary(c, result), ""];
+  const types = typeTable(c, result.report.byEventType);
+  if (types.length > 0) out.push(...types, "");
+  const details = detailSections(c, result);
+  if (details.length > 0) out.push(...details);
+  if (result.backfill) out.push(...backfillLines(c, result.backfill), "");
+  out.push(verdict(c, result));
+  return `${out.join("\n")}\n`;
+}
+
+function header(c: ChalkInstance, r: ReconcileResult): string[] {
+  const w = r.window;
+  const lines = [
+    `${c.bold("Okta")} ${r.org} · System Log ${w.since} → ${w.until}`,
+    `Compared: ${selectionText(r)}`,
+    c.dim(`Read ${num(r.pages)} page${r.pages === 1 ? "" : "s"}, ${num(r.events)} events.`),
+  ];
+  if (w.localSince !== w.since) lines.push(c.dim(`Local events compared from ${w.localSince}.`));
+  return lines;
+}
+
+function selectionText(r: ReconcileResult): string {
+  const { source, types } = r.selection;
+  if (types === null) return "every hook-eligible event type (none received in the window)";
+  const shown = types.slice(0, LIST_TYPES_SHOWN).join(", ");
+  const list =
+    types.length > LIST_TYPES_SHOWN ? `${shown}, +${types.length - LIST_TYPES_SHOWN}` : shown;
+  const n = `${types.length} event type${types.length === 1 ? "" : "s"}`;
+  if (source === "flag") return `${n} from --event-type (${list})`;
+  if (source === "hook")
+    return `${n}: hook ${r.hookId}'s subscription and those received (${list})`;
+  return `${n} received in the window (${list})`;
+}
+
+function summary(c: ChalkInstance, r: ReconcileResult): string[] {
+  const k = r.report.counts;
+  const bad = (n: number) => (n > 0 ? c.red(num(n)) : c.green("0"));
+  const rows: [string, string][] = [
+    ["in System Log", num(k.inLog)],
+    ["received", num(k.received)],
+    ["missing", bad(k.missing)],
+    ["duplicated", bad(k.duplicated)],
+    ["unexpected", bad(k.unexpected)],
+    [`late (> ${Math.round(r.report.lateThresholdMs / 1000)} s)`, bad(k.late)],
+  ];
+  if (r.hookId !== null) rows.push(["delivery failures", bad(k.deliveryFailures)]);
+  return rows.map(([label, value]) => `  ${pad(label, 20)}${padStart(value, 9)}`);
+}
+
+const TYPE_COLUMNS: [keyof CategoryCounts, string][] = [
+  ["inLog", "IN LOG"],
+  ["received", "RECEIVED"],
+  ["missing", "MISSING"],
+  ["duplicated", "DUPLICATED"],
+  ["unexpected", "UNEXPECTED"],
+  ["late", "LATE"],
+];
+
+function typeTable(c: ChalkInstance, byType: Record<string, CategoryCounts>): string[] {
+  const names = Object.keys(byType).sort();
+  if (names.length === 0) return [];
+  const width = Math.max(10, ...names.map((n) => n.length)) + 2;
+  const head = pad("EVENT TYPE", width) + TYPE_COLUMNS.map(([, h]) => padStart(h, 12)).join("");
+  const lines = [c.dim(head)];
+  for (const name of names) {
+    const counts = byType[name]!;
+    const cells = TYPE_COLUMNS.map(([key]) => {
+      const v = num(counts[key]);
+      const flagged = key !== "inLog" && key !== "received" && counts[key] > 0;
+      return padStart(flagged ? c.red(v) : v, 12);
+    });
+    lines.push(pad(name, width) + cells.join(""));
+  }
+  return lines;
+}
+
+function detailSections(c: ChalkInstance, r: ReconcileResult): string[] {
+  const rep = r.report;
+  const k = rep.counts;
+  const out: string[] = [];
+  const section = (title: string, total: number, lines: string[]) => {
+    if (total === 0) return;
+    const first = lines.length < total ? `, first ${lines.length}` : "";
+    out.push(c.bold(`${title} (${num(total)}${first}):`), ...lines, "");
+  };
+  section(
+    "Missing — in the System Log, never received",
+    k.missing,
+    rep.missing.map((e) => event(c, e)),
+  );
+  section(
+    "Duplicated — received more than once",
+    k.duplicated,
+    rep.duplicated.map(
+      (e) => `${event(c, e)}  ${c.yellow(`×${e.receivedCount}`)}  ${show(c, e.deliveryIds)}`,
+    ),
+  );
+  section(
+    "Unexpected — received, not in the System Log window",
+    k.unexpected,
+    rep.unexpected.map((e) => `${event(c, e)}  ${show(c, e.deliveryIds)}`),
+  );
+  section(
+    `Late — first received more than ${Math.round(rep.lateThresholdMs / 1000)} s after published`,
+    k.late,
+    rep.late.map(
+      (e) => `${event(c, e)}  ${c.yellow(`+${duration(e.delayMs)}`)}  ${show(c, [e.deliveryId])}`,
+    ),
+  );
+  section(
+    "Okta delivery failures (event_hook.delivery)",
+    k.deliveryFailures,
+    rep.deliveryFailures.map((f) => failure(c, f)),
+  );
+  return out;
+}
+
+function event(c: ChalkInstance, e: ReportedEvent): string {
+  const msg = e.displayMessage ? `  ${c.dim(e.displayMessage)}` : "";
+  return `  ${c.dim(e.published ?? "—")}  ${e.eventType ?? "(unknown)"}  ${e.uuid}${msg}`;
+}
+
+function show(c: ChalkInstance, deliveryIds: string[]): string {
+  return c.cyan(`okhook show ${deliveryIds.map(shortId).join(" ")}`);
+}
+
+function failure(c: ChalkInstance, f: DeliveryFailure): string {
+  const reason = f.outcome?.reason ? `  ${c.red(f.outcome.reason)}` : "";
+  const hooks = f.hookIds.length > 0 ? c.dim(`  hook ${f.hookIds.join(", ")}`) : "";
+  const msg = f.displayMessage ?? "event hook delivery failed";
+  return `  ${c.dim(f.published ?? "—")}  ${f.uuid ?? "—"}  ${msg}${reason}${hooks}`;
+}
+
+function backfillLines(c: ChalkInstance, b: BackfillResult): string[] {
+  const n = b.deliveries.length;
+  const lines = [
+    c.bold(
+      `Backfill: ${num(b.events)} missing events sent in ${n} deliver${n === 1 ? "y" : "ies"}:`,
+    ),
+  ];
+  for (const d of b.deliveries) {
+    const ok = d.status !== null && d.status >= 200 && d.status < 300;
+    const mark = ok ? c.green("✓") : c.red("✗");
+    const answer = d.status !== null ? statusColor(c, d.status) : c.red(d.error ?? "no answer");
+    const stored = d.storedBy === "listener" ? "stored by the listener" : "stored";
+    const reason =
+      d.status === 401 || d.status === 403
+        ? "the target refused the auth header (pass --secret or set OKHOOK_SECRET)"
+        : d.reason;
+    lines.push(
+      `  ${mark} ${answer}  ${duration(d.durationMs)}  ${d.target}  ${d.uuids.length} events  ${c.dim(reason)}  ${c.dim(stored)} ${c.cyan(`okhook show ${shortId(d.deliveryId)}`)}`,
+    );
+  }
+  const all = b.acceptedEvents === b.events;
+  const tally = `${num(b.acceptedEvents)} of ${num(b.events)} events accepted`;
+  lines.push(
+    all
+      ? c.green(`  ${tally}.`)
+      : c.red(`  ${tally}; run the same command again to retry the rest.`),
+  );
+  return lines;
+}
+
+function verdict(c: ChalkInstance, r: ReconcileResult): string {
+  const k = r.report.counts;
+  if (r.report.inSync) {
+    return c.green(
+      `✓ In sync: all ${num(k.inLog)} System Log events in the window were received once, on time.`,
+    );
+  }
+  const total = k.missing + k.duplicated + k.unexpected + k.late + k.deliveryFailures;
+  const hint =
+    k.missing > 0 && !r.backfill
+      ? ` Send the ${num(k.missing)} missing events with --replay-missing.`
+      : "";
+  return c.red(`✗ ${num(total)} difference${total === 1 ? "" : "s"} found.${hint}`);
+}
+
+function num(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+function padStart(s: string, width: number): string {
+  const visible = stripAnsi(s).length;
+  return visible >= width ? ` ${s}` : " ".repeat(width - visible) + s;
+}

@@ -1,0 +1,63 @@
+import { join } from "node:path";
+import { openDb } from "../../src/store/db.js";
+import { newDeliveryId } from "../../src/store/ids.js";
+import { Store } from "../../src/store/store.js";
+import type { DeliveryKind, NewDelivery, ParsedEvent } from "../../src/store/types.js";
+import { tmpDir } from "./tmp.js";
+
+const open: Store[] = [];
+
+/** A Store on a fresh database file in a temp dir (closed by closeStores). */
+export function tempStore(): { store: Store; file: string } {
+  const file = join(tmpDir(), "okhook.db");
+  const store = new Store(openDb(file));
+  open.push(store);
+  return { store, file };
+}
+
+/** Close every store opened by tempStore. */
+export function closeStores(): void {
+  for (const s of open.splice(0)) s.close();
+}
+
+/** An event as the listener indexes it. */
+export function parsedEvent(
+  uuid: string,
+  published: number | string,
+  eventType = "user.lifecycle.create",
+): ParsedEvent {
+  return {
+    uuid,
+    eventType,
+    published: typeof published === "number" ? new Date(published).toISOString() : published,
+    displayMessage: `stored ${uuid}`,
+    actor: null,
+    outcome: "SUCCESS",
+    targets: null,
+  };
+}
+
+/** Store one request carrying `events`, as the listener (or replay/backfill) would. */
+export function seedDelivery(
+  store: Store,
+  events: ParsedEvent[],
+  opts: { kind?: DeliveryKind; status?: number; receivedAt?: number } = {},
+): { seq: number; id: string } {
+  const record: NewDelivery = {
+    id: newDeliveryId(),
+    receivedAt: opts.receivedAt ?? Date.now(),
+    method: "POST",
+    path: "/okta/events",
+    remoteAddr: "127.0.0.1",
+    headers: [["content-type", "application/json"]],
+    body: Buffer.from("{}"),
+    size: 2,
+    kind: opts.kind ?? "delivery",
+    status: opts.status ?? 200,
+    auth: "none",
+    events,
+    forwardState: "none",
+  };
+  const [stored] = store.insertDeliveries([record]);
+  return { seq: stored!.seq, id: stored!.id };
+}

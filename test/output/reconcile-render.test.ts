@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { readEnv } from "../../src/config.js";
+import { progressLine, reconcileJson, reconcileText } from "../../src/output/reconcile-render.js";
+import { diffEvents, type LocalEventRow } from "../../src/reconcile/diff.js";
+import type { ReconcileResult } from "../../src/reconcile/run.js";
+
+const env = readEnv({ NO_COLOR: "1" });
+const P = Date.parse("2026-11-20T14:00:00.000Z");
+const iso = (ms: number) => new Date(ms).toISOString();
+
+async function result(rows: LocalEventRow[], remoteCount: number, maxDetails?: number) {
+  const remote = Array.from({ length: remoteCount }, (_, i) => ({
+    uuid: `u${i}`,
+    eventType: "user.lifecycle.create",
+    published: iso(P + i),
+    displayMessage: "Create Okta user",
+  }));
+  const report = await diffEvents({
+    remote: [remote],
+    local: { byUuid: (u) => rows.filter((r) => r.uuid === u), inWindow: () => rows },
+    maxDetails,
+  });
+  const r: ReconcileResult = {
+    org: "https://dev-123.okta.com",
+    window: { since: iso(P - 7_200_000), until: iso(P + 60_000), localSince: iso(P - 7_200_000) },
+    selection: { source: "received", types: ["user.lifecycle.create"] },
+    queries: ['eventType eq "user.lifecycle.create"'],
+    hookId: null,
+    pages: 1,
+    events: remoteCount,
+    warnings: [],
+    report,
+    backfill: null,
+  };
+  return r;
+}
+
+const row = (uuid: string, receivedAt: number, deliveryId: string): LocalEventRow => ({
+  uuid,
+  eventType: "user.lifecycle.create",
+  published: iso(P),
+  receivedAt,
+  deliveryId,
+});
+
+describe("reconcile report rendering", () => {
+  it("says in sync when clean", async () => {
+    const text = reconcileText(
+      await result([row("u0", P + 10, "01j00000000000000000abcdefgh")], 1),
+      {
+        stream: {},
+        env,
+      },
+    );
+    expect(text).toMatch(/^Okta https:\/\/dev-123.okta.com · System Log/);
+    expect(text).toMatch(/1 event type received in the window \(user.lifecycle.create\)/);
+    expect(text).toMatch(
+      /✓ In sync: all 1 System Log events in the window were received once, on time\.\n$/,
+    );
+    expect(text).not.toContain("\u001b[");
+  });
+
+  it("puts the summary and per-type table first, then capped details with okhook show ids", async () => {
+    const rows = [
+      row("u0", P + 10, "01j00000000000000000dupone01"),
+      row("u0", P + 20, "01j00000000000000000duptwo02"),
+    ];
+    const r = await result(rows, 30, 5);
+    const text = reconcileText(r, { stream: {}, env, maxDetails: 5 });
+    const order = ["missing", "EVENT TYPE", "Missing —", "Duplicated —", "✗ 30 differences"].map(
+      (s) => text.indexOf(s),
+    );
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(text).toMatch(/missing\s+29\n/);
+    expect(text).toMatch(/Missing — in the System Log, never received \(29, first 5\):/);
+    expect(text).toContain("okhook show dupone01 duptwo02");
+    expect(text).toMatch(/Send the 29 missing events with --replay-missing/);
+    const doc = JSON.parse(reconcileJson(r));
+    expect(Object.keys(doc)[0]).toBe("inSync");
+    expect(doc.counts.missing).toBe(29);
+  });
+
+  it("draws progress on a TTY only, and clears it", () => {
+    const written: string[] = [];
+    const tty = progressLine({ isTTY: true, write: (s: string) => written.push(s) }, env, () => 0);
+    tty.update({ type: "query", index: 1, total: 2 });
+    tty.update({ type: "page", pages: 3, events: 3000 });
+    tty.update({ type: "wait", reason: "rate limited (429)", waitMs: 1500 });
+    tty.done();
+    expect(written.join("")).toContain(
+      "System Log: 3 pages, 3,000 events — rate limited (429), waiting 1.5s",
+    );
+    expect(written.at(-1)).toBe("\r\x1b[2K");
+    const piped: string[] = [];
+    const plain = progressLine({ isTTY: false, write: (s: string) => piped.push(s) }, env);
+    plain.update({ type: "page", pages: 1, events: 1 });
+    plain.done();
+    expect(piped).toEqual([]);
+  });
+});
