@@ -114,7 +114,7 @@ async function runSendFixture(
   const loaded = names.map((n) => loadFixture(n));
   for (const w of loaded.flatMap((f) => f.warnings)) ctx.stderr.write(`okhook: warning: ${w}\n`);
   const events = loaded.flatMap((f) => f.events);
-  const { url, secret, secretSource } = await sendTarget(flags, ctx);
+  const { url, secret, secretSource, toListener } = await sendTarget(flags, ctx);
   const print = render.sendPrinter(ctx, { json: !!flags.json, url });
   let accepted = 0;
   let unreachable = 0;
@@ -127,6 +127,7 @@ async function runSendFixture(
     })) {
       const body = Buffer.from(JSON.stringify(envelope));
       const headers = deliveryHeaders({ secret, authHeader: flags.authHeader });
+      if (toListener) headers["x-okhook-fixture"] = names.join(",").slice(0, 200);
       for (let copy = 0; copy < (flags.duplicate ? 2 : 1); copy++) {
         if (ctx.signal.aborted) throw new Interrupted(`interrupted after ${sent} deliveries`);
         const result = await sendDelivery({ url, body, headers, signal: ctx.signal });
@@ -150,7 +151,7 @@ async function runSendFixture(
 async function sendTarget(
   flags: { to?: string; secret?: string; db?: string },
   ctx: CliContext,
-): Promise<{ url: string; secret: string | undefined; secretSource: string }> {
+): Promise<{ url: string; secret: string | undefined; secretSource: string; toListener: boolean }> {
   const [{ normalizeTarget }, { listenerTarget }] = await Promise.all([
     import("../forward/routes.js"),
     import("./hook-target.js"),
@@ -158,9 +159,10 @@ async function sendTarget(
   const listener = await listenerTarget({ db: flags.db, secret: flags.secret }, ctx);
   const url = flags.to ? normalizeTarget(flags.to, flags.to, "--to") : listener.url;
   const foreign = listener.secretSource === "generated" && url !== listener.url;
+  const toListener = url === listener.url;
   return foreign || !listener.secret
-    ? { url, secret: undefined, secretSource: "none" }
-    : { url, secret: listener.secret, secretSource: listener.secretSource };
+    ? { url, secret: undefined, secretSource: "none", toListener }
+    : { url, secret: listener.secret, secretSource: listener.secretSource, toListener };
 }
 
 async function runSendVerify(flags: SendVerifyFlags, ctx: CliContext): Promise<CommandResult> {

@@ -1,7 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { DeliverySummary } from "../events.js";
 import type { StoredDelivery } from "../store/store.js";
-import type { ForwardState, NewDelivery, ParsedEvent } from "../store/types.js";
+import {
+  carriesEvents,
+  type ForwardState,
+  type NewDelivery,
+  type ParsedEvent,
+} from "../store/types.js";
 import { redactHeaders } from "./auth.js";
 import { type ClassifyConfig, classify } from "./classify.js";
 import type { IngestWriter } from "./ingest.js";
@@ -89,7 +94,7 @@ async function handle(
     reason: c.reason,
     events: c.events,
     envelopeEventId: c.envelopeEventId,
-    forwardState: c.kind === "delivery" ? opts.forwardStateFor(c.events) : "none",
+    forwardState: carriesEvents(c.kind) ? opts.forwardStateFor(c.events) : "none",
   };
   const stored = await opts.writer.write(record, startedPerf);
   const headers: Record<string, string> = {

@@ -1,6 +1,6 @@
 import type { CliContext } from "../commands/context.js";
 import { shortId } from "../store/ids.js";
-import type { DeliveryRow } from "../store/types.js";
+import { carriesEvents, type DeliveryRow } from "../store/types.js";
 import {
   authColor,
   colorFor,
@@ -46,7 +46,7 @@ export function deliveriesTable(rows: DeliveryRow[], ctx: CliContext, dbPath: st
         ? forwardColor(c, r.forwardState)
         : `${forwardColor(c, r.forwardState)}${r.forwardStatus !== null ? ` ${statusColor(c, r.forwardStatus)}` : ""}`;
     const events =
-      r.eventCount > 0 || r.kind === "delivery"
+      r.eventCount > 0 || carriesEvents(r.kind)
         ? `${eventsLabel(r.eventCount, r.firstEventType)}${r.duplicateCount ? c.yellow(" dup") : ""}${r.replayOf ? c.magenta(" replay") : ""}`
         : c.dim(`${r.method} ${r.path}`.slice(0, 36));
     lines.push(

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from "chalk";
 import type { DeliverySummary, ForwardOutcome, SessionEvent } from "../events.js";
 import { shortId } from "../store/ids.js";
+import { carriesEvents } from "../store/types.js";
 import {
   authColor,
   clock,
@@ -134,10 +135,9 @@ export function deliveryLine(
   d: DeliverySummary,
   f: ForwardOutcome | null,
 ): string {
-  const what =
-    d.kind === "delivery"
-      ? `${eventsLabel(d.eventCount, d.firstEventType)}${d.duplicateCount ? c.yellow(` (${d.duplicateCount} dup)`) : ""}`
-      : `${d.method} ${d.path}${d.reason ? c.dim(` ${d.reason}`) : ""}`;
+  const what = carriesEvents(d.kind)
+    ? `${eventsLabel(d.eventCount, d.firstEventType)}${d.duplicateCount ? c.yellow(` (${d.duplicateCount} dup)`) : ""}`
+    : `${d.method} ${d.path}${d.reason ? c.dim(` ${d.reason}`) : ""}`;
   const parts = [
     c.dim(clock(d.receivedAt)),
     c.bold(shortId(d.id)),
@@ -148,7 +148,7 @@ export function deliveryLine(
     c.dim(`ack ${duration(d.ackMs)}`),
   ];
   if (f) parts.push(forwardPart(c, f));
-  else if (d.kind === "delivery" && d.forwardState === "none") parts.push(c.dim("→ captured"));
+  else if (carriesEvents(d.kind) && d.forwardState === "none") parts.push(c.dim("→ captured"));
   return parts.join("  ");
 }
 

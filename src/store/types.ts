@@ -24,6 +24,11 @@ export const DELIVERY_KINDS: readonly DeliveryKind[] = [
   "backfill",
 ];
 
+/** Kinds whose body is an Okta envelope with events (split, forwarded, replayable). */
+export function carriesEvents(kind: DeliveryKind): boolean {
+  return kind === "delivery" || kind === "fixture" || kind === "replay" || kind === "backfill";
+}
+
 /** Forwarding progress of a delivery: none (capture only), pending, forwarded, failed. */
 export type ForwardState = "none" | "pending" | "forwarded" | "failed";
 export const FORWARD_STATES: readonly ForwardState[] = ["none", "pending", "forwarded", "failed"];

@@ -53,7 +53,7 @@ describe("okhook send / fixtures", () => {
       db,
       "SELECT body, auth, kind FROM deliveries",
     );
-    expect(row).toMatchObject({ auth: "ok", kind: "delivery" });
+    expect(row).toMatchObject({ auth: "ok", kind: "fixture" });
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     ajv
       .addFormat("date-time", true)

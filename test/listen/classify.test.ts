@@ -60,6 +60,16 @@ describe("classify", () => {
     expect([c.kind, c.status]).toEqual([kind, status]);
   });
 
+  it("marks deliveries sent by okhook send fixture as fixtures", () => {
+    const c = classify(
+      req({
+        headers: { authorization: "s3cret-value", "x-okhook-fixture": "user.lifecycle.create" },
+      }),
+      cfg,
+    );
+    expect([c.kind, c.status, c.events.length]).toEqual(["fixture", 200, 1]);
+  });
+
   it("accepts anything authenticated when no secret is configured", () => {
     expect(classify(req({ headers: {} }), { ...cfg, secret: undefined }).kind).toBe("delivery");
   });
