@@ -41,7 +41,10 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
     .option("--until <dur|ISO>", "received before")
     .option("--before <id>", "page: deliveries older than this id")
     .option("--json", "one JSON document", false)
-    .option("--db <file>", "database file (env: OKHOOK_DB)")
+    .option(
+      "--db <file>",
+      "database file (default: ~/.local/share/okhook/okhook.db or the OS data dir; env: OKHOOK_DB)",
+    )
     .addHelpText(
       "after",
       `

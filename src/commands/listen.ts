@@ -42,7 +42,11 @@ export function registerListen(program: Command, ctx: CliContext): void {
     .description(
       "receive Okta event hook deliveries: store each before acknowledging, forward to your app",
     )
-    .option("--port <n>", "local port, 0 = any free port (env: OKHOOK_PORT)", undefined)
+    .option(
+      "--port <n>",
+      "local port, 0 = any free port (default: 8787, env: OKHOOK_PORT)",
+      undefined,
+    )
     .option("--host <addr>", "bind address", "127.0.0.1")
     .option("--path <p>", "path the hook URL uses; other paths answer 404", "/okta/events")
     .option(
@@ -57,12 +61,22 @@ export function registerListen(program: Command, ctx: CliContext): void {
     .option("--auth-header <name>", "header that carries the secret", "authorization")
     .option(
       "--forward-auth <value>",
-      "auth header value sent to the app ('none' drops it)",
+      "auth header value sent to the app, 'none' drops it (default: the secret)",
       undefined,
     )
-    .option("--tunnel <mode>", "quick | token | none (env: OKHOOK_TUNNEL)", undefined)
-    .option("--cloudflared <path>", "cloudflared binary (env: OKHOOK_CLOUDFLARED)")
-    .option("--tunnel-token <t>", "named tunnel token, with --tunnel token")
+    .option(
+      "--tunnel <mode>",
+      "quick | token | none (default: quick, env: OKHOOK_TUNNEL)",
+      undefined,
+    )
+    .option(
+      "--cloudflared <path>",
+      "cloudflared binary (default: PATH, then the cloudflared npm package; env: OKHOOK_CLOUDFLARED)",
+    )
+    .option(
+      "--tunnel-token <t>",
+      "named tunnel token, with --tunnel token (env: OKHOOK_TUNNEL_TOKEN)",
+    )
     .option("--public-url <url>", "public https URL of the named tunnel, with --tunnel token")
     .option(
       "--register",
@@ -88,14 +102,20 @@ export function registerListen(program: Command, ctx: CliContext): void {
         .default("60000")
         .hideHelp(),
     )
-    .option("--output <mode>", "interactive (TTY default) | compact | json | quiet")
+    .option(
+      "--output <mode>",
+      "interactive | compact | json | quiet (default: interactive on a TTY, else compact)",
+    )
     .option(
       "--max-body <bytes>",
       "larger requests get 413 and are stored without the body",
       "1048576",
     )
     .option("--show-secret", "print the secret instead of masking it", false)
-    .option("--db <file>", "database file (env: OKHOOK_DB)")
+    .option(
+      "--db <file>",
+      "database file (default: ~/.local/share/okhook/okhook.db or the OS data dir; env: OKHOOK_DB)",
+    )
     .addHelpText(
       "after",
       `

@@ -51,7 +51,10 @@ export function registerReconcile(program: Command, ctx: CliContext): void {
     .option("--auth-header <name>", "header that carries the secret", "authorization")
     .option("--details <n>", "details shown per category (--json has all)", "20")
     .option("--json", "the full report as one JSON document", false)
-    .option("--db <file>", "database file (env: OKHOOK_DB)")
+    .option(
+      "--db <file>",
+      "database file (default: ~/.local/share/okhook/okhook.db or the OS data dir; env: OKHOOK_DB)",
+    )
     .addHelpText(
       "after",
       `

@@ -68,7 +68,10 @@ export function registerReplay(program: Command, ctx: CliContext): void {
     )
     .option("--dry-run", "print what would be sent; send and store nothing", false)
     .option("--json", "NDJSON result per delivery", false)
-    .option("--db <file>", "database file (env: OKHOOK_DB)")
+    .option(
+      "--db <file>",
+      "database file (default: ~/.local/share/okhook/okhook.db or the OS data dir; env: OKHOOK_DB)",
+    )
     .addHelpText(
       "after",
       `

@@ -55,7 +55,10 @@ export function registerSend(program: Command, ctx: CliContext): void {
     .option("--keep-ids", "keep the fixture's uuids and timestamps", false)
     .option("--duplicate", "send every delivery twice (at-least-once drill)", false)
     .option("--json", "NDJSON result per delivery", false)
-    .option("--db <file>", "database of the listener (env: OKHOOK_DB)")
+    .option(
+      "--db <file>",
+      "database of the listener (default: ~/.local/share/okhook/okhook.db or the OS data dir; env: OKHOOK_DB)",
+    )
     .addHelpText(
       "after",
       `
@@ -76,7 +79,10 @@ Examples:
     .option("--secret <value>", "auth header value (env: OKHOOK_SECRET)")
     .option("--auth-header <name>", "header that carries the secret", "authorization")
     .option("--json", "the verdict as JSON", false)
-    .option("--db <file>", "database of the listener (env: OKHOOK_DB)")
+    .option(
+      "--db <file>",
+      "database of the listener (default: ~/.local/share/okhook/okhook.db or the OS data dir; env: OKHOOK_DB)",
+    )
     .addHelpText(
       "after",
       `

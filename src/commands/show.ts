@@ -23,7 +23,10 @@ export function registerShow(program: Command, ctx: CliContext): void {
     .option("--curl", "a curl command that re-sends it (auth from $OKHOOK_SECRET)", false)
     .option("--to <url>", "with --curl: where to send (default: the listener that received it)")
     .option("--auth-header <name>", "header that carries the secret", "authorization")
-    .option("--db <file>", "database file (env: OKHOOK_DB)")
+    .option(
+      "--db <file>",
+      "database file (default: ~/.local/share/okhook/okhook.db or the OS data dir; env: OKHOOK_DB)",
+    )
     .addHelpText(
       "after",
       `
