@@ -6,6 +6,7 @@ import type { CliContext, CommandResult } from "./commands/context.js";
 import { registerDeliveries } from "./commands/deliveries.js";
 import { registerListen } from "./commands/listen.js";
 import { registerShow } from "./commands/show.js";
+import { registerUi } from "./commands/ui.js";
 import { readEnv } from "./config.js";
 import { OkhookError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
@@ -53,6 +54,7 @@ function buildProgram(): Command {
   registerListen(program, ctx);
   registerDeliveries(program, ctx);
   registerShow(program, ctx);
+  registerUi(program, ctx);
   program.addHelpText(
     "after",
     `

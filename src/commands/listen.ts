@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { parseCount, parsePort, resolveDbPath } from "../config.js";
 import { UsageError } from "../errors.js";
+import type { SessionEvent } from "../events.js";
 import type { CliContext, CommandResult } from "./context.js";
 import { collect, oneOf, parseBytes, parseMs } from "./options.js";
 
@@ -131,23 +132,30 @@ async function runListen(
   const secret = flags.secret ?? env.secret;
   const forwardAuthValue = flags.forwardAuth === "none" ? undefined : (flags.forwardAuth ?? secret);
   const bus = new EventBus();
-  const detach = render.attachOutput({
-    mode: output === "interactive" ? "compact" : output,
-    bus,
-    ctx,
-    info: {
-      secret,
-      secretGenerated: false,
-      showSecret: !!flags.showSecret,
-      authHeader: flags.authHeader.toLowerCase(),
-      routes: routes.routes.map((r) => ({ pattern: r.pattern, target: r.target })),
-      targets: routes.targets(),
-      tunnelMode: tunnel,
-    },
-  });
+  // The Ink TUI needs a terminal; piped `--output interactive` falls back to compact lines.
+  const interactive = output === "interactive" && ctx.stdout.isTTY === true;
+  const early: SessionEvent[] = [];
+  const detach = interactive
+    ? bus.on((e) => early.push(e))
+    : render.attachOutput({
+        mode: output === "interactive" ? "compact" : output,
+        bus,
+        ctx,
+        info: {
+          secret,
+          secretGenerated: false,
+          showSecret: !!flags.showSecret,
+          authHeader: flags.authHeader.toLowerCase(),
+          routes: routes.routes.map((r) => ({ pattern: r.pattern, target: r.target })),
+          targets: routes.targets(),
+          tunnelMode: tunnel,
+        },
+      });
   ctx.ownSignals(true);
+  const dbPath = resolveDbPath(flags.db, env);
+  const forwardTimeoutMs = parseMs(flags.forwardTimeout, "--forward-timeout");
   const session = await ListenSession.start({
-    dbPath: resolveDbPath(flags.db, env),
+    dbPath,
     host: flags.host,
     port: parsePort(flags.port ?? env.port ?? "8787"),
     hookPath: flags.path,
@@ -156,7 +164,7 @@ async function runListen(
     maxBodyBytes: parseBytes(flags.maxBody, "--max-body"),
     routes,
     forwardAuth: { header: flags.authHeader.toLowerCase(), value: forwardAuthValue },
-    forwardTimeoutMs: parseMs(flags.forwardTimeout, "--forward-timeout"),
+    forwardTimeoutMs,
     retries: parseCount(flags.retries, "--retries", { max: 20 }),
     retryBaseMs: parseMs(flags.retryDelay, "--retry-delay"),
     healthIntervalMs: parseMs(flags.healthInterval, "--health-interval"),
@@ -165,6 +173,26 @@ async function runListen(
     detach();
     throw err;
   });
+  let quitRequested: Promise<void> | undefined;
+  if (interactive) {
+    const { mountListenTui } = await import("./listen-tui.js");
+    const tui = mountListenTui({
+      ctx,
+      bus,
+      session,
+      early,
+      routes,
+      forwardAuth: { header: flags.authHeader.toLowerCase(), value: forwardAuthValue },
+      forwardTimeoutMs,
+      secret,
+      showSecret: !!flags.showSecret,
+      authHeader: flags.authHeader.toLowerCase(),
+      tunnelMode: tunnel,
+      dbPath,
+    });
+    detach();
+    quitRequested = tui.quitRequested;
+  }
   if (tunnel !== "none") {
     const msg = "cloudflared tunnel support is not wired in yet; listening locally only";
     if (tunnelExplicit) {
@@ -175,19 +203,23 @@ async function runListen(
     }
     bus.emit({ type: "tunnel", state: "failed", reason: msg });
   }
-  await waitForStopSignal();
-  await session.stop("signal");
+  const why = await waitForStopSignal(quitRequested);
+  await session.stop(why);
   detach();
+  if (interactive) ctx.stdout.write(`okhook: stopped. Deliveries are stored in ${dbPath}\n`);
   return 0;
 }
 
-function waitForStopSignal(): Promise<NodeJS.Signals> {
+/** Resolve on SIGINT/SIGTERM/SIGHUP, or when the TUI asks to quit (q, Ctrl+C in raw mode). */
+function waitForStopSignal(quit?: Promise<void>): Promise<string> {
   return new Promise((resolve) => {
     const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-    const handler = (sig: NodeJS.Signals) => {
+    const done = (why: string) => {
       for (const s of signals) process.off(s, handler);
-      resolve(sig);
+      resolve(why);
     };
+    const handler = (sig: NodeJS.Signals) => done(sig === "SIGINT" ? "signal" : sig);
     for (const s of signals) process.on(s, handler);
+    void quit?.then(() => done("quit"));
   });
 }

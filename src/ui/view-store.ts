@@ -1,0 +1,478 @@
+import type { SessionEvent } from "../events.js";
+import type { Counters } from "../store/store.js";
+import type { DeliveryRow } from "../store/types.js";
+import { systemClock, type UiClock } from "./clock.js";
+import { DETAIL_TABS, type DetailTab, tabLines } from "./detail-lines.js";
+import { type FilterQuery, parseFilter } from "./filter.js";
+import { applyHeaderEvent, type Flash } from "./header-state.js";
+import { RowWindow, type WindowOptions } from "./row-window.js";
+import type { Line, Tone } from "./text.js";
+import type { DeliveryDetail, DeliverySource, HeaderInfo, ReplayOutcome } from "./types.js";
+
+/** Session events arriving within this window are applied as one update. */
+export const BATCH_MS = 50;
+/** Counters are re-read at most this often (they scan the session's rows). */
+export const COUNTERS_EVERY_MS = 1000;
+/** `okhook ui` looks for rows written by another process this often. */
+export const POLL_MS = 500;
+/** Status messages stay this long. */
+export const FLASH_MS = 6000;
+
+/** An overlay drawn over the list. */
+export type Overlay = "help" | "curl" | null;
+
+/** Everything the components render; a new object on every change (useSyncExternalStore). */
+export interface ViewState {
+  rows: readonly DeliveryRow[];
+  cursor: number;
+  scrollTop: number;
+  hasNewer: boolean;
+  hasOlder: boolean;
+  follow: boolean;
+  /** Rows that arrived above the view while not following. */
+  unseen: number;
+  filter: string;
+  /** Filter text being typed after `/` (null when the prompt is closed). */
+  prompt: string | null;
+  overlay: Overlay;
+  curl: string | null;
+  detailOpen: boolean;
+  tab: DetailTab;
+  detail: DeliveryDetail | null;
+  lines: readonly Line[];
+  detailScroll: number;
+  counters: Counters | null;
+  total: number;
+  header: HeaderInfo;
+  flash: Flash | null;
+  replayed: ReadonlySet<number>;
+  busy: string | null;
+  stopping: boolean;
+}
+
+/** View store settings; everything but the source and header has a default. */
+export interface ViewStoreOptions {
+  source: DeliverySource;
+  header: HeaderInfo;
+  clock?: UiClock;
+  window?: WindowOptions;
+  batchMs?: number;
+  countersEveryMs?: number;
+  flashMs?: number;
+}
+
+/**
+ * The UI's state outside React: a bounded row window over the source, selection, detail,
+ * filter, overlays and header. Session events are coalesced into one update per batch
+ * window; key commands apply at once. Read it with `useSyncExternalStore`.
+ */
+export class ViewStore {
+  private readonly win: RowWindow;
+  private readonly clock: UiClock;
+  private readonly listeners = new Set<() => void>();
+  private s: ViewState;
+  private batchTimer: unknown = null;
+  private pollTimer: unknown = null;
+  private flashTimer: unknown = null;
+  private pendingNew = false;
+  private pendingCommit = false;
+  private readonly dirty = new Set<number>();
+  private detailDirty = false;
+  private countersDue = false;
+  private lastCountersAt = Number.NEGATIVE_INFINITY;
+  private lastMax = 0;
+  private detailViewport = 10;
+  private disposed = false;
+
+  constructor(private readonly o: ViewStoreOptions) {
+    this.clock = o.clock ?? systemClock;
+    this.win = new RowWindow((q) => o.source.page(q), {}, o.window);
+    this.win.newest();
+    this.lastMax = o.source.maxSeq();
+    this.s = {
+      ...this.windowState(),
+      follow: true,
+      unseen: 0,
+      filter: "",
+      prompt: null,
+      overlay: null,
+      curl: null,
+      detailOpen: false,
+      tab: "events",
+      detail: null,
+      lines: [],
+      detailScroll: 0,
+      counters: o.source.counters(),
+      total: this.lastMax,
+      header: o.header,
+      flash: null,
+      replayed: new Set(),
+      busy: null,
+      stopping: false,
+    };
+    this.lastCountersAt = this.clock.now();
+  }
+
+  /** Subscribe to changes (for useSyncExternalStore). */
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** The current immutable snapshot. */
+  getSnapshot = (): ViewState => this.s;
+
+  /** The selected delivery, if any. */
+  selected(): DeliveryRow | undefined {
+    return this.win.selected();
+  }
+
+  private windowState() {
+    const w = this.win;
+    return {
+      rows: w.rows,
+      cursor: w.cursor,
+      scrollTop: w.scrollTop,
+      hasNewer: w.hasNewer,
+      hasOlder: w.hasOlder,
+    };
+  }
+
+  private commit(patch: Partial<ViewState> = {}): void {
+    if (this.disposed) return;
+    this.s = { ...this.s, ...this.windowState(), ...patch };
+    for (const l of this.listeners) l();
+  }
+
+  // ── session events (coalesced) ───────────────────────────────────────────
+
+  /** Apply a session event: list changes wait for the batch window, header changes too. */
+  apply(e: SessionEvent): void {
+    if (e.type === "delivery") this.pendingNew = true;
+    else if (e.type === "forward") {
+      this.dirty.add(e.outcome.seq);
+      if (this.s.detail?.delivery.seq === e.outcome.seq) this.detailDirty = true;
+      this.countersDue = true;
+    } else {
+      const change = applyHeaderEvent(this.s.header, e);
+      if (change.header) this.s = { ...this.s, header: change.header };
+      if (change.stopping) this.s = { ...this.s, stopping: true };
+      if (change.flash) this.setFlash(change.flash, false);
+      this.pendingCommit ||= !!(change.header || change.stopping || change.flash);
+    }
+    if (e.type === "delivery") this.countersDue = true;
+    this.schedule(this.o.batchMs ?? BATCH_MS);
+  }
+
+  private schedule(ms: number): void {
+    if (this.batchTimer !== null || this.disposed) return;
+    this.batchTimer = this.clock.setTimeout(() => this.flush(), ms);
+  }
+
+  /** Apply everything pending now (the batch timer calls this; tests may too). */
+  flush(): void {
+    if (this.batchTimer !== null) this.clock.clearTimeout(this.batchTimer);
+    this.batchTimer = null;
+    if (this.disposed) return;
+    let changed = this.pendingCommit;
+    this.pendingCommit = false;
+    if (this.pendingNew) {
+      this.pendingNew = false;
+      changed = this.takeNewRows() || changed;
+    }
+    if (this.dirty.size) {
+      const seqs = [...this.dirty];
+      this.dirty.clear();
+      changed = this.win.refresh(this.o.source.rows(seqs)) || changed;
+    }
+    if (this.detailDirty) {
+      this.detailDirty = false;
+      changed = this.reloadDetail() || changed;
+    }
+    changed = this.maybeCounters() || changed;
+    if (changed) this.commit();
+  }
+
+  private takeNewRows(): boolean {
+    this.lastMax = Math.max(this.lastMax, this.o.source.maxSeq());
+    this.s = { ...this.s, total: this.lastMax };
+    if (this.win.hasNewer) return true;
+    const added = this.win.loadNewer();
+    if (added === 0) return true;
+    if (this.s.follow) {
+      if (this.win.hasNewer) this.win.newest();
+      this.win.cursor = 0;
+      this.win.reveal();
+      this.afterMove();
+    } else this.s = { ...this.s, unseen: this.s.unseen + added };
+    return true;
+  }
+
+  private maybeCounters(): boolean {
+    if (!this.countersDue) return false;
+    const every = this.o.countersEveryMs ?? COUNTERS_EVERY_MS;
+    const wait = this.lastCountersAt + every - this.clock.now();
+    if (wait > 0) {
+      this.schedule(wait);
+      return false;
+    }
+    this.countersDue = false;
+    this.lastCountersAt = this.clock.now();
+    const counters = this.o.source.counters();
+    const total = Math.max(this.lastMax, this.o.source.maxSeq());
+    if (JSON.stringify(counters) === JSON.stringify(this.s.counters) && total === this.s.total)
+      return false;
+    this.s = { ...this.s, counters, total };
+    return true;
+  }
+
+  /** `okhook ui`: look for rows written by another process every `ms` (and refresh visible ones). */
+  startPolling(ms = POLL_MS): void {
+    const tick = () => {
+      this.pollTimer = null;
+      if (this.disposed) return;
+      const max = this.o.source.maxSeq();
+      if (max > this.lastMax) this.pendingNew = true;
+      for (const seq of this.win.visibleSeqs()) this.dirty.add(seq);
+      if (this.s.detailOpen) this.detailDirty = true;
+      this.countersDue = true;
+      this.flush();
+      this.pollTimer = this.clock.setTimeout(tick, ms);
+    };
+    this.pollTimer = this.clock.setTimeout(tick, ms);
+  }
+
+  /** Stop timers and notifications (before unmount). */
+  dispose(): void {
+    this.disposed = true;
+    for (const t of [this.batchTimer, this.pollTimer, this.flashTimer])
+      if (t !== null) this.clock.clearTimeout(t);
+    this.batchTimer = this.pollTimer = this.flashTimer = null;
+    this.listeners.clear();
+  }
+
+  // ── navigation (immediate) ───────────────────────────────────────────────
+
+  /** Move the selection; any move pauses following. */
+  move(delta: number): void {
+    this.win.moveBy(delta);
+    this.s = { ...this.s, follow: false };
+    this.afterMove();
+    this.commit();
+  }
+
+  /** Move by a page of the visible list. */
+  page(direction: 1 | -1): void {
+    this.move(direction * Math.max(1, this.win.viewport - 1));
+  }
+
+  /** Newest row, and follow new ones. */
+  top(): void {
+    if (this.win.hasNewer) this.win.newest();
+    this.win.cursor = 0;
+    this.win.reveal();
+    this.s = { ...this.s, follow: true };
+    this.afterMove();
+    this.commit();
+  }
+
+  /** Oldest row (pages straight to the start of the table). */
+  bottom(): void {
+    if (this.win.hasOlder) this.win.oldest();
+    else this.win.cursor = Math.max(0, this.win.rows.length - 1);
+    this.win.reveal();
+    this.s = { ...this.s, follow: false };
+    this.afterMove();
+    this.commit();
+  }
+
+  /** Follow on (jump to the newest) or off. */
+  toggleFollow(): void {
+    if (this.s.follow) {
+      this.s = { ...this.s, follow: false };
+      this.commit();
+    } else this.top();
+  }
+
+  private afterMove(): void {
+    if (this.win.cursor === 0 && !this.win.hasNewer) this.s = { ...this.s, unseen: 0 };
+    if (this.s.detailOpen) this.loadDetail();
+  }
+
+  /** Visible list rows and detail lines, from the layout. */
+  setViewport(listRows: number, detailRows: number): void {
+    this.win.setViewport(listRows);
+    this.detailViewport = Math.max(1, detailRows);
+    this.commit({ detailScroll: this.clampScroll(this.s.detailScroll) });
+  }
+
+  // ── detail pane ──────────────────────────────────────────────────────────
+
+  /** Open or close the detail pane of the selected row. */
+  toggleDetail(): void {
+    if (this.s.detailOpen) this.commit({ detailOpen: false, detail: null, lines: [] });
+    else this.openDetail();
+  }
+
+  /** Open the detail pane, optionally on a given tab. */
+  openDetail(tab: DetailTab = this.s.tab): void {
+    this.s = { ...this.s, detailOpen: true, tab, detail: null };
+    this.loadDetail();
+    this.commit();
+  }
+
+  /** Next (or previous) detail tab. */
+  nextTab(step: 1 | -1 = 1): void {
+    if (!this.s.detailOpen) {
+      this.openDetail();
+      return;
+    }
+    const i = DETAIL_TABS.indexOf(this.s.tab);
+    const tab = DETAIL_TABS[(i + step + DETAIL_TABS.length) % DETAIL_TABS.length]!;
+    this.s = { ...this.s, tab, detailScroll: 0 };
+    this.commit({ lines: this.linesFor(this.s.detail) });
+  }
+
+  /** Scroll the detail content by lines. */
+  scrollDetail(delta: number): void {
+    this.commit({ detailScroll: this.clampScroll(this.s.detailScroll + delta) });
+  }
+
+  /** Scroll the detail content by a page. */
+  pageDetail(direction: 1 | -1): void {
+    this.scrollDetail(direction * Math.max(1, this.detailViewport - 1));
+  }
+
+  private clampScroll(n: number): number {
+    return Math.max(0, Math.min(n, this.s.lines.length - this.detailViewport));
+  }
+
+  private linesFor(d: DeliveryDetail | null): Line[] {
+    return d ? tabLines(d, this.s.tab, this.s.header.authHeader) : [];
+  }
+
+  private loadDetail(): void {
+    const row = this.win.selected();
+    if (!row) {
+      this.s = { ...this.s, detail: null, lines: [], detailScroll: 0 };
+      return;
+    }
+    if (this.s.detail?.delivery.seq === row.seq) return;
+    const detail = this.o.source.detail(row.seq) ?? null;
+    this.s = { ...this.s, detail, lines: this.linesFor(detail), detailScroll: 0 };
+  }
+
+  /** Re-read the open detail; true when attempts or forward state changed. */
+  private reloadDetail(): boolean {
+    const cur = this.s.detail;
+    if (!cur || !this.s.detailOpen) return false;
+    const next = this.o.source.detail(cur.delivery.seq);
+    if (!next) return false;
+    const same =
+      next.attempts.length === cur.attempts.length &&
+      next.delivery.forwardState === cur.delivery.forwardState &&
+      next.delivery.duplicateCount === cur.delivery.duplicateCount;
+    if (same) return false;
+    this.s = { ...this.s, detail: next, lines: this.linesFor(next) };
+    this.s = { ...this.s, detailScroll: this.clampScroll(this.s.detailScroll) };
+    return true;
+  }
+
+  // ── filter prompt, overlays, status ──────────────────────────────────────
+
+  /** Open the `/` prompt with the current filter. */
+  openFilter(): void {
+    this.commit({ prompt: this.s.filter });
+  }
+
+  /** Update the text being typed. */
+  editPrompt(text: string): void {
+    if (this.s.prompt !== null) this.commit({ prompt: text });
+  }
+
+  /** Apply the typed filter: reload the newest matching page by keyset. */
+  applyFilter(): void {
+    const text = (this.s.prompt ?? this.s.filter).trim();
+    this.setFilter(text, parseFilter(text));
+  }
+
+  private setFilter(text: string, q: FilterQuery): void {
+    this.win.newest(q);
+    this.s = { ...this.s, filter: text, prompt: null, follow: true, unseen: 0, detail: null };
+    this.afterMove();
+    this.commit({ lines: this.s.detail ? this.s.lines : [] });
+  }
+
+  /** Close the prompt without applying. */
+  cancelPrompt(): void {
+    this.commit({ prompt: null });
+  }
+
+  /** Esc: close an overlay, else the prompt, else the detail pane, else clear the filter. */
+  escape(): void {
+    if (this.s.overlay) this.commit({ overlay: null, curl: null });
+    else if (this.s.prompt !== null) this.cancelPrompt();
+    else if (this.s.detailOpen) this.toggleDetail();
+    else if (this.s.filter) this.setFilter("", {});
+  }
+
+  /** Show or hide the help overlay. */
+  toggleHelp(): void {
+    this.commit({ overlay: this.s.overlay === "help" ? null : "help" });
+  }
+
+  /** Show a curl command in an overlay (stdout belongs to Ink while mounted). */
+  showCurl(text: string): void {
+    this.commit({ overlay: "curl", curl: text });
+  }
+
+  /** A status-line message that fades after a few seconds. */
+  flash(text: string, tone: Tone = "plain"): void {
+    this.setFlash({ text, tone }, true);
+  }
+
+  private setFlash(flash: Flash, commit: boolean): void {
+    if (this.flashTimer !== null) this.clock.clearTimeout(this.flashTimer);
+    this.flashTimer = this.clock.setTimeout(() => {
+      this.flashTimer = null;
+      this.commit({ flash: null });
+    }, this.o.flashMs ?? FLASH_MS);
+    if (commit) this.commit({ flash });
+    else this.s = { ...this.s, flash };
+  }
+
+  /** Mark a long action in progress (or done, with null). */
+  setBusy(busy: string | null): void {
+    this.commit({ busy });
+  }
+
+  /** A replay finished: mark the row, refresh it and show the new attempt. */
+  replayed(seq: number, outcome: ReplayOutcome): void {
+    const replayed = new Set(this.s.replayed).add(seq);
+    this.win.refresh(this.o.source.rows([seq]));
+    this.s = { ...this.s, replayed, busy: null };
+    if (this.win.selected()?.seq === seq) {
+      const detail = this.o.source.detail(seq) ?? null;
+      this.s = { ...this.s, detailOpen: true, tab: "attempts", detail, detailScroll: 0 };
+      this.s = { ...this.s, lines: this.linesFor(detail) };
+    }
+    this.countersDue = true;
+    this.setFlash(replayFlash(outcome), false);
+    this.commit();
+  }
+
+  /** Note that the session is shutting down (quit pressed). */
+  setStopping(): void {
+    this.commit({ stopping: true, flash: { text: "Stopping: finishing forwards…", tone: "dim" } });
+  }
+}
+
+function replayFlash(o: ReplayOutcome): Flash {
+  if (!o.target) return { text: `replay not sent: ${o.error ?? "no target"}`, tone: "warn" };
+  const result = o.status === null ? (o.error ?? "error") : String(o.status);
+  const ms = `${Math.round(o.durationMs)}ms`;
+  return {
+    text: `replayed → ${o.target}: ${result} in ${ms}${o.attempt ? ` (attempt ${o.attempt})` : ""}`,
+    tone: o.ok ? "ok" : "bad",
+  };
+}
