@@ -94,5 +94,6 @@ function statusProps(s: ViewState) {
     unseen: s.unseen,
     total: s.total,
     selectedSeq: s.rows[s.cursor]?.seq,
+    scanning: s.scanning,
   };
 }

@@ -78,6 +78,7 @@ export interface ListStatusProps {
   unseen: number;
   total: number;
   selectedSeq?: number;
+  scanning?: number | null;
 }
 
 /** Follow state, filter, position and "new rows above" marker. */
@@ -86,6 +87,8 @@ export function listStatusLine(p: ListStatusProps): Line {
   line.push(p.follow ? seg("● following", "ok") : seg("‖ paused (f follows)", "warn"));
   if (p.filter) line.push(seg("  filter ", "dim"), seg(p.filter, "accent", true));
   line.push(seg(`  ${position(p)}`, "dim"));
+  if (p.scanning !== null && p.scanning !== undefined)
+    line.push(seg(`  searching… (at #${count(p.scanning)})`, "warn"));
   if (p.hasNewer) line.push(seg("  ↑ newer rows above (g)", "warn"));
   else if (p.unseen > 0) line.push(seg(`  ↑ ${count(p.unseen)} new (g)`, "warn", true));
   return line;

@@ -48,6 +48,8 @@ export interface ViewState {
   replayed: ReadonlySet<number>;
   busy: string | null;
   stopping: boolean;
+  /** A filter scan is still walking the table (seq it has reached). */
+  scanning: number | null;
 }
 
 /** View store settings; everything but the source and header has a default. */
@@ -73,6 +75,7 @@ export class ViewStore {
   private s: ViewState;
   private batchTimer: unknown = null;
   private pollTimer: unknown = null;
+  private scanTimer: unknown = null;
   private flashTimer: unknown = null;
   private pendingNew = false;
   private pendingCommit = false;
@@ -86,7 +89,7 @@ export class ViewStore {
 
   constructor(private readonly o: ViewStoreOptions) {
     this.clock = o.clock ?? systemClock;
-    this.win = new RowWindow((q) => o.source.page(q), {}, o.window);
+    this.win = new RowWindow(o.source, o.window);
     this.win.newest();
     this.lastMax = o.source.maxSeq();
     this.s = {
@@ -109,6 +112,7 @@ export class ViewStore {
       replayed: new Set(),
       busy: null,
       stopping: false,
+      scanning: null,
     };
     this.lastCountersAt = this.clock.now();
   }
@@ -140,8 +144,23 @@ export class ViewStore {
 
   private commit(patch: Partial<ViewState> = {}): void {
     if (this.disposed) return;
-    this.s = { ...this.s, ...this.windowState(), ...patch };
+    const w = this.win;
+    const scanning = w.wantsMore() ? (w.partial === "older" ? w.olderBound : w.newerBound) : null;
+    this.s = { ...this.s, ...this.windowState(), scanning, ...patch };
     for (const l of this.listeners) l();
+    if (scanning !== null) this.continueScan();
+  }
+
+  /** A rare filter is scanned a chunk per tick so key presses get in between. */
+  private continueScan(): void {
+    if (this.scanTimer !== null || this.disposed) return;
+    this.scanTimer = this.clock.setTimeout(() => {
+      this.scanTimer = null;
+      if (!this.win.wantsMore()) return;
+      this.win.continueScan();
+      if (this.s.detailOpen) this.loadDetail();
+      this.commit();
+    }, 0);
   }
 
   // ── session events (coalesced) ───────────────────────────────────────────
@@ -245,9 +264,9 @@ export class ViewStore {
   /** Stop timers and notifications (before unmount). */
   dispose(): void {
     this.disposed = true;
-    for (const t of [this.batchTimer, this.pollTimer, this.flashTimer])
+    for (const t of [this.batchTimer, this.pollTimer, this.flashTimer, this.scanTimer])
       if (t !== null) this.clock.clearTimeout(t);
-    this.batchTimer = this.pollTimer = this.flashTimer = null;
+    this.batchTimer = this.pollTimer = this.flashTimer = this.scanTimer = null;
     this.listeners.clear();
   }
 
