@@ -49,8 +49,13 @@ function applyWord(q: FilterQuery, word: string): boolean {
   const m = /^(type|status|kind):(.+)$/i.exec(word);
   if (m) {
     const [, key, value] = m as unknown as [string, string, string];
-    if (key.toLowerCase() === "type") {
+    const k = key.toLowerCase();
+    if (k === "type") {
       q.eventTypeGlob = typeGlob(value);
+      return true;
+    }
+    if (k === "status" && /^\d{3}$/.test(value)) {
+      q.statuses = [...(q.statuses ?? []), Number(value)];
       return true;
     }
     return applyWord(q, value);

@@ -61,8 +61,8 @@ function pasteLine(h: HeaderInfo): Line {
 
 function secret(h: HeaderInfo): Line {
   if (!h.secretLabel)
-    return h.mode === "listen" ? [seg("  no secret: any request is accepted", "warn")] : [];
-  return [seg(`  ${h.authHeader}: `, "dim"), seg(h.secretLabel)];
+    return h.mode === "listen" ? [seg("no secret: any request is accepted", "warn")] : [];
+  return [seg(`${h.authHeader}: `, "dim"), seg(h.secretLabel)];
 }
 
 function targetsLine(h: HeaderInfo): Line {
