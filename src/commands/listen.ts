@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { Option } from "commander";
-import { parseCount, parsePort, resolveDbPath } from "../config.js";
+import { parseCount, parsePort, resolveDbPath, selectProductionReact } from "../config.js";
 import { UsageError } from "../errors.js";
 import type { SessionEvent } from "../events.js";
 import type { CliContext, CommandResult } from "./context.js";
@@ -175,6 +175,7 @@ async function runListen(
   });
   let quitRequested: Promise<void> | undefined;
   if (interactive) {
+    selectProductionReact();
     const { mountListenTui } = await import("./listen-tui.js");
     const tui = mountListenTui({
       ctx,

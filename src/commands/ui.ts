@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { selectProductionReact } from "../config.js";
 import { UsageError } from "../errors.js";
 import type { CliContext } from "./context.js";
 import { openStoreForRead } from "./db-open.js";
@@ -46,6 +47,7 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
       `okhook ui: no database yet at ${path} (start okhook listen first, or pass --db <file>)`,
     );
   ctx.ownSignals(true);
+  selectProductionReact();
   try {
     const [{ mountTui }, { VERSION }, { mask }] = await Promise.all([
       import("./tui-mount.js"),
