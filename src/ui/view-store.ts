@@ -1,56 +1,28 @@
 import type { SessionEvent } from "../events.js";
-import type { Counters } from "../store/store.js";
 import type { DeliveryRow } from "../store/types.js";
 import { systemClock, type UiClock } from "./clock.js";
-import { DETAIL_TABS, type DetailTab, tabLines } from "./detail-lines.js";
+import { DETAIL_TABS, type DetailTab } from "./detail-lines.js";
 import { type FilterQuery, parseFilter } from "./filter.js";
 import { applyHeaderEvent, type Flash } from "./header-state.js";
+import { type FeedTarget, LiveFeed } from "./live-feed.js";
 import { RowWindow, type WindowOptions } from "./row-window.js";
-import type { Line, Tone } from "./text.js";
-import type { DeliveryDetail, DeliverySource, HeaderInfo, ReplayOutcome } from "./types.js";
+import type { Tone } from "./text.js";
+import type { DeliverySource, HeaderInfo, ReplayOutcome } from "./types.js";
+import {
+  BATCH_MS,
+  COUNTERS_EVERY_MS,
+  clampScroll,
+  FLASH_MS,
+  initialState,
+  linesFor,
+  POLL_MS,
+  replayFlash,
+  type ViewState,
+  withDetail,
+  withReloadedDetail,
+} from "./view-state.js";
 
-/** Session events arriving within this window are applied as one update. */
-export const BATCH_MS = 50;
-/** Counters are re-read at most this often (they scan the session's rows). */
-export const COUNTERS_EVERY_MS = 1000;
-/** `okhook ui` looks for rows written by another process this often. */
-export const POLL_MS = 500;
-/** Status messages stay this long. */
-export const FLASH_MS = 6000;
-
-/** An overlay drawn over the list. */
-export type Overlay = "help" | "curl" | null;
-
-/** Everything the components render; a new object on every change (useSyncExternalStore). */
-export interface ViewState {
-  rows: readonly DeliveryRow[];
-  cursor: number;
-  scrollTop: number;
-  hasNewer: boolean;
-  hasOlder: boolean;
-  follow: boolean;
-  /** Rows that arrived above the view while not following. */
-  unseen: number;
-  filter: string;
-  /** Filter text being typed after `/` (null when the prompt is closed). */
-  prompt: string | null;
-  overlay: Overlay;
-  curl: string | null;
-  detailOpen: boolean;
-  tab: DetailTab;
-  detail: DeliveryDetail | null;
-  lines: readonly Line[];
-  detailScroll: number;
-  counters: Counters | null;
-  total: number;
-  header: HeaderInfo;
-  flash: Flash | null;
-  replayed: ReadonlySet<number>;
-  busy: string | null;
-  stopping: boolean;
-  /** A filter scan is still walking the table (seq it has reached). */
-  scanning: number | null;
-}
+export type { Overlay, ViewState } from "./view-state.js";
 
 /** View store settings; everything but the source and header has a default. */
 export interface ViewStoreOptions {
@@ -73,17 +45,9 @@ export class ViewStore {
   private readonly clock: UiClock;
   private readonly listeners = new Set<() => void>();
   private s: ViewState;
-  private batchTimer: unknown = null;
-  private pollTimer: unknown = null;
+  private readonly feed: LiveFeed;
   private scanTimer: unknown = null;
   private flashTimer: unknown = null;
-  private pendingNew = false;
-  private pendingCommit = false;
-  private readonly dirty = new Set<number>();
-  private detailDirty = false;
-  private countersDue = false;
-  private lastCountersAt = Number.NEGATIVE_INFINITY;
-  private lastMax = 0;
   private detailViewport = 10;
   private disposed = false;
 
@@ -91,30 +55,15 @@ export class ViewStore {
     this.clock = o.clock ?? systemClock;
     this.win = new RowWindow(o.source, o.window);
     this.win.newest();
-    this.lastMax = o.source.maxSeq();
     this.s = {
       ...this.windowState(),
-      follow: true,
-      unseen: 0,
-      filter: "",
-      prompt: null,
-      overlay: null,
-      curl: null,
-      detailOpen: false,
-      tab: "events",
-      detail: null,
-      lines: [],
-      detailScroll: 0,
-      counters: o.source.counters(),
-      total: this.lastMax,
-      header: o.header,
-      flash: null,
-      replayed: new Set(),
-      busy: null,
-      stopping: false,
-      scanning: null,
+      ...initialState(o.header, o.source.counters(), o.source.maxSeq()),
     };
-    this.lastCountersAt = this.clock.now();
+    this.feed = new LiveFeed(this.feedTarget(), {
+      clock: this.clock,
+      batchMs: o.batchMs ?? BATCH_MS,
+      countersEveryMs: o.countersEveryMs ?? COUNTERS_EVERY_MS,
+    });
   }
 
   /** Subscribe to changes (for useSyncExternalStore). */
@@ -163,58 +112,47 @@ export class ViewStore {
     }, 0);
   }
 
-  // ── session events (coalesced) ───────────────────────────────────────────
+  // ── session events (coalesced by the feed) ───────────────────────────────
 
-  /** Apply a session event: list changes wait for the batch window, header changes too. */
+  /** Apply a session event: the view changes once per batch window. */
   apply(e: SessionEvent): void {
-    if (e.type === "delivery") this.pendingNew = true;
-    else if (e.type === "forward") {
-      this.dirty.add(e.outcome.seq);
-      if (this.s.detail?.delivery.seq === e.outcome.seq) this.detailDirty = true;
-      this.countersDue = true;
-    } else {
-      const change = applyHeaderEvent(this.s.header, e);
-      if (change.header) this.s = { ...this.s, header: change.header };
-      if (change.stopping) this.s = { ...this.s, stopping: true };
-      if (change.flash) this.setFlash(change.flash, false);
-      this.pendingCommit ||= !!(change.header || change.stopping || change.flash);
-    }
-    if (e.type === "delivery") this.countersDue = true;
-    this.schedule(this.o.batchMs ?? BATCH_MS);
-  }
-
-  private schedule(ms: number): void {
-    if (this.batchTimer !== null || this.disposed) return;
-    this.batchTimer = this.clock.setTimeout(() => this.flush(), ms);
+    this.feed.apply(e);
   }
 
   /** Apply everything pending now (the batch timer calls this; tests may too). */
   flush(): void {
-    if (this.batchTimer !== null) this.clock.clearTimeout(this.batchTimer);
-    this.batchTimer = null;
-    if (this.disposed) return;
-    let changed = this.pendingCommit;
-    this.pendingCommit = false;
-    if (this.pendingNew) {
-      this.pendingNew = false;
-      changed = this.takeNewRows() || changed;
-    }
-    if (this.dirty.size) {
-      const seqs = [...this.dirty];
-      this.dirty.clear();
-      changed = this.win.refresh(this.o.source.rows(seqs)) || changed;
-    }
-    if (this.detailDirty) {
-      this.detailDirty = false;
-      changed = this.reloadDetail() || changed;
-    }
-    changed = this.maybeCounters() || changed;
-    if (changed) this.commit();
+    this.feed.flush();
+  }
+
+  /** `okhook ui`: look for rows written by another process every `ms` (and refresh visible ones). */
+  startPolling(ms = POLL_MS): void {
+    this.feed.startPolling(ms);
+  }
+
+  private feedTarget(): FeedTarget {
+    return {
+      takeNewRows: () => this.takeNewRows(),
+      refreshRows: (seqs) => this.win.refresh(this.o.source.rows(seqs)),
+      reloadDetail: (seqs, all) => {
+        const seq = this.s.detail?.delivery.seq;
+        return seq !== undefined && (all || seqs.has(seq)) && this.reloadDetail();
+      },
+      refreshCounters: () => this.refreshCounters(),
+      applyHeader: (e) => {
+        const change = applyHeaderEvent(this.s.header, e);
+        if (change.header) this.s = { ...this.s, header: change.header };
+        if (change.stopping) this.s = { ...this.s, stopping: true };
+        if (change.flash) this.setFlash(change.flash, false);
+        return !!(change.header || change.stopping || change.flash);
+      },
+      maxSeq: () => this.o.source.maxSeq(),
+      visibleSeqs: () => this.win.visibleSeqs(),
+      commit: () => this.commit(),
+    };
   }
 
   private takeNewRows(): boolean {
-    this.lastMax = Math.max(this.lastMax, this.o.source.maxSeq());
-    this.s = { ...this.s, total: this.lastMax };
+    this.s = { ...this.s, total: Math.max(this.s.total, this.o.source.maxSeq()) };
     if (this.win.hasNewer) return true;
     const added = this.win.loadNewer();
     if (added === 0) return true;
@@ -227,46 +165,21 @@ export class ViewStore {
     return true;
   }
 
-  private maybeCounters(): boolean {
-    if (!this.countersDue) return false;
-    const every = this.o.countersEveryMs ?? COUNTERS_EVERY_MS;
-    const wait = this.lastCountersAt + every - this.clock.now();
-    if (wait > 0) {
-      this.schedule(wait);
-      return false;
-    }
-    this.countersDue = false;
-    this.lastCountersAt = this.clock.now();
+  private refreshCounters(): boolean {
     const counters = this.o.source.counters();
-    const total = Math.max(this.lastMax, this.o.source.maxSeq());
+    const total = Math.max(this.s.total, this.o.source.maxSeq());
     if (JSON.stringify(counters) === JSON.stringify(this.s.counters) && total === this.s.total)
       return false;
     this.s = { ...this.s, counters, total };
     return true;
   }
 
-  /** `okhook ui`: look for rows written by another process every `ms` (and refresh visible ones). */
-  startPolling(ms = POLL_MS): void {
-    const tick = () => {
-      this.pollTimer = null;
-      if (this.disposed) return;
-      const max = this.o.source.maxSeq();
-      if (max > this.lastMax) this.pendingNew = true;
-      for (const seq of this.win.visibleSeqs()) this.dirty.add(seq);
-      if (this.s.detailOpen) this.detailDirty = true;
-      this.countersDue = true;
-      this.flush();
-      this.pollTimer = this.clock.setTimeout(tick, ms);
-    };
-    this.pollTimer = this.clock.setTimeout(tick, ms);
-  }
-
   /** Stop timers and notifications (before unmount). */
   dispose(): void {
     this.disposed = true;
-    for (const t of [this.batchTimer, this.pollTimer, this.flashTimer, this.scanTimer])
-      if (t !== null) this.clock.clearTimeout(t);
-    this.batchTimer = this.pollTimer = this.flashTimer = this.scanTimer = null;
+    this.feed.dispose();
+    for (const t of [this.flashTimer, this.scanTimer]) if (t !== null) this.clock.clearTimeout(t);
+    this.flashTimer = this.scanTimer = null;
     this.listeners.clear();
   }
 
@@ -349,7 +262,7 @@ export class ViewStore {
     const i = DETAIL_TABS.indexOf(this.s.tab);
     const tab = DETAIL_TABS[(i + step + DETAIL_TABS.length) % DETAIL_TABS.length]!;
     this.s = { ...this.s, tab, detailScroll: 0 };
-    this.commit({ lines: this.linesFor(this.s.detail) });
+    this.commit({ lines: linesFor(this.s) });
   }
 
   /** Scroll the detail content by lines. */
@@ -363,38 +276,18 @@ export class ViewStore {
   }
 
   private clampScroll(n: number): number {
-    return Math.max(0, Math.min(n, this.s.lines.length - this.detailViewport));
-  }
-
-  private linesFor(d: DeliveryDetail | null): Line[] {
-    return d ? tabLines(d, this.s.tab, this.s.header.authHeader) : [];
+    return clampScroll(n, this.s.lines.length, this.detailViewport);
   }
 
   private loadDetail(): void {
-    const row = this.win.selected();
-    if (!row) {
-      this.s = { ...this.s, detail: null, lines: [], detailScroll: 0 };
-      return;
-    }
-    if (this.s.detail?.delivery.seq === row.seq) return;
-    const detail = this.o.source.detail(row.seq) ?? null;
-    this.s = { ...this.s, detail, lines: this.linesFor(detail), detailScroll: 0 };
+    this.s = withDetail(this.s, this.win.selected(), this.o.source);
   }
 
   /** Re-read the open detail; true when attempts or forward state changed. */
   private reloadDetail(): boolean {
-    const cur = this.s.detail;
-    if (!cur || !this.s.detailOpen) return false;
-    const next = this.o.source.detail(cur.delivery.seq);
-    if (!next) return false;
-    const same =
-      next.attempts.length === cur.attempts.length &&
-      next.delivery.forwardState === cur.delivery.forwardState &&
-      next.delivery.duplicateCount === cur.delivery.duplicateCount;
-    if (same) return false;
-    this.s = { ...this.s, detail: next, lines: this.linesFor(next) };
-    this.s = { ...this.s, detailScroll: this.clampScroll(this.s.detailScroll) };
-    return true;
+    const next = withReloadedDetail(this.s, this.o.source, this.detailViewport);
+    if (next) this.s = next;
+    return next !== null;
   }
 
   // ── filter prompt, overlays, status ──────────────────────────────────────
@@ -471,11 +364,10 @@ export class ViewStore {
     this.win.refresh(this.o.source.rows([seq]));
     this.s = { ...this.s, replayed, busy: null };
     if (this.win.selected()?.seq === seq) {
-      const detail = this.o.source.detail(seq) ?? null;
-      this.s = { ...this.s, detailOpen: true, tab: "attempts", detail, detailScroll: 0 };
-      this.s = { ...this.s, lines: this.linesFor(detail) };
+      const open = { ...this.s, detailOpen: true, tab: "attempts" as const, detail: null };
+      this.s = withDetail(open, this.win.selected(), this.o.source);
     }
-    this.countersDue = true;
+    this.feed.countersChanged();
     this.setFlash(replayFlash(outcome), false);
     this.commit();
   }
@@ -484,14 +376,4 @@ export class ViewStore {
   setStopping(): void {
     this.commit({ stopping: true, flash: { text: "Stopping: finishing forwards…", tone: "dim" } });
   }
-}
-
-function replayFlash(o: ReplayOutcome): Flash {
-  if (!o.target) return { text: `replay not sent: ${o.error ?? "no target"}`, tone: "warn" };
-  const result = o.status === null ? (o.error ?? "error") : String(o.status);
-  const ms = `${Math.round(o.durationMs)}ms`;
-  return {
-    text: `replayed → ${o.target}: ${result} in ${ms}${o.attempt ? ` (attempt ${o.attempt})` : ""}`,
-    tone: o.ok ? "ok" : "bad",
-  };
 }
