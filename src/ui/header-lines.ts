@@ -55,7 +55,9 @@ function pasteLine(h: HeaderInfo): Line {
   const why =
     h.tunnel.state === "off"
       ? "  (local only: --tunnel none)"
-      : "  (local; waiting for the tunnel)";
+      : h.tunnel.state === "starting"
+        ? "  (local; waiting for the tunnel)"
+        : "  (local only: the tunnel is down)";
   return [seg("Hook URL  ", "dim"), seg(h.localHookUrl ?? "…"), seg(why, "dim")];
 }
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { shortId } from "../../src/store/ids.js";
-import { cliEnv } from "../helpers/cli.js";
+import { cliEnv, killAll } from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
 import { post, twoEventDelivery } from "../helpers/payload.js";
 import { closeTargets, startTarget } from "../helpers/target.js";
@@ -11,6 +11,7 @@ import { waitFor } from "../helpers/wait.js";
 
 afterEach(async () => {
   killTmux();
+  await killAll();
   await closeTargets();
   cleanupTmp();
 });
@@ -91,6 +92,28 @@ describe("okhook listen in a real terminal (tmux)", () => {
       return;
     }
     await firstSession(80, 24);
+  });
+
+  it("listen --output interactive without a terminal falls back to compact lines", async () => {
+    const { startCli } = await import("../helpers/cli.js");
+    const home = tmpDir();
+    const p = startCli(
+      [
+        "listen",
+        "--tunnel",
+        "none",
+        "--port",
+        "0",
+        "--output",
+        "interactive",
+        "--db",
+        join(home, "a.db"),
+      ],
+      cliEnv(home),
+    );
+    await p.waitOut(/Waiting for deliveries/);
+    expect(await p.stop("SIGINT")).toBe(0);
+    expect(p.stdout()).not.toContain("\u001b[?1049h");
   });
 
   it("okhook ui outside a terminal exits 2 with one line saying it needs one", async () => {

@@ -78,6 +78,18 @@ describe("ViewStore", () => {
     expect(s.counters?.received).toBe(8);
   });
 
+  it("re-reads counters at most once per interval, catching up after it", () => {
+    const store = tempStore();
+    seed(store, 1);
+    const { view, clock } = viewOver(store, { batchMs: 50, countersEveryMs: 1000 });
+    for (const d of seed(store, 2)) view.apply(deliveryEvent(d.seq));
+    clock.advance(50);
+    expect(view.getSnapshot().rows).toHaveLength(3);
+    expect(view.getSnapshot().counters?.received).toBe(1);
+    clock.advance(950);
+    expect(view.getSnapshot().counters?.received).toBe(3);
+  });
+
   it("a forward outcome refreshes that row (SQLite is the truth, the event only notifies)", () => {
     const store = tempStore();
     const [d] = seed(store, 1, () => ({ forwardState: "pending" }));
