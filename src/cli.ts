@@ -10,6 +10,7 @@ import { registerReconcile } from "./commands/reconcile.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerSend } from "./commands/send.js";
 import { registerShow } from "./commands/show.js";
+import { registerUi } from "./commands/ui.js";
 import { readEnv } from "./config.js";
 import { OkhookError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
@@ -61,6 +62,7 @@ function buildProgram(): Command {
   registerFixtures(program, ctx);
   registerReplay(program, ctx);
   registerReconcile(program, ctx);
+  registerUi(program, ctx);
   program.addHelpText(
     "after",
     `

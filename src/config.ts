@@ -107,3 +107,13 @@ export function parseCount(
   }
   return n;
 }
+
+/**
+ * Run React's production build for the TUI. The development build records a performance
+ * measure for every render and Node keeps them all, so a long-running TUI would grow by
+ * about a megabyte per frame. Call before the first import of ink/react; it is the only
+ * place okhook writes the environment, and it only affects this process.
+ */
+export function selectProductionReact(): void {
+  process.env.NODE_ENV = "production";
+}

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { Option } from "commander";
-import { parseCount, parsePort, resolveDbPath } from "../config.js";
+import { parseCount, parsePort, resolveDbPath, selectProductionReact } from "../config.js";
 import { UsageError } from "../errors.js";
+import type { SessionEvent } from "../events.js";
 import type { CliContext, CommandResult } from "./context.js";
 import { collect, oneOf, parseBytes, parseMs } from "./options.js";
 
@@ -181,22 +182,37 @@ async function runListen(
     given ?? (tunnel !== "none" ? secrets.generatedSecret(dbPath, secretKey) : undefined);
   const authHeader = flags.authHeader.toLowerCase();
   const bus = new EventBus();
-  const detach = render.attachOutput({
-    mode: output === "interactive" ? "compact" : output,
-    bus,
-    ctx,
-    info: {
-      secret,
-      secretGenerated: given === undefined && secret !== undefined,
-      showSecret: !!flags.showSecret,
-      authHeader,
-      routes: routes.routes.map((r) => ({ pattern: r.pattern, target: r.target })),
-      targets: routes.targets(),
-      tunnelMode: tunnel,
-    },
-  });
+  // The Ink TUI needs a terminal; piped `--output interactive` falls back to compact lines.
+  const interactive = output === "interactive" && ctx.stdout.isTTY === true;
+  const early: SessionEvent[] = [];
+  const detach = interactive
+    ? bus.on((e) => early.push(e))
+    : render.attachOutput({
+        mode: output === "interactive" ? "compact" : output,
+        bus,
+        ctx,
+        info: {
+          secret,
+          secretGenerated: given === undefined && secret !== undefined,
+          showSecret: !!flags.showSecret,
+          authHeader,
+          routes: routes.routes.map((r) => ({ pattern: r.pattern, target: r.target })),
+          targets: routes.targets(),
+          tunnelMode: tunnel,
+        },
+      });
   ctx.ownSignals(true);
-  const stopSignal = waitForStopSignal();
+  let requestQuit: () => void = () => {};
+  const stopSignal = waitForStopSignal(
+    new Promise<void>((resolve) => {
+      requestQuit = resolve;
+    }),
+  );
+  const forwardTimeoutMs = parseMs(flags.forwardTimeout, "--forward-timeout");
+  const forwardAuth = {
+    header: authHeader,
+    value: flags.forwardAuth === "none" ? undefined : (flags.forwardAuth ?? secret),
+  };
   const session = await ListenSession.start({
     dbPath,
     host: flags.host,
@@ -206,11 +222,8 @@ async function runListen(
     authHeader,
     maxBodyBytes: parseBytes(flags.maxBody, "--max-body"),
     routes,
-    forwardAuth: {
-      header: authHeader,
-      value: flags.forwardAuth === "none" ? undefined : (flags.forwardAuth ?? secret),
-    },
-    forwardTimeoutMs: parseMs(flags.forwardTimeout, "--forward-timeout"),
+    forwardAuth,
+    forwardTimeoutMs,
     retries: parseCount(flags.retries, "--retries", { max: 20 }),
     retryBaseMs: parseMs(flags.retryDelay, "--retry-delay"),
     healthIntervalMs: parseMs(flags.healthInterval, "--health-interval"),
@@ -224,6 +237,26 @@ async function runListen(
     "listener.secretKey",
     given === undefined && secret !== undefined ? secretKey : "",
   );
+  if (interactive) {
+    selectProductionReact();
+    const { mountListenTui } = await import("./listen-tui.js");
+    const tui = mountListenTui({
+      ctx,
+      bus,
+      session,
+      early,
+      routes,
+      forwardAuth,
+      forwardTimeoutMs,
+      secret,
+      showSecret: !!flags.showSecret,
+      authHeader,
+      tunnelMode: tunnel,
+      dbPath,
+    });
+    detach();
+    void tui.quitRequested.then(() => requestQuit());
+  }
   if (tunnel !== "none") {
     const failure = await Promise.race([
       startTunnel({ mode: tunnel, flags, ctx, session, bus, token: tunnelToken }),
@@ -247,9 +280,10 @@ async function runListen(
       }
     }
   }
-  await stopSignal;
-  await session.stop("signal");
+  const why = await stopSignal;
+  await session.stop(why);
   detach();
+  if (interactive) ctx.stdout.write(`okhook: stopped. Deliveries are stored in ${dbPath}\n`);
   return 0;
 }
 
@@ -332,13 +366,16 @@ async function startTunnel(o: {
   }
 }
 
-function waitForStopSignal(): Promise<NodeJS.Signals> {
+/** Resolve on SIGINT/SIGTERM/SIGHUP, or when the TUI asks to quit (q, Ctrl+C in raw mode). */
+function waitForStopSignal(quit?: Promise<void>): Promise<string> {
   return new Promise((resolve) => {
     const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-    const handler = (sig: NodeJS.Signals) => {
+    const done = (why: string) => {
       for (const s of signals) process.off(s, handler);
-      resolve(sig);
+      resolve(why);
     };
+    const handler = (sig: NodeJS.Signals) => done(sig === "SIGINT" ? "signal" : sig);
     for (const s of signals) process.on(s, handler);
+    void quit?.then(() => done("quit"));
   });
 }

@@ -2,6 +2,8 @@ import { Chalk, type ChalkInstance } from "chalk";
 import type { OkhookEnv } from "../config.js";
 import type { AuthState, DeliveryKind, ForwardState } from "../store/types.js";
 
+export { clock, duration } from "../format-time.js";
+
 /** A chalk instance honouring NO_COLOR, FORCE_COLOR and whether the stream is a TTY. */
 export function colorFor(stream: { isTTY?: boolean }, env: OkhookEnv): ChalkInstance {
   let level: 0 | 1 | 2 | 3 = stream.isTTY ? 2 : 0;
@@ -11,21 +13,6 @@ export function colorFor(stream: { isTTY?: boolean }, env: OkhookEnv): ChalkInst
   }
   if (env.noColor) level = 0;
   return new Chalk({ level });
-}
-
-/** `HH:MM:SS.mmm` local time. */
-export function clock(t: number): string {
-  const d = new Date(t);
-  const p = (n: number, w = 2) => String(n).padStart(w, "0");
-  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
-}
-
-/** Milliseconds for humans: `12ms`, `1.4s`. */
-export function duration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return "—";
-  if (ms < 10) return `${ms.toFixed(1)}ms`;
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  return `${(ms / 1000).toFixed(1)}s`;
 }
 
 /** Mask a secret for display: first and last 4 characters, never the whole. */

@@ -1,0 +1,66 @@
+import type { EventBus, SessionEvent } from "../events.js";
+import type { ForwardAuth } from "../forward/headers.js";
+import type { RoutingTable } from "../forward/routes.js";
+import type { ListenSession } from "../listen/session.js";
+import { mask } from "../output/format.js";
+import type { HeaderInfo } from "../ui/types.js";
+import { VERSION } from "../version.js";
+import type { CliContext } from "./context.js";
+import { mountTui, type TuiHandle } from "./tui-mount.js";
+
+/** What `listen` knows that the TUI header shows. */
+export interface ListenTuiOptions {
+  ctx: CliContext;
+  bus: EventBus;
+  session: ListenSession;
+  /** Session events emitted before the TUI was mounted (e.g. `listening`). */
+  early: readonly SessionEvent[];
+  routes: RoutingTable;
+  forwardAuth: ForwardAuth;
+  forwardTimeoutMs: number;
+  secret: string | undefined;
+  showSecret: boolean;
+  authHeader: string;
+  tunnelMode: string;
+  dbPath: string;
+}
+
+/**
+ * Mount the TUI for a running listen session. Unmounting is registered as a session stop
+ * step, so the order is server → forwards → (tunnel, registered later, runs earlier) →
+ * unmount → DB close.
+ */
+export function mountListenTui(o: ListenTuiOptions): TuiHandle {
+  const health = o.session.forwarder.targetHealth();
+  const header: HeaderInfo = {
+    mode: "listen",
+    version: VERSION,
+    db: o.dbPath,
+    localUrl: o.session.localUrl,
+    localHookUrl: o.session.hookUrl,
+    authHeader: o.authHeader,
+    secretLabel: o.secret ? (o.showSecret ? o.secret : mask(o.secret)) : undefined,
+    tunnel: { state: o.tunnelMode === "none" ? "off" : "starting" },
+    targets: o.routes.routes.map((r) => ({
+      pattern: r.pattern,
+      target: r.target,
+      health: health.get(r.target) ?? "unknown",
+    })),
+    countersScope: "session",
+  };
+  const tui = mountTui({
+    ctx: o.ctx,
+    store: o.session.store,
+    header,
+    countersSinceSeq: o.session.store.maxSeq(),
+    replay: { auth: o.forwardAuth, timeoutMs: o.forwardTimeoutMs, routes: o.routes },
+    curlUrl: () => o.session.hookUrl,
+  });
+  for (const e of o.early) tui.view.apply(e);
+  const off = o.bus.on((e) => tui.view.apply(e));
+  o.session.onStop(async () => {
+    off();
+    await tui.unmount();
+  });
+  return tui;
+}

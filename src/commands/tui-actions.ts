@@ -1,0 +1,90 @@
+import type { Dispatcher } from "undici";
+import type { ForwardAuth } from "../forward/headers.js";
+import type { RoutingTable } from "../forward/routes.js";
+import { curlCommand } from "../output/curl.js";
+import type { Store } from "../store/store.js";
+import type { ReplayOutcome, UiActions } from "../ui/types.js";
+
+/** How the UI's replay sends (the same knobs as forwarding). */
+export interface ReplayOptions {
+  store: Store;
+  auth: ForwardAuth;
+  timeoutMs: number;
+  /** listen's routing table; without it a replay goes to the delivery's last forward target. */
+  routes?: RoutingTable;
+  dispatcher?: Dispatcher;
+}
+
+/** Where a UI replay goes: the delivery's route (listen), else the target it was last forwarded to. */
+export function replayTarget(o: ReplayOptions, seq: number): string | null {
+  if (o.routes && !o.routes.empty) {
+    const t = o.routes.targetsFor(o.store.events(seq).map((e) => e.eventType))[0];
+    if (t) return t;
+  }
+  return o.store.attempts(seq).at(-1)?.target ?? null;
+}
+
+/**
+ * Re-send one stored delivery through the replay core (the same code as `okhook replay`):
+ * original bytes, x-okhook-replay headers, auth re-added, a `replay` attempt recorded.
+ */
+export async function replayDelivery(o: ReplayOptions, seq: number): Promise<ReplayOutcome> {
+  if (!o.store.bySeq(seq))
+    return { ok: false, target: null, status: null, error: "not found", durationMs: 0 };
+  const { replayOne } = await import("../replay/replay-one.js");
+  try {
+    const r = await replayOne(o.store, seq, {
+      to: replayTarget(o, seq) ?? undefined,
+      secret: o.auth.value,
+      authHeader: o.auth.header,
+      timeoutMs: o.timeoutMs,
+      dispatcher: o.dispatcher,
+    });
+    return {
+      ok: r.ok,
+      target: r.target,
+      status: r.status,
+      error: r.error,
+      durationMs: r.durationMs,
+      attempt: r.attempt,
+    };
+  } catch (err) {
+    return { ok: false, target: null, status: null, error: (err as Error).message, durationMs: 0 };
+  }
+}
+
+/** UI actions plus a way for the command to wait for replays still in flight. */
+export interface TuiActions extends UiActions {
+  /** Resolves once no replay is running (shutdown waits for it before closing the DB). */
+  idle(): Promise<void>;
+}
+
+/** The actions the UI gets from listen / ui. */
+export function createTuiActions(
+  o: ReplayOptions & { curlUrl: () => string; authHeader: string; quit: () => void },
+): TuiActions {
+  const running = new Set<Promise<unknown>>();
+  return {
+    replay: (seq) => {
+      const p = replayDelivery(o, seq);
+      running.add(p);
+      void p.finally(() => running.delete(p)).catch(() => undefined);
+      return p;
+    },
+    curl: (seq) => {
+      const d = o.store.bySeq(seq);
+      if (!d) throw new Error("delivery not found");
+      return curlCommand({
+        url: o.curlUrl(),
+        method: d.method,
+        headers: d.headers,
+        body: o.store.body(seq),
+        authHeader: o.authHeader,
+      });
+    },
+    quit: o.quit,
+    idle: async () => {
+      await Promise.allSettled([...running]);
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { colorFor } from "../output/format.js";
+import type { Store } from "../store/store.js";
+import { mountUi } from "../ui/mount.js";
+import type { HeaderInfo } from "../ui/types.js";
+import { ViewStore } from "../ui/view-store.js";
+import type { CliContext } from "./context.js";
+import { createTuiActions, type ReplayOptions } from "./tui-actions.js";
+import { storeSource } from "./tui-source.js";
+
+// The alternate screen keeps the user's scrollback intact, like lazygit or k9s.
+const ENTER_ALT_SCREEN = "\u001b[?1049h";
+const LEAVE_ALT_SCREEN = "\u001b[?1049l";
+
+/** A mounted TUI as the command sees it. */
+export interface TuiHandle {
+  view: ViewStore;
+  /** Resolves when the user presses q or Ctrl+C. */
+  quitRequested: Promise<void>;
+  /** Wait for replays in flight, unmount Ink, leave the alternate screen. Idempotent. */
+  unmount(): Promise<void>;
+}
+
+/** What the command passes to mount the TUI. */
+export interface MountTuiOptions {
+  ctx: CliContext;
+  store: Store;
+  header: HeaderInfo;
+  countersSinceSeq: number;
+  replay: Omit<ReplayOptions, "store">;
+  curlUrl: () => string;
+  /** `okhook ui`: poll the database for rows written by another process. */
+  poll?: boolean;
+}
+
+/** Mount the Ink UI on the command's terminal over the given store. */
+export function mountTui(o: MountTuiOptions): TuiHandle {
+  let quit!: () => void;
+  const quitRequested = new Promise<void>((resolve) => {
+    quit = resolve;
+  });
+  const view = new ViewStore({
+    source: storeSource(o.store, { countersSinceSeq: o.countersSinceSeq }),
+    header: o.header,
+  });
+  if (o.poll) view.startPolling();
+  const actions = createTuiActions({
+    ...o.replay,
+    store: o.store,
+    curlUrl: o.curlUrl,
+    authHeader: o.header.authHeader,
+    quit: () => quit(),
+  });
+  const out = o.ctx.stdout;
+  const leave = () => out.write(LEAVE_ALT_SCREEN);
+  out.write(ENTER_ALT_SCREEN);
+  process.once("exit", leave);
+  const ui = mountUi({
+    store: view,
+    actions,
+    color: colorFor(out, o.ctx.env).level > 0,
+    stdout: out,
+    stdin: process.stdin,
+    stderr: o.ctx.stderr,
+  });
+  let done: Promise<void> | undefined;
+  return {
+    view,
+    quitRequested,
+    unmount: () => {
+      done ??= (async () => {
+        await actions.idle();
+        await ui.unmount();
+        process.off("exit", leave);
+        leave();
+      })();
+      return done;
+    },
+  };
+}

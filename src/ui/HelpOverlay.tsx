@@ -1,0 +1,71 @@
+import { Box } from "ink";
+import { type Line, seg } from "./text.js";
+import { LineView } from "./theme.js";
+
+/** Every key, grouped, as the help overlay lists them. */
+export const HELP_KEYS: [string, string][] = [
+  ["↑ ↓  j k", "move the selection (pauses following)"],
+  ["PgUp PgDn", "page the list (in the detail pane: scroll it)"],
+  ["g  Home", "newest delivery, and follow new ones"],
+  ["G  End", "oldest delivery"],
+  ["Enter", "open / close the detail pane"],
+  ["Tab  Shift+Tab", "next / previous tab: Events · Body · Headers · Attempts"],
+  ["J K  Ctrl+D Ctrl+U", "scroll the detail pane by a line"],
+  ["/", "filter: event type glob, failed|pending|forwarded, rejected, 401, text"],
+  ["Esc", "close overlay / prompt / detail, then clear the filter"],
+  ["r", "replay the selected delivery to its target; shows the new attempt"],
+  ["f", "follow new deliveries on / off"],
+  ["c", "curl command that re-sends the selected delivery"],
+  ["?", "this help"],
+  ["q  Ctrl+C", "quit"],
+];
+
+const LEGEND: Line = [
+  seg("Markers  ", "dim"),
+  seg("≡", "warn"),
+  seg(" duplicate event uuid   ", "dim"),
+  seg("↻", "accent"),
+  seg(" replay   ", "dim"),
+  seg("!", "bad", true),
+  seg(" slower than 3 s: Okta would time out", "dim"),
+];
+
+/** The help overlay. */
+export function HelpOverlay({ height }: { height: number }) {
+  const lines: Line[] = [
+    [seg("Keys", "title", true), seg("   (Esc or ? closes)", "dim")],
+    ...HELP_KEYS.map(([k, what]): Line => [seg(`  ${k.padEnd(20)}`, "accent", true), seg(what)]),
+    [],
+    LEGEND,
+  ];
+  return (
+    <Box flexDirection="column" height={height} overflow="hidden">
+      {lines.slice(0, height).map((line, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: static positional lines
+        <LineView key={i} line={line} />
+      ))}
+    </Box>
+  );
+}
+
+/** The curl overlay: the command wraps so it can be selected and copied whole. */
+export function CurlOverlay({ text, height }: { text: string; height: number }) {
+  const lines = text.replace(/\n$/, "").split("\n");
+  return (
+    <Box flexDirection="column" height={height} overflow="hidden">
+      <LineView
+        line={[
+          seg("curl", "title", true),
+          seg(
+            "  re-sends the selected delivery; auth comes from $OKHOOK_SECRET  (Esc closes)",
+            "dim",
+          ),
+        ]}
+      />
+      {lines.map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: static positional lines
+        <LineView key={i} line={[seg(l)]} />
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,113 @@
+import { clock, duration } from "../format-time.js";
+import type { AttemptRow, EventRow, HeaderPairs } from "../store/types.js";
+import { bodyLines } from "./json-lines.js";
+import { type Line, seg, type Tone } from "./text.js";
+import type { DeliveryDetail } from "./types.js";
+
+/** Tabs of the detail pane, in Tab order. */
+export const DETAIL_TABS = ["events", "body", "headers", "attempts"] as const;
+/** One detail tab. */
+export type DetailTab = (typeof DETAIL_TABS)[number];
+
+/** Label of each tab. */
+export const TAB_LABELS: Record<DetailTab, string> = {
+  events: "Events",
+  body: "Body",
+  headers: "Headers",
+  attempts: "Attempts",
+};
+
+/** Okta stops waiting for an answer after this long. */
+export const OKTA_TIMEOUT_MS = 3000;
+
+/** Display lines of one tab (the pane scrolls over them; lines are cut, never wrapped). */
+export function tabLines(d: DeliveryDetail, tab: DetailTab, authHeader: string): Line[] {
+  switch (tab) {
+    case "events":
+      return eventLines(d);
+    case "body":
+      return bodyLines(d.body);
+    case "headers":
+      return headerLines(d.delivery.headers, authHeader);
+    case "attempts":
+      return attemptLines(d.attempts);
+  }
+}
+
+function eventLines(d: DeliveryDetail): Line[] {
+  if (d.events.length === 0) {
+    const why = d.delivery.reason ? `: ${d.delivery.reason}` : "";
+    return [[seg(`(no events: ${d.delivery.kind} request${why})`, "dim")]];
+  }
+  return d.events.flatMap((e) => oneEvent(e));
+}
+
+function oneEvent(e: EventRow): Line[] {
+  const head: Line = [
+    seg(`#${e.idx + 1} `, "dim"),
+    seg(e.eventType ?? "(no eventType)", "accent", true),
+  ];
+  if (e.duplicate) head.push(seg("  duplicate (uuid seen before)", "warn"));
+  const lines: Line[] = [
+    head,
+    [
+      seg("   uuid ", "dim"),
+      seg(e.uuid ?? "—"),
+      seg("  published ", "dim"),
+      seg(e.published ?? "—"),
+      seg("  outcome ", "dim"),
+      seg(e.outcome ?? "—", e.outcome === "SUCCESS" ? "ok" : e.outcome ? "warn" : "dim"),
+    ],
+  ];
+  if (e.displayMessage) lines.push([seg("   "), seg(e.displayMessage)]);
+  if (e.actor || e.targets)
+    lines.push([
+      seg("   actor ", "dim"),
+      seg(e.actor ?? "—"),
+      seg("  targets ", "dim"),
+      seg(e.targets ?? "—"),
+    ]);
+  return lines;
+}
+
+/** Header lines; the auth header's value is always shown as [redacted]. */
+export function headerLines(headers: HeaderPairs, authHeader: string): Line[] {
+  if (headers.length === 0) return [[seg("(no headers stored)", "dim")]];
+  const auth = authHeader.toLowerCase();
+  return headers.map(([name, value]) => {
+    const lower = name.toLowerCase();
+    const secret = lower === auth || lower === "authorization";
+    return [seg(name, "key"), seg(": ", "punct"), secret ? seg("[redacted]", "dim") : seg(value)];
+  });
+}
+
+function statusTone(status: number | null): Tone {
+  if (status === null) return "bad";
+  if (status < 300) return "ok";
+  return status < 500 ? "warn" : "bad";
+}
+
+/** Attempt lines, newest first, so a replay just made is at the top. */
+export function attemptLines(attempts: readonly AttemptRow[]): Line[] {
+  if (attempts.length === 0)
+    return [[seg("(no forward attempts: captured only, or not forwarded yet)", "dim")]];
+  return [...attempts].reverse().flatMap((a) => {
+    const head: Line = [
+      seg(a.kind === "replay" ? "↻ replay " : "→ forward", a.kind === "replay" ? "accent" : "dim"),
+      seg(` #${a.attempt} `, "dim"),
+      seg(a.status === null ? "error" : String(a.status), statusTone(a.status), true),
+      seg(` ${duration(a.durationMs)}`, a.slow ? "warn" : "plain"),
+      seg(`  ${clock(a.startedAt)}  `, "dim"),
+      seg(a.target),
+    ];
+    const lines: Line[] = [head];
+    if (a.slow || (a.durationMs ?? 0) > OKTA_TIMEOUT_MS)
+      lines.push([seg("   ⚠ slower than 3 s: Okta would have timed out here", "warn")]);
+    if (a.error) lines.push([seg("   error ", "dim"), seg(a.error, "bad")]);
+    if (a.response) {
+      const first = a.response.split(/\r?\n/)[0] ?? "";
+      lines.push([seg("   response ", "dim"), seg(first)]);
+    }
+    return lines;
+  });
+}

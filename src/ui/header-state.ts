@@ -1,0 +1,69 @@
+import type { SessionEvent } from "../events.js";
+import type { Tone } from "./text.js";
+import type { HeaderInfo } from "./types.js";
+
+/** A short message in the status line. */
+export interface Flash {
+  text: string;
+  tone: Tone;
+}
+
+/** What a session event changes outside the list: header fields and/or a status message. */
+export interface HeaderChange {
+  header?: HeaderInfo;
+  flash?: Flash;
+  stopping?: boolean;
+}
+
+/** Fold a session event into the header (pure). Delivery and forward events are the list's. */
+export function applyHeaderEvent(h: HeaderInfo, e: SessionEvent): HeaderChange {
+  switch (e.type) {
+    case "listening":
+      return {
+        header: { ...h, localUrl: e.localUrl, localHookUrl: e.hookUrl },
+      };
+    case "tunnel":
+      return tunnelChange(h, e);
+    case "target":
+      return {
+        header: {
+          ...h,
+          targets: h.targets.map((t) =>
+            t.target === e.target ? { ...t, health: e.health, reason: e.reason } : t,
+          ),
+        },
+        flash:
+          e.health === "down"
+            ? { text: `target ${e.target} is down: ${e.reason ?? "unreachable"}`, tone: "bad" }
+            : { text: `target ${e.target} is up`, tone: "ok" },
+      };
+    case "hook":
+      return {
+        header: { ...h, hook: `${e.status} ${e.verificationStatus}`.toLowerCase() },
+        flash: e.detail ? { text: `Okta hook: ${e.detail}`, tone: "dim" } : undefined,
+      };
+    case "warning":
+      return { flash: { text: e.message, tone: "warn" } };
+    case "error":
+      return { flash: { text: e.message, tone: "bad" } };
+    case "stopping":
+      return { stopping: true, flash: { text: "Stopping: finishing forwards…", tone: "dim" } };
+    default:
+      return {};
+  }
+}
+
+function tunnelChange(h: HeaderInfo, e: Extract<SessionEvent, { type: "tunnel" }>): HeaderChange {
+  const tunnel = { state: e.state, publicUrl: e.publicUrl, reason: e.reason };
+  if (e.state === "ready")
+    return {
+      header: { ...h, tunnel, publicHookUrl: e.hookUrl },
+      flash: { text: "tunnel ready: paste the hook URL into Okta", tone: "ok" },
+    };
+  if (e.state === "failed" || e.state === "exited")
+    return {
+      header: { ...h, tunnel, publicHookUrl: undefined },
+      flash: { text: `tunnel ${e.state}: ${e.reason ?? "unknown"}`, tone: "bad" },
+    };
+  return { header: { ...h, tunnel } };
+}

@@ -1,0 +1,216 @@
+import { join } from "node:path";
+import { storeSource } from "../../src/commands/tui-source.js";
+import { openDb } from "../../src/store/db.js";
+import { newDeliveryId } from "../../src/store/ids.js";
+import { Store, type StoredDelivery } from "../../src/store/store.js";
+import type { DeliveryRow, NewDelivery, ParsedEvent } from "../../src/store/types.js";
+import type { UiClock } from "../../src/ui/clock.js";
+import type { HeaderInfo, ReplayOutcome, UiActions } from "../../src/ui/types.js";
+import { ViewStore, type ViewStoreOptions } from "../../src/ui/view-store.js";
+import { tmpDir } from "./tmp.js";
+
+/** A clock tests move by hand: timers fire only inside `advance`. */
+export class ManualClock implements UiClock {
+  t = 0;
+  private next = 1;
+  private readonly timers = new Map<number, { at: number; fn: () => void }>();
+
+  now(): number {
+    return this.t;
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = this.next++;
+    this.timers.set(id, { at: this.t + ms, fn });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+
+  /** Move time forward, firing due timers in order (including ones they schedule). */
+  advance(ms: number): void {
+    const end = this.t + ms;
+    for (;;) {
+      const due = [...this.timers.entries()]
+        .filter(([, t]) => t.at <= end)
+        .sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
+      if (!due) break;
+      this.timers.delete(due[0]);
+      this.t = Math.max(this.t, due[1].at);
+      due[1].fn();
+    }
+    this.t = end;
+  }
+
+  pending(): number {
+    return this.timers.size;
+  }
+}
+
+const stores: Store[] = [];
+
+/** A real store on a temp SQLite file (closed by `closeStores`). */
+export function tempStore(file = join(tmpDir(), "okhook.db")): Store {
+  const s = new Store(openDb(file));
+  stores.push(s);
+  return s;
+}
+
+/** Close every store opened by `tempStore`. */
+export function closeStores(): void {
+  for (const s of stores.splice(0)) s.close();
+}
+
+/** One parsed event. */
+export function event(eventType: string, uuid: string | null = null): ParsedEvent {
+  return {
+    uuid,
+    eventType,
+    published: "2026-11-20T14:02:11.482Z",
+    displayMessage: `Test ${eventType}`,
+    actor: "dana@example.com",
+    outcome: "SUCCESS",
+    targets: "sam@example.com",
+  };
+}
+
+let clockMs = Date.UTC(2026, 10, 20, 14, 0, 0);
+
+/** A stored-delivery record with sensible defaults. */
+export function delivery(over: Partial<NewDelivery> = {}): NewDelivery {
+  clockMs += 1000;
+  const events = over.events ?? [event("user.lifecycle.create")];
+  const body = Buffer.from(
+    JSON.stringify({ eventType: "com.okta.event_hook", data: { events: [{ n: 1 }] } }),
+  );
+  return {
+    id: newDeliveryId(),
+    receivedAt: clockMs,
+    method: "POST",
+    path: "/okta/events",
+    remoteAddr: "127.0.0.1",
+    headers: [
+      ["content-type", "application/json"],
+      ["authorization", "[redacted]"],
+      ["user-agent", "Okta Hook Service v1.0.0"],
+    ],
+    body,
+    size: body.length,
+    kind: "delivery",
+    status: 200,
+    auth: "ok",
+    events,
+    forwardState: "none",
+    ...over,
+  };
+}
+
+/** Insert `n` deliveries (oldest first); `make(i)` customises the i-th. */
+export function seed(
+  store: Store,
+  n: number,
+  make: (i: number) => Partial<NewDelivery> = () => ({}),
+): StoredDelivery[] {
+  return store.insertDeliveries(Array.from({ length: n }, (_, i) => delivery(make(i))));
+}
+
+/** Header info for tests. */
+export function header(over: Partial<HeaderInfo> = {}): HeaderInfo {
+  return {
+    mode: "listen",
+    version: "0.1.0",
+    db: "/tmp/okhook.db",
+    localUrl: "http://127.0.0.1:8787",
+    localHookUrl: "http://127.0.0.1:8787/okta/events",
+    authHeader: "authorization",
+    secretLabel: "hunt…2222",
+    tunnel: { state: "off" },
+    targets: [],
+    countersScope: "session",
+    ...over,
+  };
+}
+
+/** A view store over a real store with a manual clock. */
+export function viewOver(
+  store: Store,
+  over: Partial<ViewStoreOptions> = {},
+): { view: ViewStore; clock: ManualClock } {
+  const clock = new ManualClock();
+  const view = new ViewStore({
+    source: storeSource(store, { countersSinceSeq: 0 }),
+    header: header(),
+    clock,
+    ...over,
+  });
+  return { view, clock };
+}
+
+/** Actions that record what the UI asked for. */
+export function recordingActions(
+  outcome: Partial<ReplayOutcome> = {},
+): UiActions & { replays: number[]; quits: number; curls: number[] } {
+  const a = {
+    replays: [] as number[],
+    curls: [] as number[],
+    quits: 0,
+    replay: async (seq: number): Promise<ReplayOutcome> => {
+      a.replays.push(seq);
+      return {
+        ok: true,
+        target: "http://127.0.0.1:3000/hook",
+        status: 200,
+        error: null,
+        durationMs: 12,
+        attempt: 2,
+        ...outcome,
+      };
+    },
+    curl: (seq: number) => {
+      a.curls.push(seq);
+      return `curl -sS -X POST 'http://127.0.0.1:8787/okta/events' # ${seq}\n`;
+    },
+    quit: () => {
+      a.quits++;
+    },
+  };
+  return a;
+}
+
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, "g");
+
+/** A frame as plain text (Ink may still emit bold/inverse escapes on a colour terminal). */
+export function plain(frame: string | undefined): string {
+  return (frame ?? "").replace(ANSI, "");
+}
+
+/** A list row without a database. */
+export function row(over: Partial<DeliveryRow> = {}): DeliveryRow {
+  return {
+    seq: 1,
+    id: `01jx${"0".repeat(14)}7f3k2q9a`,
+    receivedAt: Date.UTC(2026, 10, 20, 14, 2, 11, 482),
+    method: "POST",
+    path: "/okta/events",
+    remoteAddr: "127.0.0.1",
+    headers: [],
+    size: 10,
+    kind: "delivery",
+    status: 200,
+    ackMs: 1,
+    auth: "ok",
+    eventCount: 2,
+    duplicateCount: 0,
+    firstEventType: "group.user_membership.add",
+    envelopeEventId: null,
+    reason: null,
+    forwardState: "forwarded",
+    forwardStatus: 200,
+    forwardMs: 12,
+    forwardError: null,
+    replayOf: null,
+    ...over,
+  };
+}
