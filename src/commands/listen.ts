@@ -25,6 +25,7 @@ interface ListenFlags {
   retries: string;
   retryDelay: string;
   healthInterval: string;
+  headersTimeout: string;
   output?: string;
   maxBody: string;
   showSecret?: boolean;
@@ -80,6 +81,11 @@ export function registerListen(program: Command, ctx: CliContext): void {
     .addOption(
       new Option("--health-interval <ms>", "probe interval while a target is down")
         .default("15000")
+        .hideHelp(),
+    )
+    .addOption(
+      new Option("--headers-timeout <ms>", "how long a client may take to send its headers")
+        .default("10000")
         .hideHelp(),
     )
     .option("--output <mode>", "interactive (TTY default) | compact | json | quiet")
@@ -171,6 +177,7 @@ async function runListen(
     retries: parseCount(flags.retries, "--retries", { max: 20 }),
     retryBaseMs: parseMs(flags.retryDelay, "--retry-delay"),
     healthIntervalMs: parseMs(flags.healthInterval, "--health-interval"),
+    headersTimeoutMs: parseMs(flags.headersTimeout, "--headers-timeout"),
     bus,
   }).catch((err: unknown) => {
     detach();
