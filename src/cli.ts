@@ -32,6 +32,9 @@ function onSignal(sig: NodeJS.Signals): void {
 }
 process.on("SIGINT", onSignal);
 process.on("SIGTERM", onSignal);
+// A closed terminal (EIO) or pipe (EPIPE, `| head`) must not crash `listen` while it still
+// stores deliveries: the output is lost, the shutdown (SIGHUP follows a hangup) still runs.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
 
 /** Wrap a command implementation so its result becomes the process exit code. */
 export function action<A extends unknown[]>(
