@@ -1,6 +1,7 @@
-import { writeFileSync } from "node:fs";
+import { closeSync, openSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isatty } from "node:tty";
 import { Command, CommanderError } from "commander";
 import type { CliContext, CommandResult } from "./commands/context.js";
 import { registerDeliveries } from "./commands/deliveries.js";
@@ -37,6 +38,26 @@ function onSignal(sig: NodeJS.Signals): void {
 }
 process.on("SIGINT", onSignal);
 process.on("SIGTERM", onSignal);
+// A closed terminal (EIO) or pipe (EPIPE, `| head`) must not crash `listen` while it still
+// stores deliveries: the output is lost, the shutdown (SIGHUP follows a hangup) still runs.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
+
+const ttyAtStart = [0, 1, 2].map((fd) => isatty(fd));
+// At exit node restores the terminal settings of stdio and aborts (exit 134) when that
+// terminal has hung up (window closed, tmux kill-session) after a clean shutdown. A hung-up
+// terminal no longer answers isatty(); point those descriptors at /dev/null before exiting.
+process.on("exit", () => {
+  if (process.platform === "win32") return;
+  for (const fd of [0, 1, 2]) {
+    if (!ttyAtStart[fd] || isatty(fd)) continue;
+    try {
+      closeSync(fd);
+      openSync("/dev/null", fd === 0 ? "r" : "w"); // takes the lowest free descriptor: fd
+    } catch {
+      // nothing more to do on the way out
+    }
+  }
+});
 
 /** Wrap a command implementation so its result becomes the process exit code. */
 export function action<A extends unknown[]>(

@@ -1,6 +1,6 @@
-import { chmodSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { UsageError } from "./errors.js";
 
 /** Every environment variable okhook reads. This module is the only reader of process.env. */
@@ -42,9 +42,23 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): OkhookEnv {
   };
 }
 
-/** The environment a child process (cloudflared) inherits. */
+/** Credentials okhook reads that no child process needs. */
+const PRIVATE_VARIABLES = [
+  "OKHOOK_SECRET",
+  "OKHOOK_TUNNEL_TOKEN",
+  "OKTA_API_TOKEN",
+  "OKTA_ACCESS_TOKEN",
+] as const;
+
+/**
+ * The environment a child process (cloudflared) inherits: everything but okhook's own
+ * credentials, which any process of the user could otherwise read in /proc/<pid>/environ
+ * (a tunnel token reaches cloudflared explicitly, as TUNNEL_TOKEN).
+ */
 export function childEnv(source: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...source };
+  const env = { ...source };
+  for (const name of PRIVATE_VARIABLES) delete env[name];
+  return env;
 }
 
 /** The OS-appropriate data directory for okhook (XDG on Linux, Library on macOS, AppData on Windows). */
@@ -70,16 +84,31 @@ export function resolveDbPath(flag: string | undefined, env: OkhookEnv = readEnv
 /** Create the DB's directory with mode 0700 when it does not exist yet. */
 export function ensurePrivateDir(file: string): void {
   const dir = dirname(file);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-  }
+  makeDirs(dir);
   if (dir === join(defaultDataDir())) {
     try {
       chmodSync(dir, 0o700);
     } catch {
       // best effort: the directory may belong to someone else
+    }
+  }
+}
+
+/**
+ * `mkdir -p` without fs's `recursive` mode, which loops forever (100% CPU, no error) where
+ * mkdir answers ENOENT under a parent that exists, e.g. `--db /proc/x/okhook.db`.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d, { mode: 0o700 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
   }
 }

@@ -27,3 +27,19 @@ export async function openStoreForRead(
   ]);
   return { store: new Store(openDb(path)), path };
 }
+
+/** Use a store opened for reading, then close it; SQLite failures become one-line exit 3 errors. */
+export async function withStore<T>(
+  store: Store,
+  path: string,
+  fn: (store: Store) => T | Promise<T>,
+): Promise<T> {
+  const { asDbError } = await import("../store/db.js");
+  try {
+    return await fn(store);
+  } catch (err) {
+    throw asDbError(path, err);
+  } finally {
+    store.close();
+  }
+}

@@ -9,7 +9,7 @@ import {
 } from "../store/types.js";
 import { parseTimeArg } from "../time.js";
 import type { CliContext } from "./context.js";
-import { openStoreForRead } from "./db-open.js";
+import { openStoreForRead, withStore } from "./db-open.js";
 
 interface DeliveriesFlags {
   limit: string;
@@ -75,16 +75,14 @@ async function runDeliveries(flags: DeliveriesFlags, ctx: CliContext): Promise<n
     );
     return 0;
   }
-  try {
-    if (flags.before) query.beforeSeq = store.resolve(flags.before).delivery.seq;
-    const rows = store.list(query);
+  return withStore(store, path, (s) => {
+    if (flags.before) query.beforeSeq = s.resolve(flags.before).delivery.seq;
+    const rows = s.list(query);
     ctx.stdout.write(
       flags.json ? render.deliveriesJson(rows) : render.deliveriesTable(rows, ctx, path),
     );
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 const KINDS: readonly string[] = DELIVERY_KINDS;

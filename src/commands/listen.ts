@@ -27,6 +27,7 @@ interface ListenFlags {
   retryDelay: string;
   healthInterval: string;
   verifyTimeout: string;
+  headersTimeout: string;
   output?: string;
   maxBody: string;
   showSecret?: boolean;
@@ -101,6 +102,11 @@ export function registerListen(program: Command, ctx: CliContext): void {
     .addOption(
       new Option("--verify-timeout <ms>", "how long --register retries Okta's verify")
         .default("60000")
+        .hideHelp(),
+    )
+    .addOption(
+      new Option("--headers-timeout <ms>", "how long a client may take to send its headers")
+        .default("10000")
         .hideHelp(),
     )
     .option(
@@ -227,6 +233,7 @@ async function runListen(
     retries: parseCount(flags.retries, "--retries", { max: 20 }),
     retryBaseMs: parseMs(flags.retryDelay, "--retry-delay"),
     healthIntervalMs: parseMs(flags.healthInterval, "--health-interval"),
+    headersTimeoutMs: parseMs(flags.headersTimeout, "--headers-timeout"),
     bus,
   }).catch((err: unknown) => {
     detach();
@@ -370,10 +377,9 @@ async function startTunnel(o: {
 function waitForStopSignal(quit?: Promise<void>): Promise<string> {
   return new Promise((resolve) => {
     const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-    const done = (why: string) => {
-      for (const s of signals) process.off(s, handler);
-      resolve(why);
-    };
+    // The handlers stay installed until exit: Ink's signal-exit re-raises a signal when it
+    // is the only listener left, which would kill the shutdown half-way (exit 129 on SIGHUP).
+    const done = (why: string) => resolve(why);
     const handler = (sig: NodeJS.Signals) => done(sig === "SIGINT" ? "signal" : sig);
     for (const s of signals) process.on(s, handler);
     void quit?.then(() => done("quit"));

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { CliContext } from "./context.js";
-import { openStoreForRead } from "./db-open.js";
+import { openStoreForRead, withStore } from "./db-open.js";
 
 interface ShowFlags {
   json?: boolean;
@@ -47,7 +47,7 @@ async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<
   }
   const { store, path } = await openStoreForRead(flags.db, ctx);
   if (!store) throw new UsageError(`"${ref}": no deliveries yet (${path} does not exist)`);
-  try {
+  return withStore(store, path, async (store) => {
     const { delivery } = store.resolve(ref);
     const body = store.body(delivery.seq);
     if (flags.body) {
@@ -80,9 +80,7 @@ async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<
     };
     ctx.stdout.write(flags.json ? render.showJson(detail) : render.showText(detail, ctx));
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 /** cloudflared's last 200 log lines from the latest `listen` on this database. */

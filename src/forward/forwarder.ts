@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import { describeError } from "../errors.js";
 import type { EventBus, ForwardOutcome } from "../events.js";
 import type { Store } from "../store/store.js";
 import { backoffMs } from "./backoff.js";
@@ -127,12 +128,31 @@ export class Forwarder {
     while (!this.stopping && q?.length && (this.active.get(target) ?? 0) < limit) {
       const job = q.shift()!;
       this.active.set(target, (this.active.get(target) ?? 0) + 1);
-      const p = this.run(job).finally(() => {
+      const p = this.runSafely(job).finally(() => {
         this.inFlight.delete(p);
         this.active.set(target, (this.active.get(target) ?? 1) - 1);
         this.pump(target);
       });
       this.inFlight.add(p);
+    }
+  }
+
+  /**
+   * A storage error (the DB locked by another process past the busy timeout) must not become
+   * an unhandled rejection that kills the listener: report it, keep the delivery pending and
+   * try it again after a pause.
+   */
+  private async runSafely(job: Job): Promise<void> {
+    for (let failures = 0; !this.stopping; failures++) {
+      try {
+        return await this.run(job);
+      } catch (err) {
+        this.o.bus.emit({
+          type: "warning",
+          message: `forwarding delivery #${job.seq} paused: ${describeError(err)}; trying again`,
+        });
+        await this.sleep(backoffMs(failures, this.o.retryBaseMs ?? 500));
+      }
     }
   }
 

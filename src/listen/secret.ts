@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { ensurePrivateDir } from "../config.js";
+import { ConfigError } from "../errors.js";
 
 /**
  * Generated secrets live in a 0600 file beside the database (`<db>.secrets.json`), keyed by
@@ -19,9 +21,19 @@ export function generatedSecret(dbPath: string, key: string): string {
   const secret = randomBytes(24).toString("base64url");
   all[key] = secret;
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, file);
+  try {
+    // On a first run the DB directory does not exist yet: the secret is written before the DB.
+    ensurePrivateDir(file);
+    writeFileSync(tmp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "error";
+    throw new ConfigError(
+      `--db ${dbPath}: cannot save the generated secret in ${file} (${code}); pass --db <writable file> or set --secret`,
+      { cause: err },
+    );
+  }
   return secret;
 }
 

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { DeliverySummary } from "../events.js";
 import type { StoredDelivery } from "../store/store.js";
 import {
@@ -15,6 +16,21 @@ import type { IngestWriter } from "./ingest.js";
 export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
 export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/**
+ * How often node:http enforces the two timeouts above. Its default (30 s) lets a slowloris
+ * or idle connection live up to 40 s instead of 10.
+ */
+export const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
+/** Status lines for requests node:http rejects before the handler runs. */
+const CLIENT_ERROR_STATUS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: "431 Request Header Fields Too Large",
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: "413 Content Too Large",
+  ERR_HTTP_REQUEST_TIMEOUT: "408 Request Timeout",
+};
+
+/** The answer node:http is writing on a connection (its internal `_httpMessage`). */
+type PendingAnswer = ServerResponse & { shouldKeepAlive: boolean };
 
 /** Everything the HTTP listener needs; I/O beyond the socket is injected. */
 export interface ListenerOptions extends ClassifyConfig {
@@ -28,11 +44,14 @@ export interface ListenerOptions extends ClassifyConfig {
   onStored: (summary: DeliverySummary) => void;
   /** Requests that could not be stored or were cut off: counted, never crash the listener. */
   onProblem: (message: string) => void;
+  /** Default HEADERS_TIMEOUT_MS. */
+  headersTimeoutMs?: number;
 }
 
 /** Create the node:http server that persists every request, then acknowledges it. */
 export function createListener(opts: ListenerOptions): Server {
-  const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => {
+  const headersTimeout = Math.min(opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS);
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res, opts).catch((err: unknown) => {
       opts.onProblem(`request failed: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent) {
@@ -40,20 +59,48 @@ export function createListener(opts: ListenerOptions): Server {
         res.end("storage unavailable, retry\n");
       } else res.destroy();
     });
-  });
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  };
+  const server = createServer(
+    {
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      headersTimeout,
+      connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, headersTimeout),
+      // A request without Host is still a request to classify, store and answer.
+      requireHostHeader: false,
+    },
+    onRequest,
+  );
+  // node:http would answer an unknown `Expect` with 417 and never show us the request; the
+  // RFC lets a server ignore it, so it is stored and answered like any other.
+  server.on("checkExpectation", onRequest);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
-    opts.onProblem(`malformed request: ${err.code ?? err.message}`);
-    if (socket.writable && !socket.destroyed) {
-      const status =
-        err.code === "HPE_HEADER_OVERFLOW"
-          ? "431 Request Header Fields Too Large"
-          : "400 Bad Request";
+  answerProtocolErrors(server, opts.onProblem);
+  return server;
+}
+
+/**
+ * Requests node:http rejects before the handler runs get a status line and are counted.
+ * When a complete earlier request on the connection still waits for its (stored) answer, the
+ * status line must not go out in its place: that answer is sent, then the connection closes.
+ */
+function answerProtocolErrors(server: Server, onProblem: (message: string) => void): void {
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
+    onProblem(`malformed request: ${err.code ?? err.message}`);
+    const inFlight = (socket as Socket & { _httpMessage?: PendingAnswer | null })._httpMessage;
+    if (inFlight && (inFlight.req?.complete || inFlight.headersSent)) {
+      if (inFlight.headersSent) inFlight.once("finish", () => socket.end());
+      else inFlight.shouldKeepAlive = false;
+    } else if (socket.writable && !socket.destroyed) {
+      const status = CLIENT_ERROR_STATUS[err.code ?? ""] ?? "400 Bad Request";
       socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     } else socket.destroy();
   });
-  return server;
+  // Without a listener node:http drops CONNECT silently: answer it, and count it.
+  server.on("connect", (req: IncomingMessage, socket: Socket) => {
+    onProblem(`CONNECT ${String(req.url).slice(0, 100)} refused (not a proxy)`);
+    socket.on("error", () => {});
+    socket.end("HTTP/1.1 405 Method Not Allowed\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+  });
 }
 
 async function handle(
@@ -101,7 +148,9 @@ async function handle(
     ...c.responseHeaders,
     "content-length": String(Buffer.byteLength(c.responseBody)),
   };
-  if (body.tooLarge) headers.connection = "close";
+  // No `connection: close` on a 413: closing while the client still uploads makes the kernel
+  // reset the connection and the client never reads the answer. The rest of the body is
+  // drained (never buffered), bounded by REQUEST_TIMEOUT_MS.
   res.writeHead(c.status, headers);
   res.end(c.responseBody);
   opts.onStored(summarize(record, stored));

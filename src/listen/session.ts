@@ -1,11 +1,11 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { NetworkError } from "../errors.js";
+import { describeError, NetworkError, OkhookError } from "../errors.js";
 import type { EventBus } from "../events.js";
 import { Forwarder } from "../forward/forwarder.js";
 import type { ForwardAuth } from "../forward/headers.js";
 import type { RoutingTable } from "../forward/routes.js";
-import { openDb } from "../store/db.js";
+import { dbError, openDb } from "../store/db.js";
 import { newDeliveryId } from "../store/ids.js";
 import { Store } from "../store/store.js";
 import { IngestWriter } from "./ingest.js";
@@ -29,6 +29,8 @@ export interface SessionOptions {
   retries: number;
   retryBaseMs?: number;
   healthIntervalMs?: number;
+  /** Slow-client limit for request headers (default HEADERS_TIMEOUT_MS). */
+  headersTimeoutMs?: number;
   bus: EventBus;
 }
 
@@ -57,6 +59,7 @@ export class ListenSession {
   /** Open the DB, bind the port, resume unforwarded deliveries. */
   static async start(o: SessionOptions): Promise<ListenSession> {
     const store = new Store(openDb(o.dbPath));
+    let server: Server | undefined;
     try {
       const writer = new IngestWriter(store);
       const forwarder = new Forwarder({
@@ -69,7 +72,7 @@ export class ListenSession {
         retryBaseMs: o.retryBaseMs,
         healthIntervalMs: o.healthIntervalMs,
       });
-      const server = createListener({
+      server = createListener({
         hookPath: o.hookPath,
         secret: o.secret,
         authHeader: o.authHeader,
@@ -83,6 +86,7 @@ export class ListenSession {
           if (delivery.forwardState === "pending") forwarder.enqueue(delivery.seq);
         },
         onProblem: (message) => o.bus.emit({ type: "warning", message }),
+        headersTimeoutMs: o.headersTimeoutMs,
       });
       const port = await bind(server, o.host, o.port);
       const session = new ListenSession(o, store, server, writer, forwarder, port);
@@ -100,13 +104,28 @@ export class ListenSession {
       });
       return session;
     } catch (err) {
+      // A bound server would keep the process alive after the error is reported (e.g. the DB
+      // locked by another process for longer than the busy timeout).
+      server?.close();
       store.close();
-      throw err;
+      throw err instanceof OkhookError ? err : dbError(o.dbPath, err);
     }
   }
 
-  /** Run `fn` during shutdown, after forwards finish and before the DB closes (e.g. stop the tunnel). */
+  /**
+   * Run `fn` during shutdown, after forwards finish and before the DB closes (e.g. stop the
+   * tunnel). Registered after shutdown began (a signal while the tunnel was still being set
+   * up), it runs at once, so a child started late is never orphaned.
+   */
   onStop(fn: () => Promise<void> | void): void {
+    if (this.stopped) {
+      void Promise.resolve()
+        .then(fn)
+        .catch((err: unknown) => {
+          this.o.bus.emit({ type: "warning", message: `during shutdown: ${describeError(err)}` });
+        });
+      return;
+    }
     this.cleanups.unshift(fn);
   }
 

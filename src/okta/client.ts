@@ -109,6 +109,7 @@ export class OktaClient {
         idempotent: true,
       });
       const page = asLogPage(res);
+      if (res.headers.link === undefined) throw missingLinkError(url);
       pages++;
       events += page.length;
       this.onProgress?.({ type: "page", pages, events });
@@ -238,6 +239,17 @@ function unexpectedBody(res: OktaResponse, path: string, expected: string): Remo
   return new RemoteApiError(
     `Okta answered ${res.status} to ${path} with JSON that is not ${expected} (is --org right?)`,
     { status: res.status },
+  );
+}
+
+/**
+ * Okta puts `rel="self"` on every System Log page; a page without any Link header went
+ * through something that dropped it, and stopping there would silently truncate the listing.
+ */
+function missingLinkError(url: string): RemoteApiError {
+  const path = new URL(url).pathname;
+  return new RemoteApiError(
+    `Okta answered ${path} without a Link header, so whether more pages follow is unknown (is --org the Okta org itself, not a proxy?)`,
   );
 }
 

@@ -33,8 +33,12 @@ export function bodyForJson(body: Buffer | null): {
   let payload: unknown = null;
   try {
     payload = JSON.parse(text);
+    // JSON.parse takes any depth, JSON.stringify overflows the stack past a few thousand
+    // levels: a hostile body must not crash `show --json`.
+    JSON.stringify(payload);
   } catch {
-    // not JSON: `body` still holds the exact text
+    // not JSON (or too deep to print): `body` still holds the exact text
+    payload = null;
   }
   return { body: text, bodyEncoding: "utf8", payload };
 }

@@ -52,6 +52,15 @@ function migrate(db: Db): void {
   }
 }
 
+/**
+ * For errors thrown while using an open database (e.g. SQLITE_CORRUPT on a damaged page, or
+ * SQLITE_BUSY past the busy timeout): SQLite's become the one-line ConfigError, others pass.
+ */
+export function asDbError(file: string, err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_") ? dbError(file, err) : err;
+}
+
 /** Turn a SQLite/file-system failure into a one-line ConfigError naming the file and the fix. */
 export function dbError(file: string, err: unknown): Error {
   if (err instanceof ConfigError) return err;

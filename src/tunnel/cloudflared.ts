@@ -123,6 +123,9 @@ export class TunnelProcess extends EventEmitter<TunnelEvents> {
   /** Spawn cloudflared; resolves once a connection is registered, rejects with a NetworkError. */
   async start(): Promise<TunnelReadyInfo> {
     if (this.stateNow !== "idle") throw new Error("TunnelProcess.start() called twice");
+    // stop() may win the race with a slow start (a signal during setup): spawn nothing then.
+    if (this.stopping)
+      throw new NetworkError("cloudflared was stopped before the tunnel was ready");
     process.on("exit", this.exitHook);
     this.setState({ state: "starting" });
     try {

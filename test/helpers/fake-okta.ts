@@ -74,6 +74,8 @@ export interface FakeOkta {
   addLogEvents(events: Partial<LogEvent>[]): LogEvent[];
   /** Script a fault for the next matching request(s). */
   inject(fault: FakeFault, opts?: { times?: number; path?: string; method?: string }): void;
+  /** Forget every scripted fault not used yet. */
+  clearFaults(): void;
   /** Raise events and POST them to deliverable hooks. */
   deliver(opts: DeliverOptions): Promise<{ events: LogEvent[]; deliveries: DeliveryRecord[] }>;
   close(): Promise<void>;
@@ -136,6 +138,10 @@ class FakeOktaServer implements FakeOkta {
 
   inject(fault: FakeFault, opts?: { times?: number; path?: string; method?: string }): void {
     this.faults.add(fault, opts);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
   }
 
   deliver(opts: DeliverOptions): Promise<{ events: LogEvent[]; deliveries: DeliveryRecord[] }> {
