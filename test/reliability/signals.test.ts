@@ -220,7 +220,9 @@ describe("signals: clean shutdown", () => {
         { timeoutMs: 15_000, what: "the tunnel under tmux" },
       );
       await waitFor(() =>
-        /tunnel ready/.test(execFileSync("tmux", ["capture-pane", "-p", "-t", name]).toString()),
+        /trycloudflare\.com\/okta\/events/.test(
+          execFileSync("tmux", ["capture-pane", "-p", "-t", name]).toString(),
+        ),
       );
       const { uuid, body } = uniqueDelivery();
       expect(
