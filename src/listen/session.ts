@@ -5,6 +5,7 @@ import type { EventBus } from "../events.js";
 import { Forwarder } from "../forward/forwarder.js";
 import type { ForwardAuth } from "../forward/headers.js";
 import type { RoutingTable } from "../forward/routes.js";
+import { type Checkpointer, startCheckpointer } from "../store/checkpoint.js";
 import { openDb } from "../store/db.js";
 import { newDeliveryId } from "../store/ids.js";
 import { Store } from "../store/store.js";
@@ -46,6 +47,7 @@ export class ListenSession {
     private readonly writer: IngestWriter,
     readonly forwarder: Forwarder,
     readonly port: number,
+    private readonly checkpointer: Checkpointer,
   ) {
     const host = o.host.includes(":") ? `[${o.host}]` : o.host;
     this.localUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
@@ -55,8 +57,12 @@ export class ListenSession {
   /** Open the DB, bind the port, resume unforwarded deliveries. */
   static async start(o: SessionOptions): Promise<ListenSession> {
     const store = new Store(openDb(o.dbPath));
+    let checkpointer: Checkpointer | undefined;
     try {
-      const writer = new IngestWriter(store);
+      checkpointer = startCheckpointer(store.db, o.dbPath, {
+        onError: (message) => o.bus.emit({ type: "warning", message }),
+      });
+      const writer = new IngestWriter(store, () => checkpointer?.nudge());
       const forwarder = new Forwarder({
         store,
         routes: o.routes,
@@ -83,7 +89,7 @@ export class ListenSession {
         onProblem: (message) => o.bus.emit({ type: "warning", message }),
       });
       const port = await bind(server, o.host, o.port);
-      const session = new ListenSession(o, store, server, writer, forwarder, port);
+      const session = new ListenSession(o, store, server, writer, forwarder, port, checkpointer);
       store.setMeta("listener.url", session.hookUrl);
       const resumed = forwarder.start();
       o.bus.emit({
@@ -95,6 +101,7 @@ export class ListenSession {
       });
       return session;
     } catch (err) {
+      await checkpointer?.stop();
       store.close();
       throw err;
     }
@@ -105,7 +112,7 @@ export class ListenSession {
     this.cleanups.unshift(fn);
   }
 
-  /** Shutdown order: stop accepting → finish acks → finish forwards (≤ 5 s) → cleanups → close DB. */
+  /** Shutdown order: stop accepting → finish acks → finish forwards (≤ 5 s) → cleanups → checkpointer → close DB. */
   stop(reason: string): Promise<void> {
     this.stopped ??= this.doStop(reason);
     return this.stopped;
@@ -127,6 +134,7 @@ export class ListenSession {
         this.o.bus.emit({ type: "warning", message: `during shutdown: ${(err as Error).message}` });
       }
     }
+    await this.checkpointer.stop();
     this.store.close();
     this.o.bus.emit({ type: "stopped" });
   }
