@@ -47,8 +47,18 @@ export function defaultDispatcher(): Agent {
 /** Send once with undici, capturing status, timing, error and up to 64 KiB of the answer. */
 export async function sendOnce(req: SendRequest): Promise<SendResult> {
   const started = performance.now();
-  const timeout = AbortSignal.timeout(req.timeoutMs);
-  const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+  // One controller and a plain timer: AbortSignal.timeout + AbortSignal.any register weak
+  // references and finalizers per call, ~20 us of a forward's CPU.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error(`no answer within ${req.timeoutMs} ms`));
+  }, req.timeoutMs);
+  const onAbort = () => controller.abort(req.signal?.reason);
+  if (req.signal?.aborted) onAbort();
+  else req.signal?.addEventListener("abort", onAbort, { once: true });
+  const signal = controller.signal;
   try {
     const res = await request(req.url, {
       method: req.method ?? "POST",
@@ -70,7 +80,6 @@ export async function sendOnce(req: SendRequest): Promise<SendResult> {
       responseHeaders: res.headers,
     };
   } catch (err) {
-    const timedOut = timeout.aborted && !req.signal?.aborted;
     return {
       status: null,
       error: timedOut ? `no answer within ${req.timeoutMs} ms` : describeNetworkError(err, req.url),
@@ -80,6 +89,9 @@ export async function sendOnce(req: SendRequest): Promise<SendResult> {
       response: null,
       responseHeaders: {},
     };
+  } finally {
+    clearTimeout(timer);
+    req.signal?.removeEventListener("abort", onAbort);
   }
 }
 
@@ -91,7 +103,8 @@ export async function readCapped(
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
-    if (size < limit) chunks.push(Buffer.from(chunk).subarray(0, limit - size));
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    if (size < limit) chunks.push(buf.subarray(0, limit - size));
     size += chunk.length;
   }
   return Buffer.concat(chunks);

@@ -82,9 +82,19 @@ export class ListenSession {
         newId: newDeliveryId,
         forwardStateFor: (events) =>
           o.routes.targetsFor(events.map((e) => e.eventType)).length ? "pending" : "none",
-        onStored: (delivery) => {
+        onStored: (delivery, record) => {
           o.bus.emit({ type: "delivery", delivery });
-          if (delivery.forwardState === "pending") forwarder.enqueue(delivery.seq);
+          if (delivery.forwardState === "pending") {
+            forwarder.enqueue(delivery.seq, {
+              eventTypes: record.events.map((e) => e.eventType),
+              payload: {
+                id: record.id,
+                receivedAt: record.receivedAt,
+                headers: record.headers,
+                body: record.body,
+              },
+            });
+          }
         },
         onProblem: (message) => o.bus.emit({ type: "warning", message }),
       });
