@@ -183,8 +183,11 @@ export function timeCommand(cmd, args, { env = {}, cwd = ROOT, input } = {}) {
   });
 }
 
-/** Whether the built CLI has a command (`okhook <cmd> --help` exits 0). */
+/**
+ * Whether the built CLI has a command: `okhook <cmd> --help` exits 0 with that command's usage.
+ * (For an unknown command commander prints the program's help and also exits 0.)
+ */
 export async function commandExists(cmd) {
   const r = await timeCommand(process.execPath, [OKHOOK, cmd, "--help"]);
-  return r.code === 0;
+  return r.code === 0 && new RegExp(`^Usage: okhook ${cmd}\\b`).test(r.stdout);
 }

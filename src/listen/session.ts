@@ -12,6 +12,13 @@ import { Store } from "../store/store.js";
 import { IngestWriter } from "./ingest.js";
 import { createListener } from "./server.js";
 
+/**
+ * SQLite page cache of the listener's connection. better-sqlite3 defaults to 16 MiB per
+ * connection, which a long capture fills with index pages it rarely reads again; inserts only
+ * need the B-tree paths they touch, and the OS page cache still holds the rest.
+ */
+export const LISTEN_CACHE_KIB = 4096;
+
 /** Shutdown waits this long for in-flight acknowledgements and forwards. */
 export const SHUTDOWN_GRACE_MS = 5000;
 
@@ -57,6 +64,7 @@ export class ListenSession {
   /** Open the DB, bind the port, resume unforwarded deliveries. */
   static async start(o: SessionOptions): Promise<ListenSession> {
     const store = new Store(openDb(o.dbPath));
+    store.db.pragma(`cache_size = -${LISTEN_CACHE_KIB}`);
     let checkpointer: Checkpointer | undefined;
     try {
       checkpointer = startCheckpointer(store.db, o.dbPath, {
