@@ -41,6 +41,7 @@ function parseArgs(argv) {
     const a = argv[i];
     if (a === "--runs") opts.runs = Math.max(3, Number(argv[++i]));
     else if (a === "--fresh") opts.fresh = true;
+    else if (a === "--core") opts.core = true;
     else if (a === "--help" || a === "-h") opts.help = true;
     else opts.names.push(...a.split(",").filter(Boolean));
   }
@@ -56,7 +57,12 @@ function usage() {
   const list = SCENARIOS.map(
     (s) => `  ${[s.name, ...(s.aliases ?? [])].join(", ").padEnd(24)}${s.about}`,
   );
-  return `usage: npm run bench [-- <scenario>...] [--runs n (>= 3)] [--fresh]\n\nscenarios:\n${list.join("\n")}\n`;
+  return (
+    "usage: npm run bench [-- <scenario>...] [--runs n (>= 3)] [--fresh] [--core]\n" +
+    "  --fresh  rebuild the cached 1M-delivery browse database\n" +
+    "  --core   also time the reconcile core when `okhook reconcile` exists\n\n" +
+    `scenarios:\n${list.join("\n")}\n`
+  );
 }
 
 async function main() {
@@ -73,6 +79,7 @@ async function main() {
   const ctx = {
     runs: opts.runs,
     fresh: opts.fresh,
+    args: opts.core ? ["--core"] : [],
     tmp,
     cacheDir: join(tmpdir(), "okhook-bench-cache"),
     shared: {},

@@ -28,7 +28,9 @@ const LIST_TARGET = 2;
 const FRAME_TARGET_MS = 1000;
 const UI_RSS_TARGET_MB = 200;
 const MB = 2 ** 20;
-const BODY = deliveryFactory({ events: 2, bytes: 2048 }).size;
+/** Deliveries in the browse database: one event, ~1.5 KB (a common Okta delivery). */
+const SHAPE = { events: 1, bytes: 1536 };
+const BODY = deliveryFactory(SHAPE).size;
 
 /** Cache key: the store code and the generators that shape the database. */
 function cacheKey() {
@@ -54,7 +56,7 @@ async function database(ctx) {
   for (const old of readdirSync(ctx.cacheDir))
     if (old.startsWith("browse-")) rmSync(join(ctx.cacheDir, old), { force: true });
   const tmp = `${file}.tmp`;
-  const factory = deliveryFactory({ events: 2, bytes: 2048 });
+  const factory = deliveryFactory(SHAPE);
   const t0 = Date.now() - DELIVERIES * 500;
   const genMs = fillDb(tmp, {
     count: DELIVERIES,
