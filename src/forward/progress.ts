@@ -2,8 +2,8 @@ import type { Store } from "../store/store.js";
 import type { HeaderPairs } from "../store/types.js";
 import type { RoutingTable } from "./routes.js";
 
-/** At most this many just-stored payloads are held in memory; beyond, attempts read the store. */
-export const MAX_PAYLOADS_IN_MEMORY = 1000;
+/** Bodies of just-stored deliveries held in memory up to this total; beyond, attempts read the store. */
+export const MAX_PAYLOAD_BYTES_IN_MEMORY = 16 * 1024 * 1024;
 
 /** What a forward sends: the stored request. */
 export interface Payload {
@@ -39,7 +39,7 @@ interface SeqState {
  */
 export class ForwardProgress {
   private readonly states = new Map<number, SeqState>();
-  private payloads = 0;
+  private payloadBytes = 0;
 
   constructor(
     private readonly store: Store,
@@ -52,9 +52,10 @@ export class ForwardProgress {
     if (s) return s;
     if (fresh) {
       s = this.fresh(this.routes.targetsFor(fresh.eventTypes));
-      if (fresh.payload && this.payloads < MAX_PAYLOADS_IN_MEMORY) {
+      const size = fresh.payload?.body?.length ?? 0;
+      if (fresh.payload && this.payloadBytes + size <= MAX_PAYLOAD_BYTES_IN_MEMORY) {
         s.payload = fresh.payload;
-        this.payloads++;
+        this.payloadBytes += size;
       }
     } else s = this.load(seq);
     this.states.set(seq, s);
@@ -107,7 +108,7 @@ export class ForwardProgress {
   forgetIfDone(seq: number): void {
     const s = this.states.get(seq);
     if (!s || s.finished.size < s.targets.length) return;
-    if (s.payload) this.payloads--;
+    if (s.payload) this.payloadBytes -= s.payload.body?.length ?? 0;
     this.states.delete(seq);
   }
 }

@@ -47,12 +47,14 @@ export class Store {
   readonly db: Db;
   private readonly cache = new Map<string, Statement>();
   private readonly insertAll: (records: NewDelivery[]) => StoredDelivery[];
+  private readonly runBatch: (fn: () => void) => void;
 
   constructor(db: Db) {
     this.db = db;
     this.insertAll = db.transaction((records: NewDelivery[]) =>
       records.map((r) => this.insertOne(r)),
     );
+    this.runBatch = db.transaction((fn: () => void) => fn());
   }
 
   private stmt(sql: string): Statement {
@@ -125,7 +127,7 @@ export class Store {
 
   /** Run several writes in one transaction (one commit). */
   batch(fn: () => void): void {
-    this.db.transaction(fn)();
+    this.runBatch(fn);
   }
 
   /** What a forward or replay sends: id, receipt time, stored headers and raw body, in one read. */
