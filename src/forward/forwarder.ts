@@ -6,7 +6,7 @@ import { type ForwardAuth, forwardHeaders } from "./headers.js";
 import { TargetHealth } from "./health.js";
 import { ForwardProgress, type FreshDelivery } from "./progress.js";
 import type { RoutingTable } from "./routes.js";
-import { OKTA_TIMEOUT_MS, type SendResult, sendOnce } from "./send.js";
+import { OKTA_TIMEOUT_MS, SendGroup, type SendResult, sendOnce } from "./send.js";
 import { WriteQueue } from "./write-queue.js";
 
 /** Forwarder settings (cli.md: --forward-timeout, --retries, --forward-auth). */
@@ -40,7 +40,8 @@ export class Forwarder {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly wakers = new Set<() => void>();
   private readonly parked = new Map<string, Set<number>>();
-  private readonly controller = new AbortController();
+  private readonly inFlightSends = new SendGroup();
+  private aborted = false;
   private readonly health: TargetHealth;
   private readonly progress: ForwardProgress;
   private readonly writes: WriteQueue;
@@ -187,9 +188,9 @@ export class Forwarder {
       body: d.body,
       timeoutMs: this.o.timeoutMs,
       dispatcher: this.o.dispatcher,
-      signal: this.controller.signal,
+      group: this.inFlightSends,
     });
-    if (this.controller.signal.aborted && res.status === null) return "done"; // shutdown: stays pending
+    if (this.aborted && res.status === null) return "done"; // shutdown: stays pending
     const ok = res.status !== null && res.status >= 200 && res.status < 300;
     const retryable = !ok && (res.network || (res.status !== null && res.status >= 500));
     const more = retryable && retry < this.o.retries && !this.stopping;
@@ -278,7 +279,8 @@ export class Forwarder {
     });
     await Promise.race([all, grace]);
     clearTimeout(timer);
-    this.controller.abort();
+    this.aborted = true;
+    this.inFlightSends.abortAll(new Error("okhook is stopping"));
     await all;
     this.writes.flush();
   }

@@ -120,4 +120,17 @@ describe("Forwarder", () => {
     await waitFor(() => state(first.store, stored!.seq) === "forwarded");
     expect(flaky.posts()).toHaveLength(2);
   });
+
+  it("aborts a forward still waiting on the target at stop, leaving the delivery pending", async () => {
+    const target = await startTarget("/slow", () => ({ status: 200, delayMs: 5000 }));
+    const { store, forwarder } = setup([target.url]);
+    const [stored] = store.insertDeliveries([record("user.lifecycle.create")]);
+    forwarder.enqueue(stored!.seq, { eventTypes: ["user.lifecycle.create"] });
+    await waitFor(() => target.posts().length === 1);
+    const started = performance.now();
+    await forwarder.stop(50);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(state(store, stored!.seq)).toBe("pending");
+    expect(store.attempts(stored!.seq)).toEqual([]);
+  });
 });
