@@ -5,8 +5,10 @@ import type { Store } from "../store/store.js";
 import { backoffMs } from "./backoff.js";
 import { type ForwardAuth, forwardHeaders } from "./headers.js";
 import { TargetHealth } from "./health.js";
+import { ForwardProgress, type FreshDelivery } from "./progress.js";
 import type { RoutingTable } from "./routes.js";
-import { OKTA_TIMEOUT_MS, sendOnce } from "./send.js";
+import { OKTA_TIMEOUT_MS, SendGroup, type SendResult, sendOnce } from "./send.js";
+import { WriteQueue } from "./write-queue.js";
 
 /** Forwarder settings (cli.md: --forward-timeout, --retries, --forward-auth). */
 export interface ForwarderOptions {
@@ -39,11 +41,21 @@ export class Forwarder {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly wakers = new Set<() => void>();
   private readonly parked = new Map<string, Set<number>>();
-  private readonly controller = new AbortController();
+  private readonly inFlightSends = new SendGroup();
+  private aborted = false;
   private readonly health: TargetHealth;
+  private readonly progress: ForwardProgress;
+  private readonly writes: WriteQueue;
   private stopping = false;
 
   constructor(private readonly o: ForwarderOptions) {
+    this.progress = new ForwardProgress(o.store, o.routes);
+    this.writes = new WriteQueue(o.store, (err) =>
+      o.bus.emit({
+        type: "warning",
+        message: `could not record a forward attempt: ${err instanceof Error ? err.message : String(err)}; trying again`,
+      }),
+    );
     this.health = new TargetHealth({
       targets: o.routes.targets(),
       intervalMs: o.healthIntervalMs ?? 15_000,
@@ -68,18 +80,17 @@ export class Forwarder {
     return this.health.snapshot();
   }
 
-  /** Queue a stored delivery for each target its events route to and it has not reached yet. */
-  enqueue(seq: number): void {
+  /**
+   * Queue a stored delivery for each target its events route to and it has not reached yet.
+   * `fresh` marks a delivery this process just stored (nothing to look up: no attempts yet).
+   */
+  enqueue(seq: number, fresh?: FreshDelivery): void {
     if (this.stopping) return;
-    for (const target of this.targetsOf(seq)) {
-      if (this.o.store.forwardedTo(seq, target)) continue;
-      this.push({ seq, target });
+    const state = this.progress.get(seq, fresh);
+    for (const target of state.targets) {
+      if (!state.ok.has(target)) this.push({ seq, target });
     }
-    this.settle(seq);
-  }
-
-  private targetsOf(seq: number): string[] {
-    return this.o.routes.targetsFor(this.o.store.events(seq).map((e) => e.eventType));
+    if (!fresh && this.progress.allOk(seq)) this.settle(seq, null);
   }
 
   private push(job: Job): void {
@@ -178,13 +189,13 @@ export class Forwarder {
 
   private async attempt(job: Job, retry: number): Promise<"done" | "retry"> {
     const { store } = this.o;
-    const d = store.bySeq(job.seq);
+    const d = this.progress.payload(job.seq);
     if (!d) return "done";
     if (this.health.isDown(job.target) && retry === 0) {
       this.park(job);
       return "done";
     }
-    const attemptNo = store.lastAttemptNo(job.seq, job.target) + 1;
+    const attemptNo = this.progress.nextAttempt(job.seq, job.target);
     const startedAt = Date.now();
     const res = await sendOnce({
       url: job.target,
@@ -194,72 +205,73 @@ export class Forwarder {
         replay: false,
         receivedAt: d.receivedAt,
       }),
-      body: store.body(job.seq),
+      body: d.body,
       timeoutMs: this.o.timeoutMs,
       dispatcher: this.o.dispatcher,
-      signal: this.controller.signal,
+      group: this.inFlightSends,
     });
-    if (this.controller.signal.aborted && res.status === null) return "done"; // shutdown: stays pending
+    if (this.aborted && res.status === null) return "done"; // shutdown: stays pending
     const ok = res.status !== null && res.status >= 200 && res.status < 300;
     const retryable = !ok && (res.network || (res.status !== null && res.status >= 500));
     const more = retryable && retry < this.o.retries && !this.stopping;
-    const slow = res.durationMs > OKTA_TIMEOUT_MS;
-    store.addAttempt({
-      deliverySeq: job.seq,
-      kind: "forward",
-      target: job.target,
-      attempt: attemptNo,
-      startedAt,
-      durationMs: res.durationMs,
-      status: res.status,
-      error: res.error,
-      response: res.response,
-      slow,
-    });
+    const outcome = this.outcome(
+      job,
+      d.id,
+      attemptNo,
+      res,
+      ok ? "forwarded" : more ? "retry" : "failed",
+    );
+    this.writes.add(
+      () => store.addAttempt({ ...attemptRow(job, attemptNo, startedAt, res), slow: outcome.slow }),
+      () => this.o.bus.emit({ type: "forward", outcome }),
+    );
     if (res.network && !more) this.health.markDown(job.target, res.error ?? "unreachable");
     else if (!res.network) this.health.markUp(job.target);
-    const next: ForwardOutcome["next"] = ok ? "forwarded" : more ? "retry" : "failed";
-    if (!more) this.settle(job.seq, { status: res.status, ms: res.durationMs, error: res.error });
-    if (next === "failed" && res.network) this.park(job);
-    this.o.bus.emit({
-      type: "forward",
-      outcome: {
-        seq: job.seq,
-        deliveryId: d.id,
-        target: job.target,
-        attempt: attemptNo,
-        status: res.status,
-        error: res.error,
-        durationMs: res.durationMs,
-        slow,
-        next,
-      },
-    });
+    if (!more) {
+      this.progress.finish(job.seq, job.target, ok);
+      this.settle(job.seq, res);
+    }
+    if (outcome.next === "failed" && res.network) this.park(job);
     return more ? "retry" : "done";
   }
 
-  /** Recompute a delivery's forward state from its attempts: forwarded once every target took it. */
-  private settle(
-    seq: number,
-    last?: { status: number | null; ms: number; error: string | null },
-  ): void {
-    const targets = this.targetsOf(seq);
-    const done = targets.filter((t) => this.o.store.forwardedTo(seq, t));
-    if (targets.length === 0) return;
-    if (done.length === targets.length) {
-      this.o.store.setForward(seq, {
-        state: "forwarded",
-        status: last?.status ?? 200,
-        ms: last?.ms ?? null,
-      });
+  private outcome(
+    job: Job,
+    deliveryId: string,
+    attempt: number,
+    res: SendResult,
+    next: ForwardOutcome["next"],
+  ): ForwardOutcome {
+    return {
+      seq: job.seq,
+      deliveryId,
+      target: job.target,
+      attempt,
+      status: res.status,
+      error: res.error,
+      durationMs: res.durationMs,
+      slow: res.durationMs > OKTA_TIMEOUT_MS,
+      next,
+    };
+  }
+
+  /** Update a delivery's forward state: forwarded once every target took it, failed on a final failure. */
+  private settle(seq: number, last: SendResult | null): void {
+    const { store } = this.o;
+    if (this.progress.allOk(seq)) {
+      const status = last?.status ?? 200;
+      const ms = last?.durationMs ?? null;
+      this.writes.add(() => store.setForward(seq, { state: "forwarded", status, ms }));
     } else if (last && !(last.status !== null && last.status >= 200 && last.status < 300)) {
-      this.o.store.setForward(seq, {
-        state: "failed",
+      const f = {
+        state: "failed" as const,
         status: last.status,
-        ms: last.ms,
+        ms: last.durationMs,
         error: last.error,
-      });
+      };
+      this.writes.add(() => store.setForward(seq, f));
     }
+    this.progress.forgetIfDone(seq);
   }
 
   /** Deliveries waiting for a target to come back. */
@@ -287,7 +299,23 @@ export class Forwarder {
     });
     await Promise.race([all, grace]);
     clearTimeout(timer);
-    this.controller.abort();
+    this.aborted = true;
+    this.inFlightSends.abortAll(new Error("okhook is stopping"));
     await all;
+    this.writes.flush();
   }
+}
+
+function attemptRow(job: Job, attempt: number, startedAt: number, res: SendResult) {
+  return {
+    deliverySeq: job.seq,
+    kind: "forward" as const,
+    target: job.target,
+    attempt,
+    startedAt,
+    durationMs: res.durationMs,
+    status: res.status,
+    error: res.error,
+    response: res.response,
+  };
 }

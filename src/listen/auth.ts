@@ -5,13 +5,21 @@ import type { AuthState, HeaderPairs } from "../store/types.js";
 const ALWAYS_REDACTED = new Set(["authorization", "proxy-authorization", "cookie", "x-api-key"]);
 export const REDACTED = "[redacted]";
 
+const sha256 = (s: string): Buffer => createHash("sha256").update(s).digest();
+
+// The secret's digest, computed once per secret instead of once per request.
+let cachedSecret: string | undefined;
+let cachedDigest: Buffer = Buffer.alloc(0);
+
 /** Compare the auth header value with the secret in constant time (digests, so lengths leak nothing). */
 export function checkAuth(received: string | undefined, secret: string | undefined): AuthState {
   if (secret === undefined) return "none";
   if (received === undefined || received === "") return "missing";
-  const a = createHash("sha256").update(received).digest();
-  const b = createHash("sha256").update(secret).digest();
-  return timingSafeEqual(a, b) ? "ok" : "wrong";
+  if (secret !== cachedSecret) {
+    cachedDigest = sha256(secret);
+    cachedSecret = secret;
+  }
+  return timingSafeEqual(sha256(received), cachedDigest) ? "ok" : "wrong";
 }
 
 /** Raw header list ([k1, v1, k2, v2…]) to pairs, with auth-bearing values replaced by `[redacted]`. */

@@ -18,7 +18,11 @@ export class IngestWriter {
   private inFlight = 0;
   private readonly idle: (() => void)[] = [];
 
-  constructor(private readonly store: Store) {}
+  /** `afterCommit` runs once per committed batch (e.g. to nudge the background checkpointer). */
+  constructor(
+    private readonly store: Store,
+    private readonly afterCommit: () => void = () => {},
+  ) {}
 
   /**
    * Resolves once the record is committed (durable against a process crash in WAL mode).
@@ -54,6 +58,7 @@ export class IngestWriter {
     batch.forEach((w, i) => {
       w.resolve(stored[i]!);
     });
+    this.afterCommit();
   }
 
   /** Resolves when no write is waiting or in progress. */

@@ -40,8 +40,8 @@ export interface ListenerOptions extends ClassifyConfig {
   now?: () => number;
   /** Which forward state a delivery starts in (pending when a route matches its events). */
   forwardStateFor: (events: ParsedEvent[]) => ForwardState;
-  /** Called after the row is durable and the answer sent. */
-  onStored: (summary: DeliverySummary) => void;
+  /** Called after the row is durable and the answer sent (with the record that was stored). */
+  onStored: (summary: DeliverySummary, record: NewDelivery) => void;
   /** Requests that could not be stored or were cut off: counted, never crash the listener. */
   onProblem: (message: string) => void;
   /** Default HEADERS_TIMEOUT_MS. */
@@ -153,7 +153,7 @@ async function handle(
   // drained (never buffered), bounded by REQUEST_TIMEOUT_MS.
   res.writeHead(c.status, headers);
   res.end(c.responseBody);
-  opts.onStored(summarize(record, stored));
+  opts.onStored(summarize(record, stored), record);
 }
 
 function summarize(r: NewDelivery, s: StoredDelivery): DeliverySummary {

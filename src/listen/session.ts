@@ -5,11 +5,19 @@ import type { EventBus } from "../events.js";
 import { Forwarder } from "../forward/forwarder.js";
 import type { ForwardAuth } from "../forward/headers.js";
 import type { RoutingTable } from "../forward/routes.js";
+import { type Checkpointer, startCheckpointer } from "../store/checkpoint.js";
 import { dbError, openDb } from "../store/db.js";
 import { newDeliveryId } from "../store/ids.js";
 import { Store } from "../store/store.js";
 import { IngestWriter } from "./ingest.js";
 import { createListener } from "./server.js";
+
+/**
+ * SQLite page cache of the listener's connection. better-sqlite3 defaults to 16 MiB per
+ * connection, which a long capture fills with index pages it rarely reads again; inserts only
+ * need the B-tree paths they touch, and the OS page cache still holds the rest.
+ */
+export const LISTEN_CACHE_KIB = 4096;
 
 /** Shutdown waits this long for in-flight acknowledgements and forwards. */
 export const SHUTDOWN_GRACE_MS = 5000;
@@ -50,6 +58,7 @@ export class ListenSession {
     private readonly writer: IngestWriter,
     readonly forwarder: Forwarder,
     readonly port: number,
+    private readonly checkpointer: Checkpointer,
   ) {
     const host = o.host.includes(":") ? `[${o.host}]` : o.host;
     this.localUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
@@ -59,9 +68,14 @@ export class ListenSession {
   /** Open the DB, bind the port, resume unforwarded deliveries. */
   static async start(o: SessionOptions): Promise<ListenSession> {
     const store = new Store(openDb(o.dbPath));
+    store.db.pragma(`cache_size = -${LISTEN_CACHE_KIB}`);
+    let checkpointer: Checkpointer | undefined;
     let server: Server | undefined;
     try {
-      const writer = new IngestWriter(store);
+      checkpointer = startCheckpointer(store.db, o.dbPath, {
+        onError: (message) => o.bus.emit({ type: "warning", message }),
+      });
+      const writer = new IngestWriter(store, () => checkpointer?.nudge());
       const forwarder = new Forwarder({
         store,
         routes: o.routes,
@@ -81,15 +95,25 @@ export class ListenSession {
         newId: newDeliveryId,
         forwardStateFor: (events) =>
           o.routes.targetsFor(events.map((e) => e.eventType)).length ? "pending" : "none",
-        onStored: (delivery) => {
+        onStored: (delivery, record) => {
           o.bus.emit({ type: "delivery", delivery });
-          if (delivery.forwardState === "pending") forwarder.enqueue(delivery.seq);
+          if (delivery.forwardState === "pending") {
+            forwarder.enqueue(delivery.seq, {
+              eventTypes: record.events.map((e) => e.eventType),
+              payload: {
+                id: record.id,
+                receivedAt: record.receivedAt,
+                headers: record.headers,
+                body: record.body,
+              },
+            });
+          }
         },
         onProblem: (message) => o.bus.emit({ type: "warning", message }),
         headersTimeoutMs: o.headersTimeoutMs,
       });
       const port = await bind(server, o.host, o.port);
-      const session = new ListenSession(o, store, server, writer, forwarder, port);
+      const session = new ListenSession(o, store, server, writer, forwarder, port, checkpointer);
       o.bus.on((e) => {
         if (e.type === "tunnel" && e.state === "ready") session.publicHookUrl = e.hookUrl;
       });
@@ -107,6 +131,7 @@ export class ListenSession {
       // A bound server would keep the process alive after the error is reported (e.g. the DB
       // locked by another process for longer than the busy timeout).
       server?.close();
+      await checkpointer?.stop();
       store.close();
       throw err instanceof OkhookError ? err : dbError(o.dbPath, err);
     }
@@ -129,7 +154,7 @@ export class ListenSession {
     this.cleanups.unshift(fn);
   }
 
-  /** Shutdown order: stop accepting → finish acks → finish forwards (≤ 5 s) → cleanups → close DB. */
+  /** Shutdown order: stop accepting → finish acks → finish forwards (≤ 5 s) → cleanups → checkpointer → close DB. */
   stop(reason: string): Promise<void> {
     this.stopped ??= this.doStop(reason);
     return this.stopped;
@@ -151,6 +176,7 @@ export class ListenSession {
         this.o.bus.emit({ type: "warning", message: `during shutdown: ${(err as Error).message}` });
       }
     }
+    await this.checkpointer.stop();
     this.store.close();
     this.o.bus.emit({ type: "stopped" });
   }

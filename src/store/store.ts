@@ -7,6 +7,7 @@ import type {
   DeliveryRow,
   EventRow,
   ForwardState,
+  HeaderPairs,
   ListQuery,
   NewAttempt,
   NewDelivery,
@@ -46,12 +47,14 @@ export class Store {
   readonly db: Db;
   private readonly cache = new Map<string, Statement>();
   private readonly insertAll: (records: NewDelivery[]) => StoredDelivery[];
+  private readonly runBatch: (fn: () => void) => void;
 
   constructor(db: Db) {
     this.db = db;
     this.insertAll = db.transaction((records: NewDelivery[]) =>
       records.map((r) => this.insertOne(r)),
     );
+    this.runBatch = db.transaction((fn: () => void) => fn());
   }
 
   private stmt(sql: string): Statement {
@@ -120,6 +123,23 @@ export class Store {
       this.stmt("UPDATE deliveries SET duplicate_count = ? WHERE seq = ?").run(duplicateCount, seq);
     }
     return { seq, id: r.id, duplicateCount };
+  }
+
+  /** Run several writes in one transaction (one commit). */
+  batch(fn: () => void): void {
+    this.runBatch(fn);
+  }
+
+  /** What a forward or replay sends: id, receipt time, stored headers and raw body, in one read. */
+  payload(
+    seq: number,
+  ): { id: string; receivedAt: number; headers: HeaderPairs; body: Buffer | null } | undefined {
+    const row = this.stmt(
+      "SELECT id, received_at AS receivedAt, headers, body FROM deliveries WHERE seq = ?",
+    ).get(seq) as
+      | { id: string; receivedAt: number; headers: string; body: Buffer | null }
+      | undefined;
+    return row && { ...row, headers: JSON.parse(row.headers) as HeaderPairs };
   }
 
   /** Deliveries newest first, paged by keyset on `seq`. */

@@ -1,0 +1,61 @@
+import type { Store } from "../store/store.js";
+
+interface Pending {
+  write: () => void;
+  after?: () => void;
+}
+
+/**
+ * Group commit for the forwarder's bookkeeping: attempt rows and state updates made in one
+ * event-loop turn go into one transaction (a commit each cost more than the forward itself),
+ * and their notifications run after the commit (write, then emit).
+ */
+/** Wait before retrying writes that failed (a lock held by another process). */
+export const WRITE_RETRY_MS = 500;
+
+export class WriteQueue {
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /** Queue a write and, optionally, what to do once it is committed. */
+  add(write: () => void, after?: () => void): void {
+    this.queue.push({ write, after });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Commit everything queued now (also called at shutdown). */
+  flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    try {
+      this.store.batch(() => {
+        for (const p of batch) p.write();
+      });
+    } catch (err) {
+      // e.g. another process held the lock past the busy timeout: the transaction rolled back,
+      // so the same writes are safe to run again; the deliveries stay pending meanwhile
+      this.onError(err);
+      this.queue.unshift(...batch);
+      if (!this.retryTimer) {
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.flush();
+        }, WRITE_RETRY_MS);
+        this.retryTimer.unref();
+      }
+      return;
+    }
+    for (const p of batch) p.after?.();
+  }
+}

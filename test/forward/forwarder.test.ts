@@ -1,0 +1,136 @@
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { EventBus, type SessionEvent } from "../../src/events.js";
+import { Forwarder } from "../../src/forward/forwarder.js";
+import { RoutingTable } from "../../src/forward/routes.js";
+import { openDb } from "../../src/store/db.js";
+import { newDeliveryId } from "../../src/store/ids.js";
+import { Store } from "../../src/store/store.js";
+import type { NewDelivery } from "../../src/store/types.js";
+import { closeTargets, startTarget } from "../helpers/target.js";
+import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
+import { waitFor } from "../helpers/wait.js";
+
+const running: { forwarder: Forwarder; store: Store }[] = [];
+afterEach(async () => {
+  for (const r of running.splice(0)) {
+    await r.forwarder.stop(100);
+    r.store.close();
+  }
+  await closeTargets();
+  cleanupTmp();
+});
+
+const record = (...eventTypes: string[]): NewDelivery => ({
+  id: newDeliveryId(),
+  receivedAt: Date.now(),
+  method: "POST",
+  path: "/okta/events",
+  remoteAddr: "127.0.0.1",
+  headers: [["content-type", "application/json"]],
+  body: Buffer.from(
+    JSON.stringify({ data: { events: eventTypes.map((eventType) => ({ eventType })) } }),
+  ),
+  size: 40,
+  kind: "delivery",
+  status: 200,
+  auth: "none",
+  events: eventTypes.map((eventType) => ({
+    uuid: crypto.randomUUID(),
+    eventType,
+    published: null,
+    displayMessage: null,
+    actor: null,
+    outcome: null,
+    targets: null,
+  })),
+  forwardState: "pending",
+});
+
+function setup(routes: string[], store = new Store(openDb(join(tmpDir(), "okhook.db")))) {
+  const bus = new EventBus();
+  const events: SessionEvent[] = [];
+  bus.on((e) => events.push(e));
+  const forwarder = new Forwarder({
+    store,
+    routes: RoutingTable.parse(routes),
+    auth: { header: "authorization", value: undefined },
+    bus,
+    timeoutMs: 2000,
+    retries: 2,
+    retryBaseMs: 5,
+  });
+  running.push({ forwarder, store });
+  return { store, forwarder, events, bus };
+}
+
+const state = (store: Store, seq: number) => store.bySeq(seq)?.forwardState;
+
+describe("Forwarder", () => {
+  it("forwards a just-stored delivery from memory, records the attempt, then announces it", async () => {
+    const target = await startTarget("/hook");
+    const { store, forwarder, events, bus } = setup([target.url]);
+    const r = record("user.lifecycle.create");
+    const [stored] = store.insertDeliveries([r]);
+    const rowsWhenAnnounced: number[] = [];
+    bus.on((e) => {
+      if (e.type === "forward") rowsWhenAnnounced.push(store.attempts(e.outcome.seq).length);
+    });
+    events.length = 0;
+    forwarder.enqueue(stored!.seq, {
+      eventTypes: ["user.lifecycle.create"],
+      payload: { id: r.id, receivedAt: r.receivedAt, headers: r.headers, body: r.body },
+    });
+    await waitFor(() => events.some((e) => e.type === "forward"));
+    // the attempt row exists by the time the event is emitted (write, then emit)
+    expect(rowsWhenAnnounced).toEqual([1]);
+    expect(store.attempts(stored!.seq).map((a) => [a.attempt, a.status])).toEqual([[1, 200]]);
+    await waitFor(() => state(store, stored!.seq) === "forwarded");
+    expect(target.posts()[0]!.headers["x-okhook-delivery-id"]).toBe(r.id);
+    expect(target.posts()[0]!.body.toString()).toBe(r.body!.toString());
+  });
+
+  it("marks a delivery forwarded only once every routed target took it", async () => {
+    const a = await startTarget("/a");
+    const b = await startTarget("/b", () => ({ status: 200, delayMs: 150 }));
+    const { store, forwarder } = setup([`user.*=${a.url}`, `group.*=${b.url}`]);
+    const types = ["user.lifecycle.create", "group.user_membership.add"];
+    const [stored] = store.insertDeliveries([record(...types)]);
+    forwarder.enqueue(stored!.seq, { eventTypes: types });
+    await waitFor(() => a.posts().length === 1);
+    expect(state(store, stored!.seq)).toBe("pending");
+    await waitFor(() => state(store, stored!.seq) === "forwarded");
+    expect(b.posts()).toHaveLength(1);
+  });
+
+  it("numbers retries and resumes a delivery left by an earlier run without re-sending to a target that took it", async () => {
+    const flaky = await startTarget("/flaky", (_r, n) => ({ status: n === 1 ? 500 : 200 }));
+    const first = setup([flaky.url]);
+    const [stored] = first.store.insertDeliveries([record("group.user_membership.add")]);
+    first.forwarder.enqueue(stored!.seq, { eventTypes: ["group.user_membership.add"] });
+    await waitFor(() => state(first.store, stored!.seq) === "forwarded");
+    expect(first.store.attempts(stored!.seq).map((a) => [a.attempt, a.status])).toEqual([
+      [1, 500],
+      [2, 200],
+    ]);
+    // an earlier run crashed before updating the state: the next run only settles it
+    first.store.setForward(stored!.seq, { state: "pending" });
+    const again = setup([flaky.url], first.store);
+    expect(again.forwarder.start()).toBe(1);
+    await waitFor(() => state(first.store, stored!.seq) === "forwarded");
+    expect(flaky.posts()).toHaveLength(2);
+  });
+
+  it("aborts a forward still waiting on the target at stop, leaving the delivery pending", async () => {
+    const target = await startTarget("/slow", () => ({ status: 200, delayMs: 5000 }));
+    const { store, forwarder } = setup([target.url]);
+    const [stored] = store.insertDeliveries([record("user.lifecycle.create")]);
+    forwarder.enqueue(stored!.seq, { eventTypes: ["user.lifecycle.create"] });
+    await waitFor(() => target.posts().length === 1);
+    const started = performance.now();
+    await forwarder.stop(50);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(state(store, stored!.seq)).toBe("pending");
+    expect(store.attempts(stored!.seq)).toEqual([]);
+  });
+});
