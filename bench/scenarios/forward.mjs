@@ -1,6 +1,7 @@
 // ingest + forward: the ingest load with okhook forwarding every delivery to a loopback app
 // answering 200. Throughput vs the minimal durable server (>= 0.7x) and every delivery
 // forwarded within 5 s of the end of the load.
+import { join } from "node:path";
 import { pollDb } from "../lib/db-read.mjs";
 import { deliveryFactory } from "../lib/payload.mjs";
 import { startScript } from "../lib/proc.mjs";
@@ -13,6 +14,19 @@ const RATIO_TARGET = 0.7;
 const DRAIN_TARGET_MS = 5000;
 /** How long to keep waiting after the target, to report how late forwarding finished. */
 const DRAIN_REPORT_MS = 20_000;
+
+async function referenceRun(ctx, targetUrl) {
+  const s = await startScript("durable-forward-server.mjs", [
+    join(ctx.tmp, `ref-${Date.now()}.db`),
+    targetUrl,
+  ]);
+  try {
+    const factory = deliveryFactory({ events: 2, bytes: 2048 });
+    return await warmAndLoad(`${s.url}/okta/events`, ctx, { factory, durationS: INGEST_SECONDS });
+  } finally {
+    await s.stop();
+  }
+}
 
 async function forwardRun(ctx, targetUrl) {
   const s = await startSide("okhook", ctx, { forwardTo: [targetUrl] });
@@ -43,16 +57,17 @@ export const forward = {
   about: `ingest + forward to a loopback app answering 200, ${INGEST_SECONDS} s per run`,
   async run(ctx) {
     const target = await startScript("target.mjs");
-    const runs = { durable: [], okhook: [] };
+    const runs = { durable: [], okhook: [], reference: [] };
     try {
       for (let i = 0; i < ctx.runs; i++) {
         const d = ctx.shared.durableRuns?.[i] ?? (await measureSide("durable", ctx)).rps;
         runs.durable.push(d);
         const r = await forwardRun(ctx, `${target.url}/hook`);
         runs.okhook.push(r);
+        runs.reference.push((await referenceRun(ctx, `${target.url}/hook`)).rps);
         ctx.log(
           `  run ${i + 1}: durable ${Math.round(d)} req/s, okhook+forward ${Math.round(r.rps)} req/s, ` +
-            `drained ${r.drainMs === null ? `NOT within ${DRAIN_REPORT_MS} ms (${r.notForwarded} left)` : `${Math.round(r.drainMs)} ms`} after the end`,
+            `reference ${Math.round(runs.reference[i])} req/s, drained ${r.drainMs === null ? `NOT within ${DRAIN_REPORT_MS} ms (${r.notForwarded} left)` : `${Math.round(r.drainMs)} ms`} after the end`,
         );
       }
     } finally {
@@ -80,8 +95,17 @@ export const forward = {
           target: `≤ ${DRAIN_TARGET_MS / 1000} s`,
           pass: worst !== null && worst <= DRAIN_TARGET_MS,
         },
+        {
+          scenario: "ingest + forward: reference, durable + bare forward",
+          baseline: `durable ${fmt(median(runs.durable), "req/s")}`,
+          okhook: `${fmt(median(runs.reference), "req/s")} (okhook ${fmtRatio(median(runs.okhook.map((r, i) => r.rps / runs.reference[i])))} of it)`,
+          ratio: fmtRatio(median(runs.reference.map((x, i) => x / runs.durable[i]))),
+          target: "report (what forwarding alone costs)",
+          pass: null,
+        },
       ],
       raw: {
+        referenceRps: runs.reference.map((x) => round(x, 1)),
         durableRps: runs.durable.map((x) => round(x, 1)),
         okhook: runs.okhook.map((r) => ({
           ...summary(r),
