@@ -176,7 +176,7 @@ async function runSendVerify(flags: SendVerifyFlags, ctx: CliContext): Promise<C
     import("../fixtures/verify.js"),
     import("../output/send-render.js"),
   ]);
-  const { url, secret, secretSource } = await sendTarget(flags, ctx);
+  const { url, secret } = await sendTarget(flags, ctx);
   const result = await verifyEndpoint({
     url,
     secret,
