@@ -111,7 +111,7 @@ export function registerListen(program: Command, ctx: CliContext): void {
     )
     .option(
       "--output <mode>",
-      "interactive | compact | json | quiet (default: interactive on a TTY, else compact)",
+      "interactive | compact | json | quiet (default: interactive on a TTY outside CI, else compact)",
     )
     .option(
       "--max-body <bytes>",
@@ -144,7 +144,7 @@ async function runListen(
 ): Promise<CommandResult> {
   const env = ctx.env;
   const output = oneOf(
-    flags.output ?? (ctx.stdout.isTTY ? "interactive" : "compact"),
+    flags.output ?? (ctx.stdout.isTTY && !env.ci ? "interactive" : "compact"),
     OUTPUTS,
     "--output",
   );

@@ -207,6 +207,8 @@ describe("signals: clean shutdown", () => {
         "-y",
         "40",
         "env",
+        "-i",
+        "TERM=tmux-256color",
         ...envArgs,
         "sh",
         "-c",
