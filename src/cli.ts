@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isatty } from "node:tty";
 import { Command, CommanderError } from "commander";
-import type { CliContext, CommandResult } from "./commands/context.js";
+import type { CliContext } from "./commands/context.js";
 import { registerDeliveries } from "./commands/deliveries.js";
 import { registerFixtures } from "./commands/fixtures.js";
 import { registerListen } from "./commands/listen.js";
@@ -58,16 +58,6 @@ process.on("exit", () => {
     }
   }
 });
-
-/** Wrap a command implementation so its result becomes the process exit code. */
-export function action<A extends unknown[]>(
-  impl: (...args: A) => Promise<CommandResult>,
-): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    const code = await impl(...args);
-    process.exitCode = code ?? EXIT.ok;
-  };
-}
 
 function buildProgram(): Command {
   const program = new Command("okhook")

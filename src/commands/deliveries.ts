@@ -10,6 +10,7 @@ import {
 import { parseTimeArg } from "../time.js";
 import type { CliContext } from "./context.js";
 import { openStoreForRead, withStore } from "./db-open.js";
+import { DB_FLAG_HELP } from "./options.js";
 
 interface DeliveriesFlags {
   limit: string;
@@ -41,10 +42,7 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
     .option("--until <dur|ISO>", "received before")
     .option("--before <id>", "page: deliveries older than this id")
     .option("--json", "one JSON document", false)
-    .option(
-      "--db <file>",
-      "database file (default: ~/.local/share/okhook/okhook.db or the OS data dir; env: OKHOOK_DB)",
-    )
+    .option("--db <file>", DB_FLAG_HELP)
     .addHelpText(
       "after",
       `

@@ -4,7 +4,7 @@ import { parseCount, parsePort, resolveDbPath, selectProductionReact } from "../
 import { UsageError } from "../errors.js";
 import type { SessionEvent } from "../events.js";
 import type { CliContext, CommandResult } from "./context.js";
-import { collect, oneOf, parseBytes, parseMs } from "./options.js";
+import { collect, DB_FLAG_HELP, oneOf, parseBytes, parseMs } from "./options.js";
 
 /** Raw `okhook listen` flags as commander parses them. */
 interface ListenFlags {
@@ -119,10 +119,7 @@ export function registerListen(program: Command, ctx: CliContext): void {
       "1048576",
     )
     .option("--show-secret", "print the secret instead of masking it", false)
-    .option(
-      "--db <file>",
-      "database file (default: ~/.local/share/okhook/okhook.db or the OS data dir; env: OKHOOK_DB)",
-    )
+    .option("--db <file>", DB_FLAG_HELP)
     .addHelpText(
       "after",
       `

@@ -28,3 +28,7 @@ export function parseMs(value: string, flag: string): number {
   }
   return Number(value);
 }
+
+/** Help for every `--db` flag: the default location and its environment variable. */
+export const DB_FLAG_HELP =
+  "database file (default: ~/.local/share/okhook/okhook.db or the OS data dir; env: OKHOOK_DB)";

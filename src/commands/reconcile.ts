@@ -6,7 +6,7 @@ import type { ReconcileResult, RunReconcileOptions } from "../reconcile/run.js";
 import type { Store } from "../store/store.js";
 import type { CliContext } from "./context.js";
 import { openStoreForRead } from "./db-open.js";
-import { collect } from "./options.js";
+import { collect, DB_FLAG_HELP } from "./options.js";
 
 interface ReconcileFlags {
   since: string;
@@ -51,10 +51,7 @@ export function registerReconcile(program: Command, ctx: CliContext): void {
     .option("--auth-header <name>", "header that carries the secret", "authorization")
     .option("--details <n>", "details shown per category (--json has all)", "20")
     .option("--json", "the full report as one JSON document", false)
-    .option(
-      "--db <file>",
-      "database file (default: ~/.local/share/okhook/okhook.db or the OS data dir; env: OKHOOK_DB)",
-    )
+    .option("--db <file>", DB_FLAG_HELP)
     .addHelpText(
       "after",
       `

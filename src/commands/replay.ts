@@ -14,7 +14,7 @@ import type { Store } from "../store/store.js";
 import { parseTimeArg } from "../time.js";
 import type { CliContext, CommandResult } from "./context.js";
 import { openStoreForRead } from "./db-open.js";
-import { collect, parseMs } from "./options.js";
+import { collect, DB_FLAG_HELP, parseMs } from "./options.js";
 
 /** Raw `okhook replay` flags as commander parses them. */
 interface ReplayFlags {
@@ -68,10 +68,7 @@ export function registerReplay(program: Command, ctx: CliContext): void {
     )
     .option("--dry-run", "print what would be sent; send and store nothing", false)
     .option("--json", "NDJSON result per delivery", false)
-    .option(
-      "--db <file>",
-      "database file (default: ~/.local/share/okhook/okhook.db or the OS data dir; env: OKHOOK_DB)",
-    )
+    .option("--db <file>", DB_FLAG_HELP)
     .addHelpText(
       "after",
       `

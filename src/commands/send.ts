@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { parseCount } from "../config.js";
 import { Interrupted } from "../errors.js";
 import type { CliContext, CommandResult } from "./context.js";
-import { collect } from "./options.js";
+import { collect, DB_FLAG_HELP } from "./options.js";
 
 interface SendFixtureFlags {
   to?: string;
@@ -55,10 +55,7 @@ export function registerSend(program: Command, ctx: CliContext): void {
     .option("--keep-ids", "keep the fixture's uuids and timestamps", false)
     .option("--duplicate", "send every delivery twice (at-least-once drill)", false)
     .option("--json", "NDJSON result per delivery", false)
-    .option(
-      "--db <file>",
-      "database of the listener (default: ~/.local/share/okhook/okhook.db or the OS data dir; env: OKHOOK_DB)",
-    )
+    .option("--db <file>", DB_FLAG_HELP)
     .addHelpText(
       "after",
       `
@@ -79,10 +76,7 @@ Examples:
     .option("--secret <value>", "auth header value (env: OKHOOK_SECRET)")
     .option("--auth-header <name>", "header that carries the secret", "authorization")
     .option("--json", "the verdict as JSON", false)
-    .option(
-      "--db <file>",
-      "database of the listener (default: ~/.local/share/okhook/okhook.db or the OS data dir; env: OKHOOK_DB)",
-    )
+    .option("--db <file>", DB_FLAG_HELP)
     .addHelpText(
       "after",
       `

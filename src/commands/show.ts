@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { CliContext } from "./context.js";
 import { openStoreForRead, withStore } from "./db-open.js";
+import { DB_FLAG_HELP } from "./options.js";
 
 interface ShowFlags {
   json?: boolean;
@@ -23,10 +24,7 @@ export function registerShow(program: Command, ctx: CliContext): void {
     .option("--curl", "a curl command that re-sends it (auth from $OKHOOK_SECRET)", false)
     .option("--to <url>", "with --curl: where to send (default: the listener that received it)")
     .option("--auth-header <name>", "header that carries the secret", "authorization")
-    .option(
-      "--db <file>",
-      "database file (default: ~/.local/share/okhook/okhook.db or the OS data dir; env: OKHOOK_DB)",
-    )
+    .option("--db <file>", DB_FLAG_HELP)
     .addHelpText(
       "after",
       `

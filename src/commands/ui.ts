@@ -3,6 +3,7 @@ import { selectProductionReact } from "../config.js";
 import { UsageError } from "../errors.js";
 import type { CliContext } from "./context.js";
 import { openStoreForRead } from "./db-open.js";
+import { DB_FLAG_HELP } from "./options.js";
 
 interface UiFlags {
   db?: string;
@@ -17,7 +18,7 @@ export function registerUi(program: Command, ctx: CliContext): void {
     .description(
       "browse stored deliveries in the terminal, without listening (refreshes while a listen writes)",
     )
-    .option("--db <file>", "database file (env: OKHOOK_DB)")
+    .option("--db <file>", DB_FLAG_HELP)
     .option("--auth-header <name>", "header that carries the secret on replays", "authorization")
     .option("--forward-timeout <ms>", "per replay attempt", "10000")
     .addHelpText(
