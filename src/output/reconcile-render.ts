@@ -60,7 +60,7 @@ function progressText(p: ReconcileProgress, base: string): string {
     case "wait":
       return `${base} — ${p.reason}, waiting ${duration(p.waitMs)}`;
     case "local":
-      return `${base} — comparing with the local database…`;
+      return "Reading this window's receipts from the local database…";
     case "backfill":
       return `Backfill: ${num(p.sentEvents)}/${num(p.totalEvents)} events sent`;
   }

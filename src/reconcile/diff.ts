@@ -6,29 +6,27 @@ import {
   parseDeliveryFailure,
   parseWebhookIds,
 } from "./delivery-failures.js";
+import { ReceiptIndex, toMs, type WindowReceipt } from "./receipts.js";
 
 /** An event received later than this after `published` is reported as late. */
 export const LATE_THRESHOLD_MS = 60_000;
 
-/** One stored receipt of an event (one row per delivery that carried it). */
-export interface LocalEventRow {
-  uuid: string;
-  eventType: string | null;
+/** One stored receipt of an event (one row per delivery that carried it), in full. */
+export interface LocalEventRow extends WindowReceipt {
   published: string | null;
-  /** ISO 8601 string or epoch milliseconds. */
-  receivedAt: string | number;
   deliveryId: string;
   displayMessage?: string | null;
-  /** Sent by okhook from the System Log (`--replay-missing`), not by Okta: never late. */
-  backfill?: boolean;
 }
 
 /** The local side of a reconcile, implemented over the store. */
 export interface LocalEvents {
-  /** Every stored receipt of this uuid (any time), oldest first or in any order. */
+  /**
+   * Every stored receipt of this uuid (any time), oldest first or in any order. Asked only
+   * for uuids the window does not hold and for events the report lists.
+   */
   byUuid(uuid: string): LocalEventRow[];
-  /** Receipts whose event falls in the reconcile window (and event-type selection). */
-  inWindow(): Iterable<LocalEventRow>;
+  /** Receipts whose event falls in the reconcile window; read once, before the System Log. */
+  inWindow(): Iterable<WindowReceipt>;
 }
 
 /** Options of diffEvents. */
@@ -45,6 +43,8 @@ export interface DiffOptions {
   maxDetails?: number;
   /** Called with every missing System Log event, whole (for `--replay-missing`). */
   onMissing?: (event: LogEvent) => void;
+  /** The window's receipts when the caller already read them (else read from `local`). */
+  index?: ReceiptIndex;
 }
 
 /** Identity of a reported event. */
@@ -110,27 +110,32 @@ export interface ReconcileReport {
 const UNKNOWN_TYPE = "(unknown)";
 
 /**
- * Compare System Log events with stored receipts by uuid. Pure: reads the iterables once,
- * keeps only uuids and the details it reports.
+ * Compare System Log events with stored receipts by uuid. Pure: reads the window's receipts
+ * once into a compact index, then streams the System Log against it; an event received once
+ * and on time costs a map lookup, anything the report lists is read back in full.
  */
 export async function diffEvents(options: DiffOptions): Promise<ReconcileReport> {
-  const acc = new Accumulator(options);
+  const index = options.index ?? ReceiptIndex.from(options.local.inWindow());
+  const acc = new Accumulator(options, index);
   for await (const item of options.remote) {
     if (Array.isArray(item)) for (const event of item) acc.remote(event);
     else acc.remote(item);
   }
-  for (const row of options.local.inWindow()) acc.localOnly(row);
+  for (const { uuid, eventType } of index.unmatched()) acc.localOnly(uuid, eventType);
   return acc.report();
 }
 
 class Accumulator {
-  private readonly inLog = new Set<string>();
-  private readonly seenLocal = new Set<string>();
+  /** System Log uuids the window index does not hold (missing, or received outside it). */
+  private readonly outside = new Set<string>();
   private readonly threshold: number;
   private readonly max: number;
   private readonly r: ReconcileReport;
 
-  constructor(private readonly opts: DiffOptions) {
+  constructor(
+    private readonly opts: DiffOptions,
+    private readonly index: ReceiptIndex,
+  ) {
     this.threshold = opts.lateThresholdMs ?? LATE_THRESHOLD_MS;
     this.max = opts.maxDetails ?? Number.POSITIVE_INFINITY;
     const counts = { ...zero(), deliveryFailures: 0 };
@@ -157,11 +162,26 @@ class Accumulator {
     }
     // Other event_hook.* types are never delivered by hooks: nothing to compare.
     if (!uuid || eventType?.startsWith("event_hook.") || !this.included(eventType)) return;
-    if (this.inLog.has(uuid)) return;
-    this.inLog.add(uuid);
     const published = typeof event.published === "string" ? event.published : null;
     const displayMessage = typeof event.displayMessage === "string" ? event.displayMessage : null;
     const id = { uuid, eventType, published, displayMessage };
+    const slot = this.index.slotOf(uuid);
+    if (slot >= 0) {
+      if (!this.index.match(slot)) return;
+      this.bump(eventType, "inLog");
+      const summary = this.index.summary(slot);
+      // The common case: received once, on time. Nothing to report, so nothing to read.
+      // (Without Okta's published, lateness is judged on the stored row's: read it.)
+      const onTime = published !== null && !this.isLate(summary.firstFromOktaMs, published);
+      if (summary.count === 1 && onTime) {
+        this.bump(eventType, "received");
+        return;
+      }
+      this.received(id, this.opts.local.byUuid(uuid), true);
+      return;
+    }
+    if (this.outside.has(uuid)) return;
+    this.outside.add(uuid);
     this.bump(eventType, "inLog");
     const rows = this.opts.local.byUuid(uuid);
     if (rows.length === 0) {
@@ -174,20 +194,20 @@ class Accumulator {
     this.received(id, rows, true);
   }
 
-  localOnly(row: LocalEventRow): void {
-    if (this.inLog.has(row.uuid) || this.seenLocal.has(row.uuid)) return;
-    if (!this.included(row.eventType)) return;
-    this.seenLocal.add(row.uuid);
-    const rows = this.opts.local.byUuid(row.uuid);
-    const all = rows.length > 0 ? rows : [row];
+  /** A uuid received in the window that the System Log never listed. */
+  localOnly(uuid: string, eventType: string | null): void {
+    if (!this.included(eventType)) return;
+    const all = this.opts.local.byUuid(uuid);
+    // Read back as it was indexed; a row gone meanwhile (deleted DB) leaves nothing to report.
+    if (all.length === 0) return;
     const first = earliest(all);
     const id = {
-      uuid: row.uuid,
-      eventType: row.eventType,
-      published: row.published,
-      displayMessage: row.displayMessage ?? null,
+      uuid,
+      eventType,
+      published: first.published,
+      displayMessage: first.displayMessage ?? null,
     };
-    this.bump(row.eventType, "unexpected");
+    this.bump(eventType, "unexpected");
     this.push(this.r.unexpected, {
       ...id,
       receivedCount: all.length,
@@ -215,11 +235,16 @@ class Accumulator {
     if (fromOkta.length === 0) return;
     const first = earliest(fromOkta);
     const delayMs = toMs(first.receivedAt) - toMs(id.published ?? first.published);
-    if (Number.isFinite(delayMs) && delayMs > this.threshold) {
+    if (this.isLate(toMs(first.receivedAt), id.published ?? first.published)) {
       this.bump(id.eventType, "late");
       const receivedAt = toIso(first.receivedAt);
       this.push(this.r.late, { ...id, receivedAt, delayMs, deliveryId: first.deliveryId });
     }
+  }
+
+  /** Received more than the threshold after published (false when either is unknown). */
+  private isLate(receivedMs: number, published: string | null): boolean {
+    return receivedMs - toMs(published) > this.threshold;
   }
 
   private failure(event: LogEvent): void {
@@ -249,11 +274,6 @@ class Accumulator {
 
 function zero(): CategoryCounts {
   return { inLog: 0, received: 0, missing: 0, duplicated: 0, unexpected: 0, late: 0 };
-}
-
-function toMs(value: string | number | null): number {
-  if (value === null) return Number.NaN;
-  return typeof value === "number" ? value : Date.parse(value);
 }
 
 function toIso(value: string | number): string {

@@ -12,6 +12,8 @@ import { type BackfillResult, backfillMissing } from "./backfill.js";
 import { DELIVERY_FAILURE_EVENT_TYPE } from "./delivery-failures.js";
 import { diffEvents, type ReconcileReport } from "./diff.js";
 import { type EventSelection, logQueries } from "./filters.js";
+import { readAhead } from "./read-ahead.js";
+import { ReceiptIndex } from "./receipts.js";
 import { type ReconcileWindow, resolveWindow } from "./window.js";
 
 /** `--replay-missing` settings. */
@@ -127,18 +129,17 @@ async function compare({ o, client, window, counters, spool }: CompareInput) {
   const local = o.store
     ? new StoreLocalEvents(o.store, { since: window.localSince, until: window.until })
     : NO_LOCAL_EVENTS;
-  const selection = await selectEventTypes({ o, client, received: local.eventTypes(), warnings });
+  // The window's receipts first: they name the event types to ask Okta for.
+  o.onProgress?.({ type: "local" });
+  const index = ReceiptIndex.from(local.inWindow());
+  const selection = await selectEventTypes({ o, client, received: index.eventTypes(), warnings });
   const queries = logQueries(selection, o.hookId);
   const wanted = selection.types === null ? undefined : new Set(selection.types);
   const report = await diffEvents({
-    remote: remoteEvents({ o, client, window, queries, counters }),
-    local: {
-      byUuid: (uuid) => local.byUuid(uuid),
-      inWindow: () => {
-        o.onProgress?.({ type: "local" });
-        return local.inWindow();
-      },
-    },
+    // The next page is on its way while this one is compared.
+    remote: readAhead(remoteEvents({ o, client, window, queries, counters })),
+    local,
+    index,
     includeEventType: wanted ? (t) => wanted.has(t) : isEligible,
     hookId: o.hookId,
     maxDetails: o.maxDetails,

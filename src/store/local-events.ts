@@ -1,5 +1,6 @@
 import type { Statement } from "better-sqlite3";
 import type { LocalEventRow, LocalEvents } from "../reconcile/diff.js";
+import type { WindowReceipt } from "../reconcile/receipts.js";
 import type { Store } from "./store.js";
 
 /**
@@ -30,8 +31,9 @@ interface RawRow extends Omit<LocalEventRow, "backfill"> {
 
 /**
  * The local side of a reconcile, read from the okhook database: events joined to the
- * deliveries that carried them. `inWindow` streams with `.iterate()`, so memory stays flat
- * however many events the window holds.
+ * deliveries that carried them. `inWindow` is one range scan over `events_published` that
+ * streams only what the receipt index keeps (uuid, type, time, backfill); full rows are read
+ * by uuid for the few events a report lists.
  */
 export class StoreLocalEvents implements LocalEvents {
   private readonly since: string;
@@ -55,33 +57,22 @@ export class StoreLocalEvents implements LocalEvents {
     return (this.byUuidStmt.all(uuid.toLowerCase()) as RawRow[]).map(toRow);
   }
 
-  /** Receipts whose event was published inside the window, streamed. */
-  *inWindow(): Iterable<LocalEventRow> {
+  /** Receipts whose event was published inside the window, streamed (`backfill` is 0/1). */
+  inWindow(): Iterable<WindowReceipt> {
     const stmt = this.store.db.prepare(
-      `SELECT ${ROW_COLUMNS} FROM events e JOIN deliveries d ON d.seq = e.delivery_seq
+      `SELECT e.uuid AS uuid, e.event_type AS eventType, d.received_at AS receivedAt,
+         d.kind = 'backfill' AS backfill
+       FROM events e JOIN deliveries d ON d.seq = e.delivery_seq
        WHERE e.published >= ? AND e.published < ? AND e.uuid IS NOT NULL AND ${RECEIPT}`,
     );
-    for (const raw of stmt.iterate(this.since, this.until) as Iterable<RawRow>) yield toRow(raw);
-  }
-
-  /** Distinct event types received in the window (the default reconcile filter). */
-  eventTypes(): string[] {
-    const rows = this.store.db
-      .prepare(
-        `SELECT DISTINCT e.event_type AS t FROM events e JOIN deliveries d ON d.seq = e.delivery_seq
-         WHERE e.published >= ? AND e.published < ? AND e.event_type IS NOT NULL AND ${RECEIPT}
-         ORDER BY t`,
-      )
-      .all(this.since, this.until) as { t: string }[];
-    return rows.map((r) => r.t);
+    return stmt.iterate(this.since, this.until) as Iterable<WindowReceipt>;
   }
 }
 
 /** No local events at all (no database yet): everything in the System Log is missing. */
-export const NO_LOCAL_EVENTS: LocalEvents & { eventTypes(): string[] } = {
+export const NO_LOCAL_EVENTS: LocalEvents = {
   byUuid: () => [],
   inWindow: () => [],
-  eventTypes: () => [],
 };
 
 function toRow(raw: RawRow): LocalEventRow {

@@ -198,6 +198,38 @@ describe("diffEvents", () => {
     expect(both.late[0]!.deliveryId).toBe("d1");
   });
 
+  it("reads full rows back only for the events it reports", async () => {
+    const N = 5000;
+    const rows = Array.from({ length: N }, (_, i) => row(`u${i}`, CREATE, P + 1000, `d${i}`));
+    rows.push(row("u1", CREATE, P + 9000, "again"));
+    rows.push(row("u2", CREATE, P + 120_000, "late-copy"));
+    rows[3] = row("u3", CREATE, P + 120_000, "d3");
+    rows.push(row("local-only", ADD, P + 1000, "stray"));
+    const inner = memoryLocal(rows);
+    const asked: string[] = [];
+    const local: LocalEvents = {
+      byUuid: (uuid) => {
+        asked.push(uuid);
+        return inner.byUuid(uuid);
+      },
+      inWindow: () => inner.inWindow(),
+    };
+    const remote = [Array.from({ length: N }, (_, i) => logEvent(`u${i}`, CREATE))];
+    remote[0]!.push(logEvent("gone", CREATE), logEvent("u5", CREATE));
+    const report = await diffEvents({ remote, local });
+    expect(report.counts).toMatchObject({
+      inLog: N + 1,
+      received: N + 1,
+      missing: 1,
+      duplicated: 2,
+      late: 1,
+      unexpected: 1,
+    });
+    // u1 and u2 twice (both are duplicates; u2's first copy is on time), u3 late.
+    expect(report.late.map((e) => e.deliveryId)).toEqual(["d3"]);
+    expect(asked.sort()).toEqual(["gone", "local-only", "u1", "u2", "u3"]);
+  });
+
   it("streams a large log without keeping events", async () => {
     const N = 100_000;
     function* pages() {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { ReceiptIndex } from "../../src/reconcile/receipts.js";
 import { forwardTargetFor, markListenerBackfill } from "../../src/store/backfill.js";
 import { StoreLocalEvents } from "../../src/store/local-events.js";
 import { EventSpool } from "../../src/store/spool.js";
@@ -62,10 +63,10 @@ describe("StoreLocalEvents", () => {
     });
     const local = new StoreLocalEvents(store, { since: T, until: T + HOUR });
     expect([...local.inWindow()].map((r) => r.uuid)).toEqual(["first", "inside"]);
-    expect(local.eventTypes()).toEqual([
+    // An event without a uuid cannot be compared, so its type does not widen the query.
+    expect(ReceiptIndex.from(local.inWindow()).eventTypes()).toEqual([
       "group.user_membership.add",
       "user.lifecycle.activate",
-      "user.lifecycle.create",
     ]);
   });
 
