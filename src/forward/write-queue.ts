@@ -5,22 +5,27 @@ interface Pending {
   after?: () => void;
 }
 
-/**
- * Group commit for the forwarder's bookkeeping: attempt rows and state updates made in one
- * event-loop turn go into one transaction (a commit each cost more than the forward itself),
- * and their notifications run after the commit (write, then emit).
- */
 /** Wait before retrying writes that failed (a lock held by another process). */
 export const WRITE_RETRY_MS = 500;
 
+/**
+ * Group commit for send bookkeeping (forwarder, replay): attempt rows and state updates made
+ * in one event-loop turn go into one transaction (a commit each cost more than the send
+ * itself), and their notifications run after the commit (write, then emit).
+ */
 export class WriteQueue {
   private queue: Pending[] = [];
   private scheduled = false;
   private retryTimer: NodeJS.Timeout | undefined;
 
+  /**
+   * @param retryMs wait before running failed writes again; null drops them after `onError`
+   *   (their `after` never runs), for a caller that stops at the first storage error.
+   */
   constructor(
     private readonly store: Store,
     private readonly onError: (err: unknown) => void,
+    private readonly retryMs: number | null = WRITE_RETRY_MS,
   ) {}
 
   /** Queue a write and, optionally, what to do once it is committed. */
@@ -46,12 +51,13 @@ export class WriteQueue {
       // e.g. another process held the lock past the busy timeout: the transaction rolled back,
       // so the same writes are safe to run again; the deliveries stay pending meanwhile
       this.onError(err);
+      if (this.retryMs === null) return;
       this.queue.unshift(...batch);
       if (!this.retryTimer) {
         this.retryTimer = setTimeout(() => {
           this.retryTimer = undefined;
           this.flush();
-        }, WRITE_RETRY_MS);
+        }, this.retryMs);
         this.retryTimer.unref();
       }
       return;

@@ -2,6 +2,7 @@ import type { ChalkInstance } from "chalk";
 import type { CliContext } from "../commands/context.js";
 import type { PreparedReplay, ReplayResult, ReplaySummary } from "../replay/types.js";
 import { shortId } from "../store/ids.js";
+import { coalescedWriter } from "./coalesce.js";
 import { colorFor, duration, eventsLabel, statusColor } from "./format.js";
 import { ProgressBar } from "./progress.js";
 
@@ -26,12 +27,12 @@ export function replayRenderer(o: {
   dryRun: boolean;
 }): ReplayRenderer {
   const out = o.ctx.stdout;
-  const write = (s: string) => out.write(s);
+  const { write, flush } = coalescedWriter(out);
   if (o.json) {
     return {
       plan: (p) => write(`${JSON.stringify(planJson(p))}\n`),
       result: (r) => write(`${JSON.stringify(resultJson(r))}\n`),
-      done: () => {},
+      done: flush,
     };
   }
   const c = colorFor(out, o.ctx.env);
@@ -47,6 +48,7 @@ export function replayRenderer(o: {
     done: (s) => {
       bar?.clear();
       write(`${summaryLine(c, s, o.dryRun)}\n`);
+      flush();
     },
   };
 }

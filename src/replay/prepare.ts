@@ -22,9 +22,10 @@ export function prepareReplay(
   item: ReplayItem,
   o: ReplaySendOptions = {},
 ): PreparedReplay {
-  const original = store.bySeq(item.seq);
+  const pre = item.prefetched;
+  const original = pre ? pre.row : store.bySeq(item.seq);
   if (!original) throw new UsageError(`delivery #${item.seq}: no longer in the database`);
-  const stored = store.body(item.seq);
+  const stored = pre ? pre.body : store.body(item.seq);
   if (stored === null) {
     throw new UsageError(
       `"${shortId(original.id)}": its body was not stored (${original.kind}), so it cannot be replayed`,
@@ -33,7 +34,8 @@ export function prepareReplay(
   const payload = buildPayload(store, original, stored, item, o);
   const { url, source } = resolveTarget(store, original, o);
   const newId = payload.edited ? newDeliveryId() : undefined;
-  const attempt = newId ? 1 : store.lastAttemptNo(original.seq, url) + 1;
+  const last = pre ? (pre.lastAttempt.get(url) ?? 0) : store.lastAttemptNo(original.seq, url);
+  const attempt = newId ? 1 : last + 1;
   const authHeader = (o.authHeader ?? inferAuthHeader(original.headers)).toLowerCase();
   const headers = forwardHeaders(
     original.headers.filter(([, v]) => v !== REDACTED),
@@ -55,7 +57,9 @@ export function prepareReplay(
     authHeader,
     body: payload.body,
     edited: payload.edited,
-    events: payload.events,
+    get events() {
+      return payload.events;
+    },
     envelopeEventId: payload.envelopeEventId,
     attempt,
     targetSource: source,
@@ -80,19 +84,23 @@ function buildPayload(
   o: ReplaySendOptions,
 ): Payload {
   const edits = o.edits ?? [];
-  const rows = store.events(original.seq);
-  const eventUuid =
-    item.eventIdx !== undefined
-      ? (rows.find((e) => e.idx === item.eventIdx)?.uuid ?? undefined)
-      : undefined;
   if (item.eventIdx === undefined && edits.length === 0 && !o.freshIds) {
+    let events: ParsedEvent[] | undefined;
     return {
       body: stored,
       edited: false,
-      events: rows.map(toParsed),
+      // Only a dry run's plan lists them: a plain replay never reads them.
+      get events() {
+        events ??= store.events(original.seq).map(toParsed);
+        return events;
+      },
       envelopeEventId: original.envelopeEventId,
     };
   }
+  const eventUuid =
+    item.eventIdx !== undefined
+      ? (store.events(original.seq).find((e) => e.idx === item.eventIdx)?.uuid ?? undefined)
+      : undefined;
   let json = parseOkta(stored, original, item.eventIdx !== undefined || !!o.freshIds);
   if (item.eventIdx !== undefined) json = onlyEvent(json, item.eventIdx, original);
   if (o.freshIds) json = freshIds(json);

@@ -34,6 +34,20 @@ export async function sendPrepared(
   p: PreparedReplay,
   o: ReplaySendOptions = {},
 ): Promise<ReplayResult> {
+  const { result, record } = await sendUnrecorded(store, p, o);
+  record();
+  return result;
+}
+
+/**
+ * Send a prepared replay once; the writes that record it are handed back so a run can commit
+ * many in one transaction. Edited bytes are stored (as the linked copy) before the send.
+ */
+export async function sendUnrecorded(
+  store: Store,
+  p: PreparedReplay,
+  o: ReplaySendOptions = {},
+): Promise<{ result: ReplayResult; record: () => void }> {
   const clock = o.clock ?? Date.now;
   const target = p.newId ? storeCopy(store, p, clock()) : p.original;
   const startedAt = clock();
@@ -43,38 +57,42 @@ export async function sendPrepared(
     body: p.body,
     timeoutMs: o.timeoutMs ?? REPLAY_TIMEOUT_MS,
     dispatcher: o.dispatcher,
-    signal: o.signal,
+    // A run aborts its sends as a group: one listener on the signal, not one per send.
+    ...(o.group ? { group: o.group } : { signal: o.signal }),
   });
   const interrupted = res.status === null && !!o.signal?.aborted;
   const error = interrupted ? INTERRUPTED_ERROR : res.error;
   const ok = res.status !== null && res.status >= 200 && res.status < 300;
   const slow = res.durationMs > OKTA_TIMEOUT_MS;
-  store.addAttempt({
-    deliverySeq: target.seq,
-    kind: "replay",
-    target: p.url,
-    attempt: p.attempt,
-    startedAt,
-    durationMs: res.durationMs,
-    status: res.status,
-    error,
-    response: res.response,
-    slow,
-  });
-  const summary = { status: res.status, ms: res.durationMs, error };
-  if (p.newId) store.setForward(target.seq, { state: ok ? "forwarded" : "failed", ...summary });
-  else if (ok && p.targetSource === "forward-target" && p.original.forwardState === "failed") {
-    // The app finally took it where the listener could not deliver it.
-    store.setForward(target.seq, { state: "forwarded", ...summary });
-  }
-  return {
+  const record = () => {
+    store.addAttempt({
+      deliverySeq: target.seq,
+      kind: "replay",
+      target: p.url,
+      attempt: p.attempt,
+      startedAt,
+      durationMs: res.durationMs,
+      status: res.status,
+      error,
+      response: res.response,
+      slow,
+    });
+    const summary = { status: res.status, ms: res.durationMs, error };
+    if (p.newId) store.setForward(target.seq, { state: ok ? "forwarded" : "failed", ...summary });
+    else if (ok && p.targetSource === "forward-target" && p.original.forwardState === "failed") {
+      // The app finally took it where the listener could not deliver it.
+      store.setForward(target.seq, { state: "forwarded", ...summary });
+    }
+  };
+  const result: ReplayResult = {
     replayOf: p.original,
     deliverySeq: target.seq,
     deliveryId: target.id,
     edited: p.edited,
     eventUuid: p.eventUuid,
-    eventCount: p.events.length,
-    firstEventType: p.events[0]?.eventType ?? null,
+    // The original's own counts unless the bytes changed (its events are then not read).
+    eventCount: p.edited ? p.events.length : p.original.eventCount,
+    firstEventType: p.edited ? (p.events[0]?.eventType ?? null) : p.original.firstEventType,
     target: p.url,
     attempt: p.attempt,
     status: res.status,
@@ -86,6 +104,7 @@ export async function sendPrepared(
     slow,
     startedAt,
   };
+  return { result, record };
 }
 
 /** Store edited bytes as a new delivery of kind `replay` linked to the original. */

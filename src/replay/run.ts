@@ -1,9 +1,10 @@
 import { UsageError } from "../errors.js";
-import { createDispatcher } from "../forward/send.js";
+import { createDispatcher, SendGroup } from "../forward/send.js";
+import { WriteQueue } from "../forward/write-queue.js";
 import type { Store } from "../store/store.js";
 import { prepareReplay } from "./prepare.js";
 import { RateLimiter } from "./rate.js";
-import { sendPrepared, unsentResult } from "./replay-one.js";
+import { sendUnrecorded, unsentResult } from "./replay-one.js";
 import type {
   PreparedReplay,
   ReplayItem,
@@ -36,8 +37,9 @@ export interface RunReplayOptions extends ReplaySendOptions {
 
 /**
  * Replay many deliveries: `concurrency` workers pull items in order, each send waits for a
- * rate slot, every send is an attempt row. An aborted `signal` (Ctrl+C) stops taking items
- * and cuts in-flight sends short; the summary says `interrupted`. Never throws for a
+ * rate slot, every send is an attempt row (the rows of one event-loop turn committed
+ * together, each result reported once committed). An aborted `signal` (Ctrl+C) stops taking
+ * items and cuts in-flight sends short; the summary says `interrupted`. Never throws for a
  * delivery's failure; an item that cannot be prepared is reported as an unsent result.
  */
 export async function runReplay(o: RunReplayOptions): Promise<ReplaySummary> {
@@ -54,6 +56,8 @@ class ReplayRun {
   private readonly send: ReplaySendOptions;
   private readonly limiter: RateLimiter | undefined;
   private readonly iterator: Iterator<ReplayItem>;
+  private readonly writes: WriteQueue;
+  private readonly group = new SendGroup();
   private failure: unknown;
 
   constructor(
@@ -77,16 +81,27 @@ class ReplayRun {
       authHeader: o.authHeader,
       timeoutMs: o.timeoutMs,
       signal: o.signal,
+      group: this.group,
       clock: o.clock,
       dispatcher,
     };
+    // A storage error stops the run (reported once); nothing is retried behind its back.
+    this.writes = new WriteQueue(o.store, (err) => this.fail(err), null);
     this.limiter = o.ratePerSecond ? new RateLimiter(o.ratePerSecond, o.now) : undefined;
     this.iterator = o.items[Symbol.iterator]();
   }
 
   async run(): Promise<ReplaySummary> {
+    const { signal } = this.o;
+    const abort = () => this.group.abortAll(signal?.reason);
+    signal?.addEventListener("abort", abort, { once: true });
     const workers = Math.max(1, this.o.concurrency ?? DEFAULT_CONCURRENCY);
-    await Promise.all(Array.from({ length: workers }, () => this.worker()));
+    try {
+      await Promise.all(Array.from({ length: workers }, () => this.worker()));
+    } finally {
+      signal?.removeEventListener("abort", abort);
+      this.writes.flush();
+    }
     if (this.failure !== undefined) throw this.failure;
     this.summary.interrupted = !!this.o.signal?.aborted;
     return this.summary;
@@ -103,10 +118,14 @@ class ReplayRun {
       try {
         await this.replay(item);
       } catch (err) {
-        // A bug or a database failure: stop every worker, report it once.
-        this.failure ??= err;
+        this.fail(err);
       }
     }
+  }
+
+  /** A bug or a database failure: stop every worker, report it once. */
+  private fail(err: unknown): void {
+    this.failure ??= err;
   }
 
   private async replay(item: ReplayItem): Promise<void> {
@@ -117,7 +136,7 @@ class ReplayRun {
     } catch (err) {
       // One delivery that cannot be prepared (e.g. no target known) does not stop the others.
       if (!(err instanceof UsageError)) throw err;
-      const d = o.store.bySeq(item.seq);
+      const d = item.prefetched?.row ?? o.store.bySeq(item.seq);
       if (d) this.record(unsentResult(d, err.message, (o.clock ?? Date.now)()));
       return;
     }
@@ -128,7 +147,8 @@ class ReplayRun {
     }
     if (this.limiter && !(await this.limiter.take(o.signal))) return;
     if (o.signal?.aborted) return;
-    this.record(await sendPrepared(o.store, prepared, this.send));
+    const { result, record } = await sendUnrecorded(o.store, prepared, this.send);
+    this.writes.add(record, () => this.record(result));
   }
 
   private record(r: ReplayResult): void {

@@ -24,6 +24,8 @@ export const CONFIRM_ABOVE_COUNT = 100;
 /** Rows read per page while walking a selection. */
 export const SELECTION_PAGE_SIZE = 500;
 
+const NO_ATTEMPTS: ReadonlyMap<string, number> = new Map();
+
 /** A selection: its size when counted, and a lazy walk over it oldest first. */
 export interface Selection {
   total: number;
@@ -31,8 +33,9 @@ export interface Selection {
 }
 
 /**
- * Select deliveries by selector, oldest first, paged by keyset. The walk stops at the newest
- * delivery that existed when selecting, so copies stored by the replay itself are never picked.
+ * Select deliveries by selector, oldest first, paged by keyset; each page's bodies and attempt
+ * numbers are read with it. The walk stops at the newest delivery that existed when
+ * selecting, so copies stored by the replay itself are never picked.
  */
 export function selectDeliveries(
   store: Store,
@@ -53,7 +56,14 @@ export function selectDeliveries(
       let afterSeq = 0;
       for (;;) {
         const rows = store.list({ ...base, afterSeq, order: "asc", limit: pageSize });
-        for (const row of rows) yield { seq: row.seq };
+        const seqs = rows.map((r) => r.seq);
+        const bodies = store.bodies(seqs);
+        const attempts = store.lastAttemptNos(seqs);
+        for (const row of rows) {
+          const { seq } = row;
+          const lastAttempt = attempts.get(seq) ?? NO_ATTEMPTS;
+          yield { seq, prefetched: { row, body: bodies.get(seq) ?? null, lastAttempt } };
+        }
         if (rows.length < pageSize) return;
         afterSeq = rows[rows.length - 1]!.seq;
       }

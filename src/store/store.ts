@@ -224,6 +224,29 @@ export class Store {
   }
 
   /** Raw body bytes of a delivery (null for bodies not kept, e.g. too large). */
+  /** Raw bodies of several deliveries in one read (a replay reads a selection page at once). */
+  bodies(seqs: readonly number[]): Map<number, Buffer | null> {
+    const rows = this.stmt(
+      "SELECT seq, body FROM deliveries WHERE seq IN (SELECT value FROM json_each(?))",
+    ).all(JSON.stringify(seqs)) as { seq: number; body: Buffer | null }[];
+    return new Map(rows.map((r) => [r.seq, r.body]));
+  }
+
+  /** Highest attempt number per delivery and target, for several deliveries in one read. */
+  lastAttemptNos(seqs: readonly number[]): Map<number, Map<string, number>> {
+    const rows = this.stmt(
+      `SELECT delivery_seq AS seq, target, MAX(attempt) AS n FROM attempts
+       WHERE delivery_seq IN (SELECT value FROM json_each(?)) GROUP BY delivery_seq, target`,
+    ).all(JSON.stringify(seqs)) as { seq: number; target: string; n: number }[];
+    const out = new Map<number, Map<string, number>>();
+    for (const r of rows) {
+      const byTarget = out.get(r.seq) ?? new Map<string, number>();
+      byTarget.set(r.target, r.n);
+      out.set(r.seq, byTarget);
+    }
+    return out;
+  }
+
   body(seq: number): Buffer | null {
     const row = this.stmt("SELECT body FROM deliveries WHERE seq = ?").get(seq) as
       | { body: Buffer | null }

@@ -102,7 +102,10 @@ describe("replay output", () => {
     } satisfies PreparedReplay;
     for (const json of [false, true]) {
       const { ctx, out } = ctxWith(false);
-      replayRenderer({ ctx, json, total: 1, dryRun: true }).plan(plan);
+      const render = replayRenderer({ ctx, json, total: 1, dryRun: true });
+      render.plan(plan);
+      const summary = { total: 1, done: 1, accepted: 0, rejected: 0, unreachable: 0 };
+      render.done({ ...summary, interrupted: false });
       expect(out()).toContain("[secret]");
       expect(out()).not.toContain("TOPSECRET");
     }

@@ -212,6 +212,90 @@ describe("runReplay", () => {
   });
 });
 
+describe("runReplay over a selection", () => {
+  it("numbers attempts from what each page read, commits in batches, reports once stored", async () => {
+    const target = await startTarget();
+    const { store } = openStore();
+    const seeded = seed(store, 30);
+    attempt(store, seeded[4]!.seq, 500, "forward");
+    store.db.prepare("UPDATE attempts SET target = ?").run(target.url);
+    const storedWhenReported: number[] = [];
+    const run = () =>
+      runReplay({
+        store,
+        ...selectionOf(store),
+        to: target.url,
+        concurrency: 8,
+        onResult: (r) => storedWhenReported.push(store.attempts(r.deliverySeq).length),
+      });
+    expect(await run()).toMatchObject({ done: 30, accepted: 30 });
+    expect(await run()).toMatchObject({ done: 30, accepted: 30 });
+    const numbers = (seq: number) => store.attempts(seq).map((a) => `${a.kind} ${a.attempt}`);
+    expect(numbers(seeded[0]!.seq)).toEqual(["replay 1", "replay 2"]);
+    expect(numbers(seeded[4]!.seq)).toEqual(["forward 1", "replay 2", "replay 3"]);
+    const sent = target.received.map(
+      (r) => `${r.headers["x-okhook-delivery-id"]} ${r.headers["x-okhook-attempt"]}`,
+    );
+    expect(sent).toContain(`${seeded[4]!.id} 3`);
+    // Every result is reported after its attempt row is committed, never before.
+    expect(storedWhenReported.every((n) => n >= 1)).toBe(true);
+  });
+
+  it("aborts many sends in flight without a listener each on the signal", async () => {
+    const target = await startTarget("/hook", () => ({ status: 200, delayMs: 20_000 }));
+    const { store } = openStore();
+    seed(store, 40);
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    const controller = new AbortController();
+    try {
+      const run = runReplay({
+        store,
+        ...selectionOf(store),
+        to: target.url,
+        concurrency: 16,
+        signal: controller.signal,
+      });
+      await waitFor(() => target.posts().length === 16);
+      controller.abort();
+      expect(await run).toMatchObject({ interrupted: true, done: 16, accepted: 0 });
+      await new Promise<void>((r) => setImmediate(r));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.map((w) => w.name)).not.toContain("MaxListenersExceededWarning");
+  });
+
+  it("a storage failure stops the run with that error", async () => {
+    const target = await startTarget();
+    const { store } = openStore();
+    seed(store, 20);
+    const selection = selectionOf(store);
+    // The first write of attempts fails: nothing is reported as done behind its back.
+    store.db.exec(
+      "CREATE TRIGGER no_attempts BEFORE INSERT ON attempts BEGIN SELECT RAISE(ABORT, 'disk says no'); END",
+    );
+    const results: ReplayResult[] = [];
+    await expect(
+      runReplay({
+        store,
+        ...selection,
+        to: target.url,
+        concurrency: 4,
+        onResult: (r) => results.push(r),
+      }),
+    ).rejects.toThrow("disk says no");
+    expect(results).toHaveLength(0);
+    expect(target.posts().length).toBeLessThan(20);
+  });
+});
+
+function selectionOf(store: Store) {
+  const sel = selectDeliveries(store, {});
+  return { items: sel.items(), total: sel.total };
+}
+
 describe("RateLimiter", () => {
   it("spaces starts by 1/rate whatever the concurrency", async () => {
     const limiter = new RateLimiter(100);
