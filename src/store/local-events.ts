@@ -17,6 +17,14 @@ const ROW_COLUMNS = `e.uuid AS uuid, e.event_type AS eventType, e.published AS p
   e.display_message AS displayMessage, d.received_at AS receivedAt, d.id AS deliveryId,
   d.kind = 'backfill' AS backfill`;
 
+/**
+ * How far a receipt's `received_at` (this machine's clock) may precede its event's
+ * `published` (Okta's clock) and still be found: the window is scanned from `since` minus
+ * this on `deliveries_received_at`, then filtered on `published`. A receipt can only come
+ * later than its event (late deliveries, backfills), so there is no upper bound.
+ */
+export const CLOCK_SKEW_SLACK_MS = 15 * 60_000;
+
 /** A reconcile window over `events.published` (ISO strings compare in time order). */
 export interface EventWindow {
   /** Inclusive lower bound, epoch ms. */
@@ -31,13 +39,14 @@ interface RawRow extends Omit<LocalEventRow, "backfill"> {
 
 /**
  * The local side of a reconcile, read from the okhook database: events joined to the
- * deliveries that carried them. `inWindow` is one range scan over `events_published` that
- * streams only what the receipt index keeps (uuid, type, time, backfill); full rows are read
- * by uuid for the few events a report lists.
+ * deliveries that carried them. `inWindow` is one range scan (deliveries by receipt time,
+ * their events by primary key) that streams only what the receipt index keeps (uuid, type,
+ * time, backfill); full rows are read by uuid for the few events a report lists.
  */
 export class StoreLocalEvents implements LocalEvents {
   private readonly since: string;
   private readonly until: string;
+  private readonly receivedFrom: number;
   private readonly byUuidStmt: Statement;
 
   constructor(
@@ -46,6 +55,7 @@ export class StoreLocalEvents implements LocalEvents {
   ) {
     this.since = new Date(window.since).toISOString();
     this.until = new Date(window.until).toISOString();
+    this.receivedFrom = window.since - CLOCK_SKEW_SLACK_MS;
     this.byUuidStmt = store.db.prepare(
       `SELECT ${ROW_COLUMNS} FROM events e JOIN deliveries d ON d.seq = e.delivery_seq
        WHERE e.uuid = ? AND ${RECEIPT} ORDER BY d.received_at`,
@@ -62,10 +72,11 @@ export class StoreLocalEvents implements LocalEvents {
     const stmt = this.store.db.prepare(
       `SELECT e.uuid AS uuid, e.event_type AS eventType, d.received_at AS receivedAt,
          d.kind = 'backfill' AS backfill
-       FROM events e JOIN deliveries d ON d.seq = e.delivery_seq
-       WHERE e.published >= ? AND e.published < ? AND e.uuid IS NOT NULL AND ${RECEIPT}`,
+       FROM deliveries d JOIN events e ON e.delivery_seq = d.seq
+       WHERE d.received_at >= ? AND e.published >= ? AND e.published < ?
+         AND e.uuid IS NOT NULL AND ${RECEIPT}`,
     );
-    return stmt.iterate(this.since, this.until) as Iterable<WindowReceipt>;
+    return stmt.iterate(this.receivedFrom, this.since, this.until) as Iterable<WindowReceipt>;
   }
 }
 

@@ -70,6 +70,15 @@ describe("StoreLocalEvents", () => {
     ]);
   });
 
+  it("finds receipts by published however late they came, and despite a clock behind Okta's", () => {
+    const { store } = tempStore();
+    seedDelivery(store, [parsedEvent("late", T + 10)], { receivedAt: T + 5 * HOUR });
+    seedDelivery(store, [parsedEvent("skewed", T + 10)], { receivedAt: T - 5 * 60_000 });
+    seedDelivery(store, [parsedEvent("too-early", T - 10)], { receivedAt: T + 20 });
+    const local = new StoreLocalEvents(store, { since: T, until: T + HOUR });
+    expect([...local.inWindow()].map((r) => r.uuid).sort()).toEqual(["late", "skewed"]);
+  });
+
   it("streams the window without loading it (iterate), and still answers byUuid meanwhile", () => {
     const { store } = tempStore();
     const events = Array.from({ length: 3000 }, (_, i) => parsedEvent(`u${i}`, T + i));

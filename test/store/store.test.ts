@@ -1,9 +1,11 @@
 import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, UsageError } from "../../src/errors.js";
 import { openDb } from "../../src/store/db.js";
 import { newDeliveryId, shortId } from "../../src/store/ids.js";
+import { MIGRATIONS } from "../../src/store/migrations.js";
 import { Store } from "../../src/store/store.js";
 import type { NewDelivery, ParsedEvent } from "../../src/store/types.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
@@ -53,7 +55,28 @@ describe("store", () => {
     const s = open(file);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(s.db.pragma("journal_mode", { simple: true })).toBe("wal");
-    expect(s.db.pragma("user_version", { simple: true })).toBe(1);
+    expect(s.db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+  });
+
+  it("upgrades a version-1 database in place: rows kept, the unused event indexes gone", () => {
+    const file = join(tmpDir(), "v1.db");
+    const v1 = new Database(file);
+    v1.exec(MIGRATIONS[0]!);
+    v1.pragma("user_version = 1");
+    v1.exec(`INSERT INTO deliveries (id, received_at, method, path, headers, size, kind, status)
+      VALUES ('01jv1', 1, 'POST', '/okta/events', '[]', 2, 'delivery', 200);
+      INSERT INTO events (delivery_seq, idx, uuid, event_type) VALUES (1, 0, 'u-1', 'user.lifecycle.create')`);
+    v1.close();
+    const s = open(file);
+    const indexes = s.db
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events'")
+      .all()
+      .map((r) => (r as { name: string }).name);
+    expect(indexes).toContain("events_uuid");
+    expect(indexes).not.toContain("events_type");
+    expect(indexes).not.toContain("events_published");
+    expect(s.db.pragma("user_version", { simple: true })).toBe(2);
+    expect(s.events(1).map((e) => e.uuid)).toEqual(["u-1"]);
   });
 
   it("stores deliveries with their events and flags duplicate uuids, also within one batch", () => {
