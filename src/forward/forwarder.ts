@@ -213,7 +213,8 @@ export class Forwarder {
     if (this.aborted && res.status === null) return; // shutdown: stays pending
     const ok = res.status !== null && res.status >= 200 && res.status < 300;
     const retryable = !ok && (res.network || (res.status !== null && res.status >= 500));
-    const more = retryable && job.retry < this.o.retries && !this.stopping;
+    // while stopping, later() schedules nothing: a failure with retries left stays pending
+    const more = retryable && job.retry < this.o.retries;
     const outcome = this.outcome(
       job,
       d.id,

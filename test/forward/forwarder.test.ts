@@ -193,6 +193,24 @@ describe("Forwarder", () => {
     expect(target.posts()).toHaveLength(6);
   });
 
+  it("keeps a delivery pending when its attempt fails with retries left during stop's grace", async () => {
+    // the 503 arrives while stop() waits for in-flight forwards
+    const target = await startTarget("/hook", (r) =>
+      r.headers["x-okhook-attempt"] === "1" ? { status: 503, delayMs: 300 } : { status: 200 },
+    );
+    const first = setup([target.url]);
+    const [stored] = first.store.insertDeliveries([record("user.lifecycle.create")]);
+    first.forwarder.enqueue(stored!.seq, { eventTypes: ["user.lifecycle.create"] });
+    await waitFor(() => target.posts().length === 1);
+    await first.forwarder.stop(5000);
+    expect(first.store.attempts(stored!.seq).map((a) => [a.attempt, a.status])).toEqual([[1, 503]]);
+    expect(state(first.store, stored!.seq)).toBe("pending");
+    const again = setup([target.url], first.store);
+    expect(again.forwarder.start()).toBe(1);
+    await waitFor(() => state(first.store, stored!.seq) === "forwarded");
+    expect(target.posts()).toHaveLength(2);
+  });
+
   it("aborts a forward still waiting on the target at stop, leaving the delivery pending", async () => {
     const target = await startTarget("/slow", () => ({ status: 200, delayMs: 5000 }));
     const { store, forwarder } = setup([target.url]);
