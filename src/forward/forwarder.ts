@@ -27,6 +27,10 @@ export interface ForwarderOptions {
 interface Job {
   seq: number;
   target: string;
+  /** Retries already made (0: first attempt); compared with `retries`. */
+  retry: number;
+  /** Storage errors in a row for this job; sets its pause before the next try. */
+  pauses?: number;
 }
 
 /**
@@ -38,8 +42,8 @@ export class Forwarder {
   private readonly queues = new Map<string, Job[]>();
   private readonly active = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Retries waiting out their backoff; they hold no concurrency slot meanwhile. */
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly wakers = new Set<() => void>();
   private readonly parked = new Map<string, Set<number>>();
   private readonly inFlightSends = new SendGroup();
   private aborted = false;
@@ -88,20 +92,36 @@ export class Forwarder {
     if (this.stopping) return;
     const state = this.progress.get(seq, fresh);
     for (const target of state.targets) {
-      if (!state.ok.has(target)) this.push({ seq, target });
+      if (!state.ok.has(target)) this.push({ seq, target, retry: 0 });
     }
     if (!fresh && this.progress.allOk(seq)) this.settle(seq, null);
   }
 
-  private push(job: Job): void {
+  /**
+   * Queue a job for its target, or park it while the target is down. A retry whose backoff
+   * ran out goes first: its wait was the backoff, not the backoff plus the queue ahead of it.
+   */
+  private push(job: Job, first = false): void {
     if (this.health.isDown(job.target)) {
       this.park(job);
       return;
     }
     const q = this.queues.get(job.target) ?? [];
     this.queues.set(job.target, q);
-    q.push(job);
+    if (first) q.unshift(job);
+    else q.push(job);
     this.pump(job.target);
+  }
+
+  /** Queue a job again after `ms`, holding no slot meanwhile; stop() cancels it (the delivery stays pending). */
+  private later(job: Job, ms: number): void {
+    if (this.stopping) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.push(job, true);
+    }, ms);
+    t.unref(); // the listener's server keeps the process alive; a pending retry alone must not
+    this.timers.add(t);
   }
 
   private park(job: Job): void {
@@ -130,7 +150,7 @@ export class Forwarder {
     const set = this.parked.get(target);
     if (!set) return;
     this.parked.delete(target);
-    for (const seq of set) this.push({ seq, target });
+    for (const seq of set) this.push({ seq, target, retry: 0 });
   }
 
   private pump(target: string): void {
@@ -154,46 +174,26 @@ export class Forwarder {
    * try it again after a pause.
    */
   private async runSafely(job: Job): Promise<void> {
-    for (let failures = 0; !this.stopping; failures++) {
-      try {
-        return await this.run(job);
-      } catch (err) {
-        this.o.bus.emit({
-          type: "warning",
-          message: `forwarding delivery #${job.seq} paused: ${describeError(err)}; trying again`,
-        });
-        await this.sleep(backoffMs(failures, this.o.retryBaseMs ?? 500));
-      }
+    try {
+      await this.attempt(job);
+    } catch (err) {
+      this.o.bus.emit({
+        type: "warning",
+        message: `forwarding delivery #${job.seq} paused: ${describeError(err)}; trying again`,
+      });
+      const pauses = job.pauses ?? 0;
+      this.later({ ...job, pauses: pauses + 1 }, backoffMs(pauses, this.o.retryBaseMs ?? 500));
     }
   }
 
-  private async run(job: Job): Promise<void> {
-    for (let retry = 0; !this.stopping; retry++) {
-      const outcome = await this.attempt(job, retry);
-      if (outcome === "done") return;
-      await this.sleep(backoffMs(retry, this.o.retryBaseMs ?? 500));
-    }
-  }
-
-  /** Wait between retries; cut short by stop(). */
-  private sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        resolve();
-      }, ms);
-      this.timers.add(t);
-      this.wakers.add(resolve);
-    });
-  }
-
-  private async attempt(job: Job, retry: number): Promise<"done" | "retry"> {
+  /** One attempt; a retryable failure schedules the next one and gives the slot back. */
+  private async attempt(job: Job): Promise<void> {
     const { store } = this.o;
     const d = this.progress.payload(job.seq);
-    if (!d) return "done";
-    if (this.health.isDown(job.target) && retry === 0) {
+    if (!d) return;
+    if (this.health.isDown(job.target)) {
       this.park(job);
-      return "done";
+      return;
     }
     const attemptNo = this.progress.nextAttempt(job.seq, job.target);
     const startedAt = Date.now();
@@ -210,10 +210,11 @@ export class Forwarder {
       dispatcher: this.o.dispatcher,
       group: this.inFlightSends,
     });
-    if (this.aborted && res.status === null) return "done"; // shutdown: stays pending
+    if (this.aborted && res.status === null) return; // shutdown: stays pending
     const ok = res.status !== null && res.status >= 200 && res.status < 300;
     const retryable = !ok && (res.network || (res.status !== null && res.status >= 500));
-    const more = retryable && retry < this.o.retries && !this.stopping;
+    // while stopping, later() schedules nothing: a failure with retries left stays pending
+    const more = retryable && job.retry < this.o.retries;
     const outcome = this.outcome(
       job,
       d.id,
@@ -232,7 +233,10 @@ export class Forwarder {
       this.settle(job.seq, res);
     }
     if (outcome.next === "failed" && res.network) this.park(job);
-    return more ? "retry" : "done";
+    if (more) {
+      const next = { seq: job.seq, target: job.target, retry: job.retry + 1 };
+      this.later(next, backoffMs(job.retry, this.o.retryBaseMs ?? 500));
+    }
   }
 
   private outcome(
@@ -288,10 +292,10 @@ export class Forwarder {
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     this.health.stop();
+    // a scheduled retry has its attempts recorded but no final state: its delivery stays
+    // pending and the next listen resumes it
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    for (const wake of this.wakers) wake();
-    this.wakers.clear();
     const all = Promise.allSettled([...this.inFlight]);
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => {

@@ -194,6 +194,72 @@ describe("okhook listen", () => {
     ]);
   });
 
+  it("forwards other deliveries while failed ones wait for their retry; after Ctrl+C the next listen forwards those once", async () => {
+    const { db, env } = setup();
+    // the first attempt of a "deactivate" delivery gets a 500; everything else succeeds
+    const target = await startTarget("/hook", (r) => ({
+      status:
+        r.headers["x-okhook-attempt"] === "1" && r.body.includes("user.lifecycle.deactivate")
+          ? 500
+          : 200,
+    }));
+    // a retry this far away never comes during the first run
+    const l = await startListen(
+      ["--db", db, "--forward-to", target.url, "--retry-delay", "60000"],
+      env,
+    );
+    // more failing deliveries than the 8 concurrency slots per target, received first
+    for (let i = 0; i < 10; i++) {
+      await post(l.hookUrl, envelope([logEvent("user.lifecycle.deactivate")]));
+    }
+    for (let i = 0; i < 5; i++)
+      await post(l.hookUrl, envelope([logEvent("user.lifecycle.create")]));
+    const retries = () =>
+      jsonEvents(l.stdout()).filter(
+        (e) => e.type === "forward" && (e.outcome as { next: string }).next === "retry",
+      ).length;
+    const states = (): Record<string, number> =>
+      Object.fromEntries(
+        query<{ s: string; n: number }>(
+          db,
+          "SELECT forward_state AS s, COUNT(*) AS n FROM deliveries GROUP BY s",
+        ).map((r) => [r.s, r.n]),
+      );
+    await waitFor(() => retries() === 10 && states().forwarded === 5, {
+      what: "the 5 good deliveries forwarded while the 10 failed ones wait for their retry",
+    });
+    expect(target.posts().filter((p) => p.headers["x-okhook-attempt"] !== "1")).toEqual([]);
+
+    expect(await l.stop("SIGINT")).toBe(0);
+    expect(states()).toEqual({ forwarded: 5, pending: 10 });
+    expect(
+      query(db, "SELECT attempt, status, COUNT(*) AS n FROM attempts GROUP BY attempt, status"),
+    ).toEqual([
+      { attempt: 1, status: 200, n: 5 },
+      { attempt: 1, status: 500, n: 10 },
+    ]);
+
+    const l2 = await startListen(["--db", db, "--forward-to", target.url], env);
+    await waitFor(() => states().forwarded === 15, { what: "the resumed deliveries forwarded" });
+    expect(await l2.stop("SIGINT")).toBe(0);
+    const sends = new Map<string, string[]>();
+    for (const p of target.posts()) {
+      const id = String(p.headers["x-okhook-delivery-id"]);
+      sends.set(id, [...(sends.get(id) ?? []), String(p.headers["x-okhook-attempt"])]);
+    }
+    expect([...sends.values()].map((a) => a.join(",")).sort()).toEqual([
+      ...Array(5).fill("1"),
+      ...Array(10).fill("1,2"),
+    ]);
+    expect(
+      query(db, "SELECT attempt, status, COUNT(*) AS n FROM attempts GROUP BY attempt, status"),
+    ).toEqual([
+      { attempt: 1, status: 200, n: 5 },
+      { attempt: 1, status: 500, n: 10 },
+      { attempt: 2, status: 200, n: 10 },
+    ]);
+  });
+
   it("holds deliveries while the target is down, keeps serving, and forwards them when it is back", async () => {
     const { db, env } = setup();
     const port = await freePort();

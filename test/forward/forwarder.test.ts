@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { EventBus, type SessionEvent } from "../../src/events.js";
-import { Forwarder } from "../../src/forward/forwarder.js";
+import { Forwarder, type ForwarderOptions } from "../../src/forward/forwarder.js";
 import { RoutingTable } from "../../src/forward/routes.js";
 import { openDb } from "../../src/store/db.js";
 import { newDeliveryId } from "../../src/store/ids.js";
@@ -47,7 +47,11 @@ const record = (...eventTypes: string[]): NewDelivery => ({
   forwardState: "pending",
 });
 
-function setup(routes: string[], store = new Store(openDb(join(tmpDir(), "okhook.db")))) {
+function setup(
+  routes: string[],
+  store = new Store(openDb(join(tmpDir(), "okhook.db"))),
+  options: Partial<ForwarderOptions> = {},
+) {
   const bus = new EventBus();
   const events: SessionEvent[] = [];
   bus.on((e) => events.push(e));
@@ -59,12 +63,16 @@ function setup(routes: string[], store = new Store(openDb(join(tmpDir(), "okhook
     timeoutMs: 2000,
     retries: 2,
     retryBaseMs: 5,
+    ...options,
   });
   running.push({ forwarder, store });
   return { store, forwarder, events, bus };
 }
 
 const state = (store: Store, seq: number) => store.bySeq(seq)?.forwardState;
+
+/** A retry this far away never comes during a test: what happens meanwhile is what a waiting retry allows. */
+const RETRY_BASE_FAR_MS = 60_000;
 
 describe("Forwarder", () => {
   it("forwards a just-stored delivery from memory, records the attempt, then announces it", async () => {
@@ -119,6 +127,88 @@ describe("Forwarder", () => {
     expect(again.forwarder.start()).toBe(1);
     await waitFor(() => state(first.store, stored!.seq) === "forwarded");
     expect(flaky.posts()).toHaveLength(2);
+  });
+
+  it("gives a failed forward's concurrency slot back while its retry waits, so other deliveries go out", async () => {
+    // The first attempt of a "deactivate" delivery fails; everything else succeeds at once.
+    const target = await startTarget("/hook", (r) => ({
+      status:
+        r.headers["x-okhook-attempt"] === "1" && r.body.includes("user.lifecycle.deactivate")
+          ? 500
+          : 200,
+    }));
+    const { store, forwarder, events } = setup([target.url], undefined, {
+      concurrencyPerTarget: 2,
+      retryBaseMs: RETRY_BASE_FAR_MS,
+    });
+    const enqueue = (eventType: string) => {
+      const [stored] = store.insertDeliveries([record(eventType)]);
+      forwarder.enqueue(stored!.seq, { eventTypes: [eventType] });
+      return stored!.seq;
+    };
+    // more failing deliveries than slots, queued ahead of the ones that succeed
+    const failing = [1, 2, 3, 4].map(() => enqueue("user.lifecycle.deactivate"));
+    const fine = [1, 2, 3, 4].map(() => enqueue("user.lifecycle.create"));
+    const outcomes = () => events.flatMap((e) => (e.type === "forward" ? [e.outcome] : []));
+    await waitFor(
+      () => fine.every((seq) => outcomes().some((o) => o.seq === seq && o.next === "forwarded")),
+      { what: "every delivery that succeeds at once forwarded while the failed ones wait" },
+    );
+    const retrying = outcomes().filter((o) => o.next === "retry");
+    expect(retrying.map((o) => o.seq).sort((a, b) => a - b)).toEqual(failing);
+    // no retry went out: the failed deliveries are still waiting, yet the others were not held up
+    expect(target.posts().filter((p) => p.headers["x-okhook-attempt"] !== "1")).toEqual([]);
+    expect(failing.map((seq) => state(store, seq))).toEqual(failing.map(() => "pending"));
+    expect(fine.map((seq) => state(store, seq))).toEqual(fine.map(() => "forwarded"));
+  });
+
+  it("cancels retries waiting at stop, leaving their deliveries pending for the next run to forward once", async () => {
+    const target = await startTarget("/hook", (r) => ({
+      status: r.headers["x-okhook-attempt"] === "1" ? 503 : 200,
+    }));
+    const first = setup([target.url], undefined, { retryBaseMs: RETRY_BASE_FAR_MS });
+    const seqs = [1, 2, 3].map(() => {
+      const [stored] = first.store.insertDeliveries([record("user.lifecycle.create")]);
+      first.forwarder.enqueue(stored!.seq, { eventTypes: ["user.lifecycle.create"] });
+      return stored!.seq;
+    });
+    await waitFor(
+      () =>
+        first.events.filter((e) => e.type === "forward" && e.outcome.next === "retry").length === 3,
+    );
+    await first.forwarder.stop(5000);
+    expect(seqs.map((seq) => state(first.store, seq))).toEqual(["pending", "pending", "pending"]);
+    expect(seqs.map((seq) => first.store.attempts(seq).map((a) => [a.attempt, a.status]))).toEqual(
+      seqs.map(() => [[1, 503]]),
+    );
+    const again = setup([target.url], first.store);
+    expect(again.forwarder.start()).toBe(3);
+    await waitFor(() => seqs.every((seq) => state(first.store, seq) === "forwarded"));
+    expect(seqs.map((seq) => first.store.attempts(seq).map((a) => [a.attempt, a.status]))).toEqual(
+      seqs.map(() => [
+        [1, 503],
+        [2, 200],
+      ]),
+    );
+    expect(target.posts()).toHaveLength(6);
+  });
+
+  it("keeps a delivery pending when its attempt fails with retries left during stop's grace", async () => {
+    // the 503 arrives while stop() waits for in-flight forwards
+    const target = await startTarget("/hook", (r) =>
+      r.headers["x-okhook-attempt"] === "1" ? { status: 503, delayMs: 300 } : { status: 200 },
+    );
+    const first = setup([target.url]);
+    const [stored] = first.store.insertDeliveries([record("user.lifecycle.create")]);
+    first.forwarder.enqueue(stored!.seq, { eventTypes: ["user.lifecycle.create"] });
+    await waitFor(() => target.posts().length === 1);
+    await first.forwarder.stop(5000);
+    expect(first.store.attempts(stored!.seq).map((a) => [a.attempt, a.status])).toEqual([[1, 503]]);
+    expect(state(first.store, stored!.seq)).toBe("pending");
+    const again = setup([target.url], first.store);
+    expect(again.forwarder.start()).toBe(1);
+    await waitFor(() => state(first.store, stored!.seq) === "forwarded");
+    expect(target.posts()).toHaveLength(2);
   });
 
   it("aborts a forward still waiting on the target at stop, leaving the delivery pending", async () => {
