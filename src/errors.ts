@@ -24,6 +24,22 @@ export class ConfigError extends OkhookError {
   }
 }
 
+/**
+ * Another running `okhook listen` uses this database (exit 3, like a database locked by
+ * another process: the conflict is the `--db` setting, not the network).
+ */
+export class DatabaseInUseError extends ConfigError {
+  readonly pid: number;
+  readonly url: string | undefined;
+  constructor(db: string, holder: { pid: number; url?: string }) {
+    super(
+      `--db ${db}: in use by another okhook listen (pid ${holder.pid}, ${holder.url ?? "starting"}); stop that listener, or pass --db <other file> to run a second one`,
+    );
+    this.pid = holder.pid;
+    this.url = holder.url;
+  }
+}
+
 /** Port in use, target unreachable, tunnel could not start (exit 4). */
 export class NetworkError extends OkhookError {
   constructor(message: string, options?: { cause?: unknown }) {

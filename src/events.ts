@@ -37,7 +37,15 @@ export interface ForwardOutcome {
 
 /** Typed session events: SQLite is the source of truth, these only notify renderers. */
 export type SessionEvent =
-  | { type: "listening"; localUrl: string; hookUrl: string; db: string; resumed: number }
+  | {
+      type: "listening";
+      localUrl: string;
+      hookUrl: string;
+      db: string;
+      resumed: number;
+      /** An earlier listener on this DB that did not stop cleanly (killed); its claim was replaced. */
+      tookOver?: { pid: number; startedAt: string; reason: string };
+    }
   | { type: "delivery"; delivery: DeliverySummary }
   | { type: "forward"; outcome: ForwardOutcome }
   | { type: "target"; target: string; health: "up" | "down"; reason?: string }

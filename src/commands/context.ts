@@ -7,7 +7,10 @@ export interface CliContext {
   stderr: NodeJS.WriteStream;
   /** Aborted on the first SIGINT/SIGTERM. Finite commands stop and throw `Interrupted`. */
   signal: AbortSignal;
-  /** Commands that own signal handling (listen) set this so cli.ts does not exit on SIGINT. */
+  /**
+   * Commands that own signal handling (listen) set this so cli.ts does not exit on SIGINT;
+   * they must then check `signal.aborted` for a signal that came before.
+   */
   ownSignals: (owned: boolean) => void;
 }
 

@@ -205,6 +205,12 @@ async function runListen(
         },
       });
   ctx.ownSignals(true);
+  // A signal before this point reached only cli.ts's handler, which aborts ctx.signal: stop
+  // here, before the database is taken and pending deliveries are forwarded (exit 0, as Ctrl+C).
+  if (ctx.signal.aborted) {
+    detach();
+    return 0;
+  }
   let requestQuit: () => void = () => {};
   const stopSignal = waitForStopSignal(
     new Promise<void>((resolve) => {

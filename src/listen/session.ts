@@ -10,6 +10,7 @@ import { dbError, openDb } from "../store/db.js";
 import { newDeliveryId } from "../store/ids.js";
 import { Store } from "../store/store.js";
 import { IngestWriter } from "./ingest.js";
+import { acquireListenerLock, type ListenerLock } from "./listener-lock.js";
 import { createListener } from "./server.js";
 
 /**
@@ -59,19 +60,23 @@ export class ListenSession {
     readonly forwarder: Forwarder,
     readonly port: number,
     private readonly checkpointer: Checkpointer,
+    private readonly lock: ListenerLock,
   ) {
     const host = o.host.includes(":") ? `[${o.host}]` : o.host;
     this.localUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
     this.hookUrl = `${this.localUrl}${o.hookPath}`;
   }
 
-  /** Open the DB, bind the port, resume unforwarded deliveries. */
+  /** Open the DB, take it for this listener, bind the port, resume unforwarded deliveries. */
   static async start(o: SessionOptions): Promise<ListenSession> {
     const store = new Store(openDb(o.dbPath));
     store.db.pragma(`cache_size = -${LISTEN_CACHE_KIB}`);
+    let lock: ListenerLock | undefined;
     let checkpointer: Checkpointer | undefined;
     let server: Server | undefined;
     try {
+      // First: a second listener on this DB would resume (forward) the same pending deliveries.
+      lock = acquireListenerLock(store, o.dbPath);
       checkpointer = startCheckpointer(store.db, o.dbPath, {
         onError: (message) => o.bus.emit({ type: "warning", message }),
       });
@@ -113,7 +118,17 @@ export class ListenSession {
         headersTimeoutMs: o.headersTimeoutMs,
       });
       const port = await bind(server, o.host, o.port);
-      const session = new ListenSession(o, store, server, writer, forwarder, port, checkpointer);
+      const session = new ListenSession(
+        o,
+        store,
+        server,
+        writer,
+        forwarder,
+        port,
+        checkpointer,
+        lock,
+      );
+      lock.setUrl(session.hookUrl);
       o.bus.on((e) => {
         if (e.type === "tunnel" && e.state === "ready") session.publicHookUrl = e.hookUrl;
       });
@@ -125,6 +140,7 @@ export class ListenSession {
         hookUrl: session.hookUrl,
         db: o.dbPath,
         resumed,
+        ...(lock.tookOver ? { tookOver: lock.tookOver } : {}),
       });
       return session;
     } catch (err) {
@@ -132,6 +148,7 @@ export class ListenSession {
       // locked by another process for longer than the busy timeout).
       server?.close();
       await checkpointer?.stop();
+      lock?.release();
       store.close();
       throw err instanceof OkhookError ? err : dbError(o.dbPath, err);
     }
@@ -154,7 +171,7 @@ export class ListenSession {
     this.cleanups.unshift(fn);
   }
 
-  /** Shutdown order: stop accepting → finish acks → finish forwards (≤ 5 s) → cleanups → checkpointer → close DB. */
+  /** Shutdown order: stop accepting → finish acks → finish forwards (≤ 5 s) → cleanups → checkpointer → release the DB → close it. */
   stop(reason: string): Promise<void> {
     this.stopped ??= this.doStop(reason);
     return this.stopped;
@@ -177,6 +194,7 @@ export class ListenSession {
       }
     }
     await this.checkpointer.stop();
+    this.lock.release();
     this.store.close();
     this.o.bus.emit({ type: "stopped" });
   }

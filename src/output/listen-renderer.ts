@@ -203,6 +203,12 @@ export function statusBlock(
     lines.push(
       row("Resuming", `${e.resumed} delivery(ies) stored but not forwarded by the last run`),
     );
+  if (e.tookOver)
+    lines.push(
+      c.dim(
+        `  The last listen on this database (pid ${e.tookOver.pid}) ended without a clean stop; carrying on from it.`,
+      ),
+    );
   lines.push(c.dim("Waiting for deliveries… Ctrl+C to stop."));
   return lines.join("\n");
 }

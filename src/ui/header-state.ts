@@ -21,6 +21,14 @@ export function applyHeaderEvent(h: HeaderInfo, e: SessionEvent): HeaderChange {
     case "listening":
       return {
         header: { ...h, localUrl: e.localUrl, localHookUrl: e.hookUrl },
+        ...(e.tookOver
+          ? {
+              flash: {
+                text: `the last listen on this database (pid ${e.tookOver.pid}) ended without a clean stop; carrying on from it`,
+                tone: "dim" as const,
+              },
+            }
+          : {}),
       };
     case "tunnel":
       return tunnelChange(h, e);

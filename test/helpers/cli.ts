@@ -32,9 +32,12 @@ export interface Proc {
 
 const live = new Set<ChildProcess>();
 
-/** Spawn `okhook <args>`. */
-export function startCli(args: string[], env: NodeJS.ProcessEnv): Proc {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+/** Spawn `okhook <args>` (`nodeArgs` go to node itself, e.g. a test-only `--import` preload). */
+export function startCli(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Proc {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   live.add(child);
   let out = "";
   let err = "";

@@ -5,6 +5,7 @@ import { killAll, runCli, startListen } from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
 import { post } from "../helpers/payload.js";
 import { cleanupTmp } from "../helpers/tmp.js";
+import { waitFor } from "../helpers/wait.js";
 import { cleanups, count, dbWith, oneLine, setup } from "./storage-support.js";
 import { alive, fmt, startLoad, summary, uniqueDelivery } from "./support.js";
 
@@ -64,35 +65,49 @@ describe("storage faults", () => {
     figures.push("unwritable paths (ENOTDIR, /sys, /proc) → exit 3");
   });
 
-  it("lets two listeners share one database (different ports: both store everything; same port: exit 4)", async () => {
+  it("refuses a second listener on a database in use (exit 3) while the first stores under load; same port: exit 4", async () => {
     const s = setup();
     const a = await startListen(["--db", s.db], s.env);
-    const b = await startListen(["--db", s.db], s.env);
-    const loads = [a, b].map((l) =>
-      startLoad({ url: l.hookUrl, connections: 5, maxRequests: 300 }),
+    const load = startLoad({ url: a.hookUrl, connections: 5, maxRequests: 600 });
+    await waitFor(() => load.result.acked.size > 0, { what: "the first acknowledgements" });
+    // A second listener would resume (forward again) the first one's pending deliveries.
+    const second = await runCli(
+      ["listen", "--tunnel", "none", "--port", "0", "--output", "compact", "--db", s.db],
+      s.env,
     );
-    const results = await Promise.all(loads.map((load) => load.finished()));
-    const acked = results.flatMap((r) => [...r.acked.keys()]);
-    expect(results.map((r) => r.errors)).toEqual([0, 0]);
-    expect(acked).toHaveLength(600);
-    const stored = new Set(
-      query<{ uuid: string }>(s.db, "SELECT uuid FROM events").map((r) => r.uuid),
+    expect(second.code).toBe(3);
+    expect(oneLine(second.stderr)).toBe(
+      `okhook: --db ${s.db}: in use by another okhook listen (pid ${a.child.pid}, ${a.hookUrl}); stop that listener, or pass --db <other file> to run a second one`,
     );
-    expect(acked.filter((u) => !stored.has(u))).toEqual([]);
-
     const same = await runCli(
-      ["listen", "--tunnel", "none", "--port", String(a.port), "--output", "compact", "--db", s.db],
+      [
+        "listen",
+        "--tunnel",
+        "none",
+        "--port",
+        String(a.port),
+        "--output",
+        "compact",
+        "--db",
+        join(s.home, "other.db"),
+      ],
       s.env,
     );
     expect(same.code).toBe(4);
     expect(oneLine(same.stderr)).toMatch(new RegExp(`--port ${a.port}: .*already in use`));
+    const result = await load.finished();
+    expect(result.errors).toBe(0);
+    expect(result.acked.size).toBe(600);
+    const stored = new Set(
+      query<{ uuid: string }>(s.db, "SELECT uuid FROM events").map((r) => r.uuid),
+    );
+    expect([...result.acked.keys()].filter((u) => !stored.has(u))).toEqual([]);
     expect(alive(a.child.pid!)).toBe(true);
     expect((await post(a.hookUrl, uniqueDelivery().body)).status).toBe(200);
     expect(await a.stop()).toBe(0);
-    expect(await b.stop()).toBe(0);
     expect(count(s.db)).toBe(601);
     figures.push(
-      `two listeners on one DB: ${fmt(600)} acked, ${fmt(600)} stored; same port → exit 4`,
+      `second listener on a DB in use → exit 3 while the first acked and stored ${fmt(600)}; same port → exit 4`,
     );
     summary(`storage: ${figures.join("; ")}; nothing already stored lost`);
   });
