@@ -124,11 +124,13 @@ export class Forwarder {
     this.timers.add(t);
   }
 
-  private park(job: Job): void {
+  /** Hold a job until its target answers a probe; `announce: false` when an outcome said so. */
+  private park(job: Job, announce = true): void {
     const set = this.parked.get(job.target) ?? new Set<number>();
     this.parked.set(job.target, set);
     if (set.has(job.seq)) return;
     set.add(job.seq);
+    if (!announce) return;
     const d = this.o.store.bySeq(job.seq);
     this.o.bus.emit({
       type: "forward",
@@ -215,12 +217,16 @@ export class Forwarder {
     const retryable = !ok && (res.network || (res.status !== null && res.status >= 500));
     // while stopping, later() schedules nothing: a failure with retries left stays pending
     const more = retryable && job.retry < this.o.retries;
+    // Retries spent on a network error: the app is not there. The delivery waits for it
+    // (parked, and still `pending` in the database so the next listen forwards it too)
+    // instead of counting as failed; a 5xx is the app's answer and does count.
+    const parks = !ok && !more && res.network;
     const outcome = this.outcome(
       job,
       d.id,
       attemptNo,
       res,
-      ok ? "forwarded" : more ? "retry" : "failed",
+      ok ? "forwarded" : more ? "retry" : parks ? "parked" : "failed",
     );
     this.writes.add(
       () => store.addAttempt({ ...attemptRow(job, attemptNo, startedAt, res), slow: outcome.slow }),
@@ -228,11 +234,11 @@ export class Forwarder {
     );
     if (res.network && !more) this.health.markDown(job.target, res.error ?? "unreachable");
     else if (!res.network) this.health.markUp(job.target);
-    if (!more) {
+    if (parks) this.park(job, false);
+    else if (!more) {
       this.progress.finish(job.seq, job.target, ok);
       this.settle(job.seq, res);
     }
-    if (outcome.next === "failed" && res.network) this.park(job);
     if (more) {
       const next = { seq: job.seq, target: job.target, retry: job.retry + 1 };
       this.later(next, backoffMs(job.retry, this.o.retryBaseMs ?? 500));

@@ -286,20 +286,21 @@ describe("okhook listen", () => {
     expect(jsonEvents(l.stdout()).some((e) => e.type === "target" && e.health === "up")).toBe(true);
   });
 
-  it("exhausts retries when the target goes away, marks the delivery failed, keeps serving", async () => {
+  it("when the target goes away mid-run, retries, then parks the delivery as pending; the next listen forwards it once", async () => {
     const { db, env } = setup();
     const target = await startTarget();
-    const l = await startListen(
-      ["--db", db, "--forward-to", target.url, "--retry-delay", "10", "--retries", "2"],
-      env,
-    );
+    const port = Number(new URL(target.url).port);
+    const args = ["--db", db, "--forward-to", target.url, "--retry-delay", "10", "--retries", "2"];
+    const l = await startListen(args, env);
     await waitFor(() =>
       jsonEvents(l.stdout()).some((e) => e.type === "target" && e.health === "up"),
     );
     await target.close();
     expect((await post(l.hookUrl, twoEventDelivery().body)).status).toBe(200);
-    await waitFor(
-      () => query(db, "SELECT 1 FROM deliveries WHERE forward_state = 'failed'").length === 1,
+    await waitFor(() =>
+      jsonEvents(l.stdout()).some(
+        (e) => e.type === "forward" && (e.outcome as { next: string }).next === "parked",
+      ),
     );
     const attempts = query<{ attempt: number; error: string }>(
       db,
@@ -307,8 +308,28 @@ describe("okhook listen", () => {
     );
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
     expect(attempts[0]!.error).toMatch(/connection refused \(127\.0\.0\.1:\d+\)/);
+    // The app was never reached: not "failed" (that is for answers like 5xx), still to forward.
+    expect(query(db, "SELECT forward_state FROM deliveries")).toEqual([
+      { forward_state: "pending" },
+    ]);
     expect((await post(l.hookUrl, twoEventDelivery().body)).status).toBe(200);
     expect(query(db, "SELECT COUNT(*) AS n FROM deliveries")).toEqual([{ n: 2 }]);
+    expect(await l.stop()).toBe(0);
+
+    const back = await startTarget("/hook", undefined, port);
+    const again = await startListen(args, env);
+    await waitFor(
+      () => query(db, "SELECT 1 FROM deliveries WHERE forward_state = 'forwarded'").length === 2,
+      { what: "both parked deliveries forwarded by the next listen" },
+    );
+    expect(back.posts()).toHaveLength(2);
+    expect(
+      back
+        .posts()
+        .map((p) => p.headers["x-okhook-attempt"])
+        .sort(),
+    ).toEqual(["1", "4"]);
+    expect(await again.stop()).toBe(0);
   });
 
   it("marks a delivery failed when the target keeps answering 503", async () => {
