@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { parseCount } from "../config.js";
-import { Interrupted } from "../errors.js";
+import { Interrupted, NetworkError } from "../errors.js";
 import type { CliContext, CommandResult } from "./context.js";
 import { collect, DB_FLAG_HELP } from "./options.js";
 
@@ -140,6 +140,12 @@ async function runSendFixture(
   }
   print.summary({ sent, accepted, secretSource });
   if (ctx.signal.aborted) throw new Interrupted();
+  if (unreachable === sent && toListener) {
+    // The first thing a new user may try: sending before anything listens.
+    throw new NetworkError(
+      `nothing is listening at ${url}: start okhook listen (in another terminal, with the same --db) or pass --to <url>`,
+    );
+  }
   if (unreachable === sent) return 4;
   return accepted === sent ? 0 : 1;
 }

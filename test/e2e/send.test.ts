@@ -2,9 +2,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterEach, describe, expect, it } from "vitest";
+import { openDb } from "../../src/store/db.js";
+import { Store } from "../../src/store/store.js";
 import { cliEnv, killAll, runCli, startListen } from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
-import { closeTargets, startTarget } from "../helpers/target.js";
+import { closeTargets, freePort, startTarget } from "../helpers/target.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 
 afterEach(async () => {
@@ -171,6 +173,20 @@ describe("okhook send / fixtures", () => {
     const b = await runCli(["send", "fixture", broken], env);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/broken\.json/);
+  });
+
+  it("says to start okhook listen when nothing listens at the listener URL (exit 4)", async () => {
+    const home = tmpDir();
+    const db = join(home, "stopped.db");
+    // A listener that ran on this database and stopped: its URL is still recorded.
+    const url = `http://127.0.0.1:${await freePort()}/okta/events`;
+    const store = new Store(openDb(db));
+    store.setMeta("listener.url", url);
+    store.close();
+    const r = await runCli(["send", "fixture", "user.lifecycle.create", "--db", db], cliEnv(home));
+    expect(r.code).toBe(4);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain(`nothing is listening at ${url}: start okhook listen`);
   });
 
   it("verifies endpoints the way Okta does: VERIFIED against okhook, the failing rule otherwise", async () => {
