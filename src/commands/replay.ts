@@ -250,12 +250,14 @@ async function execute(
   const dryRun = !!run.dryRun;
   const render = replayRenderer({ ctx, json: !!flags.json, total: run.total, dryRun });
   let firstError: string | null = null;
+  let firstTarget: string | null = null;
   const summary = await runReplay({
     ...run,
     store,
     onPlan: render.plan,
     onResult: (r: ReplayResult, s: ReplaySummary) => {
       firstError ??= r.error;
+      firstTarget ??= r.target;
       render.result(r, s);
     },
   });
@@ -268,7 +270,11 @@ async function execute(
   if (dryRun || summary.accepted === summary.done) return EXIT.ok;
   if (summary.unreachable === summary.done) {
     throw new NetworkError(
-      `replay target unreachable for all ${summary.done} deliveries: ${firstError} (is your app running? check --to)`,
+      `replay target unreachable for all ${summary.done} deliveries: ${firstError} (${
+        firstTarget !== null && firstTarget === store.getMeta("listener.url")
+          ? "that is okhook listen's URL: start okhook listen, or pass --to <url>"
+          : "is your app running? check --to"
+      })`,
     );
   }
   return EXIT.problemFound;

@@ -134,7 +134,20 @@ describe("okhook replay", () => {
     );
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/unreachable for all 2 deliveries: connection refused/);
+    expect(r.stderr).toMatch(/is your app running\?/);
     expect(query(db, "SELECT 1 FROM attempts WHERE kind = 'replay'")).toHaveLength(2);
+
+    // Through a listener that has stopped: the hint names okhook listen, not the app.
+    const { store } = openStore(db);
+    store.setMeta("listener.url", `http://127.0.0.1:${port}/okta/events`);
+    store.close();
+    const via = await runCli(
+      ["replay", "--all", "--yes", "--via-listener", "--db", db],
+      cliEnv(home),
+    );
+    expect(via.code).toBe(4);
+    expect(via.stderr).toMatch(/that is okhook listen's URL: start okhook listen, or pass --to/);
+    expect(via.stderr.trim().split("\n")).toHaveLength(1);
   });
 
   it("--dry-run sends and stores nothing; --json prints one parseable line per delivery", async () => {
