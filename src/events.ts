@@ -32,6 +32,7 @@ export interface ForwardOutcome {
   slow: boolean;
   /** What happens next: retry scheduled, or the delivery's final state for this target. */
   next: "retry" | "forwarded" | "failed" | "parked";
+  /** With `next: "retry"`: when the retry goes out (backoff with jitter). */
   retryInMs?: number;
 }
 

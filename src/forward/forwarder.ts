@@ -221,6 +221,7 @@ export class Forwarder {
     // (parked, and still `pending` in the database so the next listen forwards it too)
     // instead of counting as failed; a 5xx is the app's answer and does count.
     const parks = !ok && !more && res.network;
+    const retryInMs = more ? backoffMs(job.retry, this.o.retryBaseMs ?? 500) : undefined;
     const outcome = this.outcome(
       job,
       d.id,
@@ -228,6 +229,7 @@ export class Forwarder {
       res,
       ok ? "forwarded" : more ? "retry" : parks ? "parked" : "failed",
     );
+    if (retryInMs !== undefined) outcome.retryInMs = retryInMs;
     this.writes.add(
       () => store.addAttempt({ ...attemptRow(job, attemptNo, startedAt, res), slow: outcome.slow }),
       () => this.o.bus.emit({ type: "forward", outcome }),
@@ -239,9 +241,8 @@ export class Forwarder {
       this.progress.finish(job.seq, job.target, ok);
       this.settle(job.seq, res);
     }
-    if (more) {
-      const next = { seq: job.seq, target: job.target, retry: job.retry + 1 };
-      this.later(next, backoffMs(job.retry, this.o.retryBaseMs ?? 500));
+    if (retryInMs !== undefined) {
+      this.later({ seq: job.seq, target: job.target, retry: job.retry + 1 }, retryInMs);
     }
   }
 

@@ -102,7 +102,9 @@ function forwardLines(
   const d = waiting.get(o.seq);
   if (o.next === "retry") {
     line(
-      c.dim(`  ↻ ${shortId(o.deliveryId)} attempt ${o.attempt} → ${o.status ?? o.error}; retrying`),
+      c.dim(
+        `  ↻ ${shortId(o.deliveryId)} attempt ${o.attempt} → ${o.status ?? o.error}; retrying${o.retryInMs === undefined ? "" : ` in ${duration(o.retryInMs)}`}`,
+      ),
     );
     return;
   }

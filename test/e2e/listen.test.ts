@@ -192,6 +192,12 @@ describe("okhook listen", () => {
       { attempt: 1, status: 500, response: "boom" },
       { attempt: 2, status: 200, response: "ok" },
     ]);
+    // The retry says when it goes out (backoff from --retry-delay, with jitter).
+    const retry = jsonEvents(l.stdout()).find(
+      (e) => e.type === "forward" && (e.outcome as { next: string }).next === "retry",
+    );
+    expect(retry).toBeDefined();
+    expect((retry!.outcome as { retryInMs?: number }).retryInMs).toBeGreaterThan(0);
   });
 
   it("forwards other deliveries while failed ones wait for their retry; after Ctrl+C the next listen forwards those once", async () => {
