@@ -1,44 +1,37 @@
-import { Agent, request } from "undici";
+import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { findLink } from "../../src/okta/link-header.js";
 import { parseDeliveryFailure } from "../../src/reconcile/delivery-failures.js";
 import { compileFilter } from "./fake-okta/scim-filter.js";
-import { type FakeOkta, startFakeOkta } from "./fake-okta.js";
-import { type HookReceiver, startHookReceiver } from "./hook-receiver.js";
+import type { FakeOkta, startFakeOkta } from "./fake-okta.js";
+import { closeOktaRigs, type OktaRig, startOktaRig } from "./okta-rig.js";
 
 const T0 = Date.parse("2026-11-20T14:00:00.000Z");
 const SINCE = "2026-11-20T00:00:00.000Z";
 const UNTIL = "2026-11-20T14:00:00.000Z";
 
-let fake: FakeOkta | undefined;
-let receiver: HookReceiver | undefined;
-let agent: Agent | undefined;
+let rig: OktaRig | undefined;
 
 afterEach(async () => {
-  await agent?.close();
-  await fake?.close();
-  await receiver?.close();
-  fake = undefined;
-  receiver = undefined;
-  agent = undefined;
+  await closeOktaRigs();
+  rig = undefined;
 });
 
 async function start(opts: Parameters<typeof startFakeOkta>[0] = {}) {
   const clock = { t: T0 };
-  fake = await startFakeOkta({
+  rig = await startOktaRig({
     now: () => clock.t,
     deliveryTimeoutMs: 200,
     verifyTimeoutMs: 200,
     ...opts,
   });
-  agent = new Agent();
-  return { fake, clock };
+  return { fake: rig.fake, receiver: rig.receiver, clock };
 }
 
 async function get(f: FakeOkta, path: string, auth = `SSWS ${f.token}`) {
   const res = await request(`${f.url}${path}`, {
     headers: { authorization: auth },
-    dispatcher: agent,
+    dispatcher: rig?.agent,
   });
   const text = await res.body.text();
   return {
@@ -136,8 +129,7 @@ describe("fake Okta System Log", () => {
 
 describe("fake Okta deliveries", () => {
   async function withVerifiedHook() {
-    const { fake } = await start();
-    receiver = await startHookReceiver();
+    const { fake, receiver } = await start();
     const created = fake.hooks.create({
       name: "dev",
       events: { type: "EVENT_TYPE", items: ["user.lifecycle.create"] },

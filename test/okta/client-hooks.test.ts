@@ -1,28 +1,13 @@
-import { Agent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { RemoteApiError } from "../../src/errors.js";
 import { OktaClient } from "../../src/okta/client.js";
 import type { EventHookInput } from "../../src/okta/types.js";
-import { type FakeOkta, startFakeOkta } from "../helpers/fake-okta.js";
-import { type HookReceiver, startHookReceiver } from "../helpers/hook-receiver.js";
+import { closeOktaRigs, startOktaRig } from "../helpers/okta-rig.js";
 
-let fake: FakeOkta | undefined;
-let receiver: HookReceiver | undefined;
-let agent: Agent | undefined;
-
-afterEach(async () => {
-  await agent?.close();
-  await fake?.close();
-  await receiver?.close();
-  fake = undefined;
-  receiver = undefined;
-  agent = undefined;
-});
+afterEach(closeOktaRigs);
 
 async function setup() {
-  fake = await startFakeOkta({ verifyTimeoutMs: 200 });
-  receiver = await startHookReceiver();
-  agent = new Agent();
+  const { fake, receiver, agent } = await startOktaRig({ verifyTimeoutMs: 200 });
   const client = new OktaClient({
     orgUrl: fake.url,
     apiToken: fake.token,

@@ -1,23 +1,11 @@
-import { Agent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { OktaClient } from "../../src/okta/client.js";
 import type { LogEvent } from "../../src/okta/types.js";
 import { diffEvents, type LocalEventRow, type LocalEvents } from "../../src/reconcile/diff.js";
-import { type FakeOkta, startFakeOkta } from "../helpers/fake-okta.js";
-import { type HookReceiver, startHookReceiver } from "../helpers/hook-receiver.js";
+import type { HookReceiver } from "../helpers/hook-receiver.js";
+import { closeOktaRigs, startOktaRig } from "../helpers/okta-rig.js";
 
-let fake: FakeOkta | undefined;
-let receiver: HookReceiver | undefined;
-let agent: Agent | undefined;
-
-afterEach(async () => {
-  await agent?.close();
-  await fake?.close();
-  await receiver?.close();
-  fake = undefined;
-  receiver = undefined;
-  agent = undefined;
-});
+afterEach(closeOktaRigs);
 
 /** What a listener would have stored: one row per event per POST that reached it. */
 function storedRows(r: HookReceiver): LocalEventRow[] {
@@ -40,9 +28,7 @@ function asLocal(rows: LocalEventRow[]): LocalEvents {
 
 describe("reconcile against the fake Okta", () => {
   it("finds duplicates, rejected deliveries, strays and Okta's delivery failures", async () => {
-    fake = await startFakeOkta({ deliveryTimeoutMs: 500 });
-    receiver = await startHookReceiver();
-    agent = new Agent();
+    const { fake, receiver, agent } = await startOktaRig({ deliveryTimeoutMs: 500 });
     const client = new OktaClient({ orgUrl: fake.url, apiToken: fake.token, dispatcher: agent });
     const since = Date.now() - 60_000;
     const hook = await client.createEventHook({
