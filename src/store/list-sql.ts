@@ -1,9 +1,7 @@
 import type { ListQuery } from "./types.js";
 
-export type ListFilter = ListQuery;
-
 /** Build the keyset-paged list query. Never OFFSET: `seq < ?` walks the primary key. */
-export function listSql(columns: string, q: ListFilter): { sql: string; params: unknown[] } {
+export function listSql(columns: string, q: ListQuery): { sql: string; params: unknown[] } {
   const { where, params } = whereSql(q);
   const order = q.order
     ? q.order.toUpperCase()
@@ -17,7 +15,7 @@ export function listSql(columns: string, q: ListFilter): { sql: string; params: 
 }
 
 /** Count what a list query would return without its limit. */
-export function countSql(q: Omit<ListFilter, "limit">): { sql: string; params: unknown[] } {
+export function countSql(q: Omit<ListQuery, "limit">): { sql: string; params: unknown[] } {
   const { where, params } = whereSql(q);
   return { sql: `SELECT COUNT(*) AS n FROM deliveries${where}`, params };
 }
@@ -26,7 +24,7 @@ export function countSql(q: Omit<ListFilter, "limit">): { sql: string; params: u
 const LAST_ATTEMPT_OK = `(SELECT a.status BETWEEN 200 AND 299 FROM attempts a
   WHERE a.delivery_seq = deliveries.seq ORDER BY a.id DESC LIMIT 1)`;
 
-function whereSql(q: Omit<ListFilter, "limit">): { where: string; params: unknown[] } {
+function whereSql(q: Omit<ListQuery, "limit">): { where: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   const inList = (col: string, values: readonly unknown[]) => {

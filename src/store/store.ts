@@ -1,7 +1,7 @@
 import type { Statement } from "better-sqlite3";
 import { UsageError } from "../errors.js";
 import type { Db } from "./db.js";
-import { countSql, type ListFilter, listSql } from "./list-sql.js";
+import { countSql, listSql } from "./list-sql.js";
 import type {
   AttemptRow,
   DeliveryRow,
@@ -144,13 +144,13 @@ export class Store {
 
   /** Deliveries newest first, paged by keyset on `seq`. */
   list(q: ListQuery): DeliveryRow[] {
-    const { sql, params } = listSql(DELIVERY_COLUMNS, q as ListFilter);
+    const { sql, params } = listSql(DELIVERY_COLUMNS, q);
     return (this.stmt(sql).all(...params) as RawDelivery[]).map(toDelivery);
   }
 
   /** How many deliveries a list query matches (ignoring its limit). */
   count(q: Omit<ListQuery, "limit">): number {
-    const { sql, params } = countSql(q as ListFilter);
+    const { sql, params } = countSql(q);
     return (this.stmt(sql).get(...params) as { n: number }).n;
   }
 
