@@ -238,7 +238,7 @@ export class Forwarder {
     else if (!res.network) this.health.markUp(job.target);
     if (parks) this.park(job, false);
     else if (!more) {
-      this.progress.finish(job.seq, job.target, ok);
+      this.progress.finish(job.seq, job.target, ok ? undefined : res);
       this.settle(job.seq, res);
     }
     if (retryInMs !== undefined) {
@@ -266,21 +266,23 @@ export class Forwarder {
     };
   }
 
-  /** Update a delivery's forward state: forwarded once every target took it, failed on a final failure. */
+  /**
+   * Update a delivery's forward state once no target has work left: forwarded when every
+   * target took it, failed when one spent its retries. While another target still has
+   * attempts to come it stays pending, so a restart resumes that target.
+   */
   private settle(seq: number, last: SendResult | null): void {
     const { store } = this.o;
     if (this.progress.allOk(seq)) {
       const status = last?.status ?? 200;
       const ms = last?.durationMs ?? null;
       this.writes.add(() => store.setForward(seq, { state: "forwarded", status, ms }));
-    } else if (last && !(last.status !== null && last.status >= 200 && last.status < 300)) {
-      const f = {
-        state: "failed" as const,
-        status: last.status,
-        ms: last.durationMs,
-        error: last.error,
-      };
-      this.writes.add(() => store.setForward(seq, f));
+    } else if (this.progress.allFinished(seq)) {
+      const failure = this.progress.failure(seq);
+      if (failure) {
+        const { status, durationMs: ms, error } = failure;
+        this.writes.add(() => store.setForward(seq, { state: "failed", status, ms, error }));
+      }
     }
     this.progress.forgetIfDone(seq);
   }

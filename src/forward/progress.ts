@@ -13,6 +13,13 @@ export interface Payload {
   body: Buffer | null;
 }
 
+/** A target's last answer (or error) when its retries are spent. */
+export interface FinalFailure {
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+}
+
 /** A delivery this process just stored: its event types (to route) and, optionally, its payload. */
 export interface FreshDelivery {
   eventTypes: (string | null)[];
@@ -28,6 +35,8 @@ interface SeqState {
   finished: Set<string>;
   /** Attempt numbers used so far, per target. */
   attempts: Map<string, number>;
+  /** The last final failure (retries spent) of any target: what a `failed` state reports. */
+  failure?: FinalFailure;
   /** The stored request, kept for a fresh delivery so its forward need not read it back. */
   payload?: Payload;
 }
@@ -91,11 +100,23 @@ export class ForwardProgress {
     return n;
   }
 
-  /** Record a target's final outcome for this delivery (2xx or retries exhausted). */
-  finish(seq: number, target: string, ok: boolean): void {
+  /** Record a target's final outcome for this delivery (2xx, or `failure` once retries are spent). */
+  finish(seq: number, target: string, failure?: FinalFailure): void {
     const s = this.get(seq);
-    if (ok) s.ok.add(target);
+    if (failure) s.failure = failure;
+    else s.ok.add(target);
     s.finished.add(target);
+  }
+
+  /** True once no target has work left (every one answered 2xx or spent its retries). */
+  allFinished(seq: number): boolean {
+    const s = this.get(seq);
+    return s.finished.size >= s.targets.length;
+  }
+
+  /** The last final failure of any target, if one failed. */
+  failure(seq: number): FinalFailure | undefined {
+    return this.states.get(seq)?.failure;
   }
 
   /** True once every target answered 2xx. */

@@ -111,6 +111,23 @@ describe("Forwarder", () => {
     expect(b.posts()).toHaveLength(1);
   });
 
+  it("stays pending while another target still has work after one failed, then reports the failure", async () => {
+    const broken = await startTarget("/broken", () => ({ status: 503 }));
+    const slow = await startTarget("/slow", () => ({ status: 200, delayMs: 300 }));
+    const { store, forwarder } = setup([`user.*=${broken.url}`, `group.*=${slow.url}`], undefined, {
+      retries: 0,
+    });
+    const types = ["user.lifecycle.create", "group.user_membership.add"];
+    const [stored] = store.insertDeliveries([record(...types)]);
+    forwarder.enqueue(stored!.seq, { eventTypes: types });
+    await waitFor(() => store.attempts(stored!.seq).some((a) => a.status === 503));
+    // the other target has not answered: a restart now would still owe it this delivery
+    expect(state(store, stored!.seq)).toBe("pending");
+    await waitFor(() => state(store, stored!.seq) === "failed");
+    expect(store.bySeq(stored!.seq)).toMatchObject({ forwardStatus: 503 });
+    expect(slow.posts()).toHaveLength(1);
+  });
+
   it("numbers retries and resumes a delivery left by an earlier run without re-sending to a target that took it", async () => {
     const flaky = await startTarget("/flaky", (_r, n) => ({ status: n === 1 ? 500 : 200 }));
     const first = setup([flaky.url]);
