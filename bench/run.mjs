@@ -107,7 +107,7 @@ async function main() {
   process.stdout.write(`\n${table}\n\n`);
   const seconds = Math.round((performance.now() - started) / 1000);
   process.stdout.write(
-    `okhook ${VERSION} · node ${machine.node} · ${machine.cpus} CPUs · ${seconds} s · runs per scenario: ${ctx.runs} (median)\n`,
+    `okhook ${VERSION} · node ${machine.node} · ${machine.cpus} CPUs · ${seconds} s · runs per scenario: ${ctx.runs} (median; ingest and forward at least 5)\n`,
   );
   writeResults(RESULTS, {
     machine,

@@ -8,7 +8,7 @@ import { startScript } from "../lib/proc.mjs";
 import { fmt, fmtRatio } from "../lib/report.mjs";
 import { startSide, warmAndLoad } from "../lib/sides.mjs";
 import { median, round } from "../lib/stats.mjs";
-import { INGEST_SECONDS, measureSide, summary } from "./ingest.mjs";
+import { INGEST_SECONDS, loadRuns, measureSide, summary } from "./ingest.mjs";
 
 const RATIO_TARGET = 0.7;
 const DRAIN_TARGET_MS = 5000;
@@ -59,7 +59,7 @@ export const forward = {
     const target = await startScript("target.mjs");
     const runs = { durable: [], okhook: [], reference: [] };
     try {
-      for (let i = 0; i < ctx.runs; i++) {
+      for (let i = 0; i < loadRuns(ctx); i++) {
         const d = ctx.shared.durableRuns?.[i] ?? (await measureSide("durable", ctx)).rps;
         runs.durable.push(d);
         const r = await forwardRun(ctx, `${target.url}/hook`);
