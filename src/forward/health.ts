@@ -4,6 +4,12 @@ import { sendOnce } from "./send.js";
 /** A probe gets this long to see any HTTP answer. */
 export const PROBE_TIMEOUT_MS = 2000;
 /**
+ * Network failures (refused, reset, timeout) in a row on one target, across deliveries, after
+ * which it counts as down: deliveries then wait for a probe instead of spending their retries
+ * on a closed port. Any HTTP answer breaks the run.
+ */
+export const DOWN_AFTER_NETWORK_FAILURES = 3;
+/**
  * First probe of a target that went down; each next one waits twice as long, up to the
  * health interval. An app restarted within a couple of seconds gets its deliveries promptly.
  */
@@ -27,11 +33,14 @@ export interface HealthOptions {
 /**
  * Target health: probed at start, and while down after 1 s, 2 s, 4 s… up to `intervalMs`.
  * Any HTTP answer means up (a 404 from HEAD still proves the app listens); refused, reset or
- * silent means down.
+ * silent means down, for a probe at once and for forwards after DOWN_AFTER_NETWORK_FAILURES
+ * in a row.
  */
 export class TargetHealth {
   private readonly state = new Map<string, "up" | "down" | "unknown">();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Network failures in a row per target. */
+  private readonly failures = new Map<string, number>();
   /** Probes scheduled since the target last went down: sets the next wait. */
   private readonly rounds = new Map<string, number>();
   private readonly probing = new Set<string>();
@@ -54,12 +63,20 @@ export class TargetHealth {
     return new Map(this.state);
   }
 
-  /** A forward reached the target: it is up. */
+  /** A forward got an HTTP answer: the target is up and the run of failures is over. */
   markUp(target: string): void {
+    this.failures.set(target, 0);
     this.set(target, "up");
   }
 
-  /** A forward could not reach the target: down until a probe answers. */
+  /** A forward could not reach the target; the last of DOWN_AFTER_NETWORK_FAILURES in a row marks it down. */
+  networkFailure(target: string, reason: string): void {
+    const n = (this.failures.get(target) ?? 0) + 1;
+    this.failures.set(target, n);
+    if (n >= DOWN_AFTER_NETWORK_FAILURES) this.markDown(target, reason);
+  }
+
+  /** The target is down until a probe answers. */
   markDown(target: string, reason: string): void {
     this.set(target, "down", reason);
   }
@@ -71,6 +88,7 @@ export class TargetHealth {
     if (next === "down") this.schedule(target);
     else {
       this.clear(target);
+      this.failures.set(target, 0);
       this.rounds.delete(target);
     }
     this.o.onChange(target, next === "up", reason);

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type ProbeTimer, TargetHealth } from "../../src/forward/health.js";
+import {
+  DOWN_AFTER_NETWORK_FAILURES,
+  type ProbeTimer,
+  TargetHealth,
+} from "../../src/forward/health.js";
 import { closeTargets, freePort, startTarget } from "../helpers/target.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -33,6 +37,20 @@ async function setup(o: { firstProbeMs: number; intervalMs: number }) {
 }
 
 describe("TargetHealth", () => {
+  it(`marks a target down after ${DOWN_AFTER_NETWORK_FAILURES} network failures in a row; an HTTP answer breaks the run`, async () => {
+    const { url, health, changes } = await setup({ firstProbeMs: 60_000, intervalMs: 60_000 });
+    health.networkFailure(url, "connection refused");
+    health.networkFailure(url, "connection refused");
+    health.markUp(url);
+    health.networkFailure(url, "connection refused");
+    health.networkFailure(url, "connection refused");
+    expect(health.isDown(url)).toBe(false);
+    health.networkFailure(url, "connection refused (3rd)");
+    expect(health.isDown(url)).toBe(true);
+    health.networkFailure(url, "connection refused");
+    expect(changes).toEqual(["up", "down: connection refused (3rd)"]);
+  });
+
   it("probes a down target after first, 2×, 4×… the first wait, capped at the interval, and starts over once it was up", async () => {
     const { port, url, health, delays, changes } = await setup({
       firstProbeMs: 10,
@@ -50,7 +68,7 @@ describe("TargetHealth", () => {
 
     // down again: the progression starts from the first wait
     await closeTargets();
-    health.markDown(url, "refused");
+    for (let i = 0; i < DOWN_AFTER_NETWORK_FAILURES; i++) health.networkFailure(url, "refused");
     await waitFor(() => delays.length >= scheduled + 3, { what: "probes after the next down" });
     expect(delays.slice(scheduled, scheduled + 3)).toEqual([10, 20, 40]);
     expect(changes.slice(1, 3)).toEqual(["up", "down: refused"]);
@@ -66,7 +84,7 @@ describe("TargetHealth", () => {
       onChange: (_t, up) => changes.push({ up, at: performance.now() }),
     });
     running.push(health);
-    health.markDown(url, "refused");
+    for (let i = 0; i < DOWN_AFTER_NETWORK_FAILURES; i++) health.networkFailure(url, "refused");
     await startTarget("/hook", undefined, port);
     await waitFor(() => changes.some((c) => c.up), { timeoutMs: 5000, what: "the first probe" });
     expect(changes.map((c) => c.up)).toEqual([false, true]);
