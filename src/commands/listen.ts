@@ -95,7 +95,10 @@ export function registerListen(program: Command, ctx: CliContext): void {
     .option("--retries <n>", "forward retries on network error/5xx (exponential backoff)", "3")
     .addOption(new Option("--retry-delay <ms>", "base retry delay").default("500").hideHelp())
     .addOption(
-      new Option("--health-interval <ms>", "probe interval while a target is down")
+      new Option(
+        "--health-interval <ms>",
+        "longest wait between probes while a target is down (the first after 1 s, then doubling)",
+      )
         .default("15000")
         .hideHelp(),
     )

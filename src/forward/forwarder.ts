@@ -35,8 +35,9 @@ interface Job {
 
 /**
  * Forwards stored deliveries to their targets, asynchronously and never in the ack path.
- * Every attempt is a row; a delivery's state moves pending → forwarded | failed. While a
- * target is down its deliveries wait (parked) and go out when the health probe sees it back.
+ * Every attempt is a row; a delivery's state moves pending → forwarded | failed. A target
+ * counts as down after a few network failures in a row (see TargetHealth); while it is down
+ * its deliveries wait (parked, no attempt made) and go out when the health probe sees it back.
  */
 export class Forwarder {
   private readonly queues = new Map<string, Job[]>();
@@ -215,9 +216,11 @@ export class Forwarder {
     if (this.aborted && res.status === null) return; // shutdown: stays pending
     const ok = res.status !== null && res.status >= 200 && res.status < 300;
     const retryable = !ok && (res.network || (res.status !== null && res.status >= 500));
-    // while stopping, later() schedules nothing: a failure with retries left stays pending
-    const more = retryable && job.retry < this.o.retries;
-    // Retries spent on a network error: the app is not there. The delivery waits for it
+    const down = this.updateHealth(job, res);
+    // while stopping, later() schedules nothing: a failure with retries left stays pending.
+    // Once the target is down a retry would only hammer a closed port: wait for the probe.
+    const more = retryable && job.retry < this.o.retries && !down;
+    // A network error with the target down: the app is not there. The delivery waits for it
     // (parked, and still `pending` in the database so the next listen forwards it too)
     // instead of counting as failed; a 5xx is the app's answer and does count.
     const parks = !ok && !more && res.network;
@@ -234,8 +237,6 @@ export class Forwarder {
       () => store.addAttempt({ ...attemptRow(job, attemptNo, startedAt, res), slow: outcome.slow }),
       () => this.o.bus.emit({ type: "forward", outcome }),
     );
-    if (res.network && !more) this.health.markDown(job.target, res.error ?? "unreachable");
-    else if (!res.network) this.health.markUp(job.target);
     if (parks) this.park(job, false);
     else if (!more) {
       this.progress.finish(job.seq, job.target, ok ? undefined : res);
@@ -244,6 +245,22 @@ export class Forwarder {
     if (retryInMs !== undefined) {
       this.later({ seq: job.seq, target: job.target, retry: job.retry + 1 }, retryInMs);
     }
+  }
+
+  /**
+   * Count the attempt towards its target's health; returns whether the target is now down. A
+   * delivery out of retries on a network error parks, so its target must be down (a probe
+   * coming) even when other deliveries' answers broke the run of failures.
+   */
+  private updateHealth(job: Job, res: SendResult): boolean {
+    if (!res.network) {
+      this.health.markUp(job.target);
+      return false;
+    }
+    const reason = res.error ?? "unreachable";
+    this.health.networkFailure(job.target, reason);
+    if (job.retry >= this.o.retries) this.health.markDown(job.target, reason);
+    return this.health.isDown(job.target);
   }
 
   private outcome(

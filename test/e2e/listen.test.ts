@@ -338,6 +338,57 @@ describe("okhook listen", () => {
     expect(await again.stop()).toBe(0);
   });
 
+  it("when the app stops during a burst, stops after 3 refused attempts, queues the rest untried, and forwards all once a probe sees it back", async () => {
+    const { db, env } = setup();
+    const target = await startTarget();
+    const port = target.port;
+    // the default --health-interval (15 s): only the quick first probes bring the app back in time
+    const l = await startListen(
+      ["--db", db, "--forward-to", target.url, "--retries", "8", "--retry-delay", "10"],
+      env,
+    );
+    const events = () => jsonEvents(l.stdout());
+    const health = () => events().flatMap((e) => (e.type === "target" ? [e.health] : []));
+    await waitFor(() => health().includes("up"));
+    await target.close();
+    const burst = 20;
+    for (let i = 0; i < burst; i++) {
+      expect((await post(l.hookUrl, envelope([logEvent("user.lifecycle.create")]))).status).toBe(
+        200,
+      );
+    }
+    const parked = () =>
+      new Set(
+        events().flatMap((e) => {
+          const o = e.outcome as { seq: number; next: string } | undefined;
+          return e.type === "forward" && o?.next === "parked" ? [o.seq] : [];
+        }),
+      );
+    await waitFor(() => parked().size === burst, { what: "every delivery queued (target down)" });
+    expect(health()).toEqual(["up", "down"]);
+    const refused = query<{ error: string }>(db, "SELECT error FROM attempts");
+    // 3 in a row mark it down; only attempts already in flight then (8 slots) can add to them.
+    // Before, each delivery made its 9 attempts until one of them ran out of retries.
+    expect(refused.length).toBeGreaterThanOrEqual(3);
+    expect(refused.length).toBeLessThanOrEqual(3 + 7);
+    for (const a of refused) expect(a.error).toMatch(/^connection refused/);
+    expect(
+      query(db, "SELECT forward_state AS s, COUNT(*) AS n FROM deliveries GROUP BY s"),
+    ).toEqual([{ s: "pending", n: burst }]);
+
+    const back = await startTarget("/hook", undefined, port);
+    await waitFor(
+      () =>
+        query(db, "SELECT 1 FROM deliveries WHERE forward_state = 'forwarded'").length === burst,
+      { timeoutMs: 5000, what: "the queued burst forwarded after the first probes" },
+    );
+    expect(health()).toEqual(["up", "down", "up"]);
+    const ids = back.posts().map((p) => p.headers["x-okhook-delivery-id"]);
+    expect(ids).toHaveLength(burst);
+    expect(new Set(ids).size).toBe(burst);
+    expect(await l.stop()).toBe(0);
+  });
+
   it("marks a delivery failed when the target keeps answering 503", async () => {
     const { db, env } = setup();
     const target = await startTarget("/hook", () => ({ status: 503 }));

@@ -2,12 +2,13 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { EventBus, type SessionEvent } from "../../src/events.js";
 import { Forwarder, type ForwarderOptions } from "../../src/forward/forwarder.js";
+import { DOWN_AFTER_NETWORK_FAILURES } from "../../src/forward/health.js";
 import { RoutingTable } from "../../src/forward/routes.js";
 import { openDb } from "../../src/store/db.js";
 import { newDeliveryId } from "../../src/store/ids.js";
 import { Store } from "../../src/store/store.js";
 import type { NewDelivery } from "../../src/store/types.js";
-import { closeTargets, startTarget } from "../helpers/target.js";
+import { closeTargets, freePort, startTarget } from "../helpers/target.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -226,6 +227,57 @@ describe("Forwarder", () => {
     expect(again.forwarder.start()).toBe(1);
     await waitFor(() => state(first.store, stored!.seq) === "forwarded");
     expect(target.posts()).toHaveLength(2);
+  });
+
+  it("stops after 3 network failures in a row, parks the rest of a burst without an attempt, and forwards it all once the first probe sees the target back", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/hook`;
+    // one slot: attempts go one after the other, so exactly the failures that mark it down are made
+    const { store, forwarder, events } = setup([url], undefined, {
+      concurrencyPerTarget: 1,
+      retries: 8,
+    });
+    const burst = Array.from({ length: 20 }, () => {
+      const [stored] = store.insertDeliveries([record("user.lifecycle.create")]);
+      forwarder.enqueue(stored!.seq, { eventTypes: ["user.lifecycle.create"] });
+      return stored!.seq;
+    });
+    const outcomes = () => events.flatMap((e) => (e.type === "forward" ? [e.outcome] : []));
+    const health = () => events.flatMap((e) => (e.type === "target" ? [e.health] : []));
+    await waitFor(
+      () =>
+        forwarder.parkedCount() === burst.length &&
+        outcomes().filter((o) => o.attempt > 0).length === DOWN_AFTER_NETWORK_FAILURES,
+      { what: "every delivery of the burst parked, the failed attempts recorded" },
+    );
+    expect(health()).toEqual(["down"]);
+    const attempts = burst.map((seq) => store.attempts(seq));
+    expect(attempts.flat().map((a) => a.error)).toEqual(
+      Array(DOWN_AFTER_NETWORK_FAILURES).fill(expect.stringMatching(/^connection refused/)),
+    );
+    // with --retries 8 a delivery used to make 9 attempts before the target counted as down
+    expect(attempts.filter((a) => a.length === 0).length).toBeGreaterThanOrEqual(
+      burst.length - DOWN_AFTER_NETWORK_FAILURES,
+    );
+    expect(burst.map((seq) => state(store, seq))).toEqual(burst.map(() => "pending"));
+
+    // the app is back on the same port: the first probe, 1 s after the target went down (not
+    // the 15 s health interval), sends everything that waited
+    const target = await startTarget("/hook", undefined, port);
+    await waitFor(() => burst.every((seq) => state(store, seq) === "forwarded"), {
+      timeoutMs: 5000,
+      what: "the parked burst forwarded after the first probes",
+    });
+    expect(health()).toEqual(["down", "up"]);
+    const ids = target.posts().map((p) => String(p.headers["x-okhook-delivery-id"]));
+    expect(new Set(ids).size).toBe(burst.length);
+    expect(ids).toHaveLength(burst.length);
+    for (const seq of burst) {
+      const rows = store.attempts(seq);
+      expect(rows.map((a) => a.attempt)).toEqual(rows.map((_a, i) => i + 1));
+      expect(rows.filter((a) => a.status === 200)).toHaveLength(1);
+      expect(rows.at(-1)!.status).toBe(200);
+    }
   });
 
   it("aborts a forward still waiting on the target at stop, leaving the delivery pending", async () => {

@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  DOWN_AFTER_NETWORK_FAILURES,
+  type ProbeTimer,
+  TargetHealth,
+} from "../../src/forward/health.js";
+import { closeTargets, freePort, startTarget } from "../helpers/target.js";
+import { waitFor } from "../helpers/wait.js";
+
+const running: TargetHealth[] = [];
+afterEach(async () => {
+  for (const h of running.splice(0)) h.stop();
+  await closeTargets();
+});
+
+/**
+ * A TargetHealth on a closed loopback port whose probe timer records the waits it is asked
+ * for and fires at once: the probe progression is read from that list, not from the clock.
+ */
+async function setup(o: { firstProbeMs: number; intervalMs: number }) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/hook`;
+  const delays: number[] = [];
+  const changes: string[] = [];
+  const setTimer: ProbeTimer = (fn, ms) => {
+    delays.push(ms);
+    return setTimeout(fn, 1);
+  };
+  const health = new TargetHealth({
+    targets: [url],
+    ...o,
+    setTimer,
+    onChange: (_t, up, reason) => changes.push(up ? "up" : `down: ${reason}`),
+  });
+  running.push(health);
+  return { port, url, health, delays, changes };
+}
+
+describe("TargetHealth", () => {
+  it(`marks a target down after ${DOWN_AFTER_NETWORK_FAILURES} network failures in a row; an HTTP answer breaks the run`, async () => {
+    const { url, health, changes } = await setup({ firstProbeMs: 60_000, intervalMs: 60_000 });
+    health.networkFailure(url, "connection refused");
+    health.networkFailure(url, "connection refused");
+    health.markUp(url);
+    health.networkFailure(url, "connection refused");
+    health.networkFailure(url, "connection refused");
+    expect(health.isDown(url)).toBe(false);
+    health.networkFailure(url, "connection refused (3rd)");
+    expect(health.isDown(url)).toBe(true);
+    health.networkFailure(url, "connection refused");
+    expect(changes).toEqual(["up", "down: connection refused (3rd)"]);
+  });
+
+  it("probes a down target after first, 2×, 4×… the first wait, capped at the interval, and starts over once it was up", async () => {
+    const { port, url, health, delays, changes } = await setup({
+      firstProbeMs: 10,
+      intervalMs: 80,
+    });
+    health.start(); // the start probe is refused: down, then probes back off
+    await waitFor(() => delays.length >= 6, { what: "six probes scheduled" });
+    expect(delays.slice(0, 6)).toEqual([10, 20, 40, 80, 80, 80]);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatch(/^down: connection refused/);
+
+    await startTarget("/hook", undefined, port);
+    await waitFor(() => changes.includes("up"), { what: "a probe to see the target up" });
+    const scheduled = delays.length;
+
+    // down again: the progression starts from the first wait
+    await closeTargets();
+    for (let i = 0; i < DOWN_AFTER_NETWORK_FAILURES; i++) health.networkFailure(url, "refused");
+    await waitFor(() => delays.length >= scheduled + 3, { what: "probes after the next down" });
+    expect(delays.slice(scheduled, scheduled + 3)).toEqual([10, 20, 40]);
+    expect(changes.slice(1, 3)).toEqual(["up", "down: refused"]);
+  });
+
+  it("waits about the first delay (1 s by default) before probing a target that went down", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/hook`;
+    const changes: { up: boolean; at: number }[] = [];
+    const health = new TargetHealth({
+      targets: [url],
+      intervalMs: 15_000,
+      onChange: (_t, up) => changes.push({ up, at: performance.now() }),
+    });
+    running.push(health);
+    for (let i = 0; i < DOWN_AFTER_NETWORK_FAILURES; i++) health.networkFailure(url, "refused");
+    await startTarget("/hook", undefined, port);
+    await waitFor(() => changes.some((c) => c.up), { timeoutMs: 5000, what: "the first probe" });
+    expect(changes.map((c) => c.up)).toEqual([false, true]);
+    // only a loose lower bound: the probe did wait rather than fire at once
+    expect(changes[1]!.at - changes[0]!.at).toBeGreaterThanOrEqual(900);
+  });
+});
