@@ -1,5 +1,6 @@
 // Module hooks for hold-import.mjs (they run in node's loader thread).
-import { existsSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** Never hold longer than this: the test fails on its own deadline, the child is not stuck. */
@@ -7,10 +8,18 @@ const HOLD_LIMIT_MS = 20_000;
 let dir = "";
 let module = "";
 let held = false;
+/** Resolves when the main thread reports the signal (a message on the port it handed over). */
+let signalled = Promise.resolve();
 
 export function initialize(data) {
   dir = data.dir;
   module = data.module;
+  // The port stays referenced while waiting: it keeps this thread, and the import the main
+  // thread is blocked on, alive until the message (or the deadline) comes.
+  const deadline = AbortSignal.timeout(HOLD_LIMIT_MS);
+  signalled = once(data.port, "message", { signal: deadline })
+    .catch(() => {})
+    .finally(() => data.port.close());
 }
 
 export async function resolve(specifier, context, next) {
@@ -18,10 +27,7 @@ export async function resolve(specifier, context, next) {
   if (!held && resolved.url.endsWith(module)) {
     held = true;
     writeFileSync(join(dir, "reached"), resolved.url);
-    const deadline = Date.now() + HOLD_LIMIT_MS;
-    while (!existsSync(join(dir, "signalled")) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await signalled;
   }
   return resolved;
 }

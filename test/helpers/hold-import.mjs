@@ -6,14 +6,23 @@
 import { writeFileSync } from "node:fs";
 import { register } from "node:module";
 import { join } from "node:path";
+import { MessageChannel } from "node:worker_threads";
 
 const dir = process.env.OKHOOK_TEST_HOLD_DIR;
 const module = process.env.OKHOOK_TEST_HOLD_MODULE;
 if (dir && module) {
-  register(new URL("./hold-import-hooks.mjs", import.meta.url), { data: { dir, module } });
-  // Runs in the same emit as okhook's own handler (registered later), so once `signalled`
-  // exists okhook has seen the signal too: the held import goes on only after that.
+  const { port1, port2 } = new MessageChannel();
+  register(new URL("./hold-import-hooks.mjs", import.meta.url), {
+    data: { dir, module, port: port2 },
+    transferList: [port2],
+  });
+  port1.unref();
+  // Runs in the same emit as okhook's own handler (registered later), so once the hooks hear
+  // of it okhook has seen the signal too: the held import goes on only after that.
   for (const signal of ["SIGINT", "SIGTERM"]) {
-    process.on(signal, () => writeFileSync(join(dir, "signalled"), signal));
+    process.on(signal, () => {
+      writeFileSync(join(dir, "signalled"), signal);
+      port1.postMessage(signal);
+    });
   }
 }
