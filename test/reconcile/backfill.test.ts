@@ -1,50 +1,37 @@
-import { Agent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
 import type { LogEvent } from "../../src/okta/types.js";
 import { BACKFILL_BATCH_SIZE } from "../../src/reconcile/backfill.js";
-import { type RunReconcileOptions, runReconcile } from "../../src/reconcile/run.js";
+import { runReconcile } from "../../src/reconcile/run.js";
 import type { Store } from "../../src/store/store.js";
-import { type FakeOkta, startFakeOkta } from "../helpers/fake-okta.js";
-import { closeStores, parsedEvent, seedDelivery, tempStore } from "../helpers/seed-store.js";
+import type { FakeOkta } from "../helpers/fake-okta.js";
+import {
+  ADD,
+  CREATE,
+  closeReconcileRigs,
+  MIN,
+  type ReconcileRig,
+  startReconcileRig,
+} from "../helpers/reconcile-rig.js";
+import { parsedEvent, seedDelivery } from "../helpers/seed-store.js";
 import { closeTargets, freePort, startTarget, type Target } from "../helpers/target.js";
-import { cleanupTmp } from "../helpers/tmp.js";
 
 let fake: FakeOkta;
-let agent: Agent;
 let store: Store;
 let target: Target;
+let options: ReconcileRig["options"];
 
 beforeEach(async () => {
-  fake = await startFakeOkta();
-  agent = new Agent();
-  store = tempStore().store;
   target = await startTarget("/okta/events");
+  ({ fake, store, options } = await startReconcileRig({
+    replayMissing: { to: target.url, secret: "hook-secret" },
+  }));
 });
 
 afterEach(async () => {
   await closeTargets();
-  await agent.close();
-  await fake.close();
-  closeStores();
-  cleanupTmp();
+  await closeReconcileRigs();
 });
-
-const CREATE = "user.lifecycle.create";
-const ADD = "group.user_membership.add";
-const MIN = 60_000;
-
-function options(extra: Partial<RunReconcileOptions> = {}): RunReconcileOptions {
-  return {
-    orgUrl: fake.url,
-    apiToken: fake.token,
-    since: "2h",
-    store,
-    dispatcher: agent,
-    replayMissing: { to: target.url, secret: "hook-secret" },
-    ...extra,
-  };
-}
 
 /** `n` events in the System Log, 1 s apart, published from 30 min ago, types alternating. */
 function emitted(n: number, types = [CREATE, ADD]): LogEvent[] {

@@ -1,46 +1,29 @@
-import { Agent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError, Interrupted, RemoteApiError, UsageError } from "../../src/errors.js";
 import type { LogEvent } from "../../src/okta/types.js";
 import { MAX_TYPES_PER_QUERY } from "../../src/reconcile/filters.js";
-import { type RunReconcileOptions, runReconcile } from "../../src/reconcile/run.js";
+import { runReconcile } from "../../src/reconcile/run.js";
 import type { Store } from "../../src/store/store.js";
-import { type FakeOkta, startFakeOkta } from "../helpers/fake-okta.js";
-import { closeStores, parsedEvent, seedDelivery, tempStore } from "../helpers/seed-store.js";
-import { cleanupTmp } from "../helpers/tmp.js";
+import type { FakeOkta } from "../helpers/fake-okta.js";
+import {
+  ADD,
+  CREATE,
+  closeReconcileRigs,
+  MIN,
+  type ReconcileRig,
+  startReconcileRig,
+} from "../helpers/reconcile-rig.js";
+import { parsedEvent, seedDelivery } from "../helpers/seed-store.js";
 
 let fake: FakeOkta;
-let agent: Agent;
 let store: Store;
+let options: ReconcileRig["options"];
 
 beforeEach(async () => {
-  fake = await startFakeOkta();
-  agent = new Agent();
-  store = tempStore().store;
+  ({ fake, store, options } = await startReconcileRig({ client: { retryBaseDelayMs: 5 } }));
 });
 
-afterEach(async () => {
-  await agent.close();
-  await fake.close();
-  closeStores();
-  cleanupTmp();
-});
-
-const CREATE = "user.lifecycle.create";
-const ADD = "group.user_membership.add";
-const MIN = 60_000;
-
-function options(extra: Partial<RunReconcileOptions> = {}): RunReconcileOptions {
-  return {
-    orgUrl: fake.url,
-    apiToken: fake.token,
-    since: "2h",
-    store,
-    dispatcher: agent,
-    client: { retryBaseDelayMs: 5 },
-    ...extra,
-  };
-}
+afterEach(closeReconcileRigs);
 
 /** Events in the fake System Log, published `agoMs` before now. */
 function logged(types: string[], agoMs = 10 * MIN): LogEvent[] {
