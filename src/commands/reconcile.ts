@@ -79,11 +79,12 @@ async function runReconcileCommand(flags: ReconcileFlags, ctx: CliContext): Prom
     : parseCount(flags.details, "--details", { min: 0, max: 1_000_000 });
   const { store, dbPath } = await openStore(flags, ctx);
   try {
-    const [{ runReconcile }, render] = await Promise.all([
+    const [{ runReconcile }, render, { progressLine }] = await Promise.all([
       import("../reconcile/run.js"),
       import("../output/reconcile-render.js"),
+      import("../output/reconcile-progress.js"),
     ]);
-    const progress = render.progressLine(ctx.stderr, ctx.env);
+    const progress = progressLine(ctx.stderr, ctx.env);
     const options: RunReconcileOptions = {
       orgUrl: flags.org ?? ctx.env.oktaOrgUrl,
       apiToken: ctx.env.oktaApiToken,

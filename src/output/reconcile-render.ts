@@ -3,12 +3,10 @@ import type { OkhookEnv } from "../config.js";
 import type { BackfillResult } from "../reconcile/backfill.js";
 import type { DeliveryFailure } from "../reconcile/delivery-failures.js";
 import type { CategoryCounts, ReportedEvent } from "../reconcile/diff.js";
-import type { ReconcileProgress, ReconcileResult } from "../reconcile/run.js";
+import type { ReconcileResult } from "../reconcile/run.js";
 import { shortId } from "../store/ids.js";
 import { colorFor, duration, pad, statusColor, stripAnsi } from "./format.js";
 
-/** Minimum time between two progress redraws. */
-export const PROGRESS_REDRAW_MS = 100;
 const LIST_TYPES_SHOWN = 5;
 
 /** The full report as one JSON document (every detail, nothing capped). */
@@ -22,48 +20,6 @@ export function reconcileJson(result: ReconcileResult): string {
 /** A warning line for stderr. */
 export function warningLine(message: string, stream: { isTTY?: boolean }, env: OkhookEnv): string {
   return `${colorFor(stream, env).yellow("okhook: warning:")} ${message}\n`;
-}
-
-/** Progress on a TTY only (one redrawn stderr line); a no-op elsewhere. */
-export function progressLine(
-  stream: { isTTY?: boolean; write: (s: string) => unknown },
-  env: OkhookEnv,
-  now: () => number = Date.now,
-): { update: (p: ReconcileProgress) => void; done: () => void } {
-  if (!stream.isTTY) return { update: () => {}, done: () => {} };
-  const c = colorFor(stream, env);
-  let shown = false;
-  let last = 0;
-  let base = "";
-  return {
-    update: (p) => {
-      const text = progressText(p, base);
-      if (p.type === "page" || p.type === "backfill") base = text;
-      const t = now();
-      if (p.type === "page" && t - last < PROGRESS_REDRAW_MS) return;
-      last = t;
-      shown = true;
-      stream.write(`\r\x1b[2K${c.dim(text)}`);
-    },
-    done: () => {
-      if (shown) stream.write("\r\x1b[2K");
-    },
-  };
-}
-
-function progressText(p: ReconcileProgress, base: string): string {
-  switch (p.type) {
-    case "query":
-      return `System Log query ${p.index}/${p.total}…`;
-    case "page":
-      return `System Log: ${p.pages} pages, ${num(p.events)} events`;
-    case "wait":
-      return `${base} — ${p.reason}, waiting ${duration(p.waitMs)}`;
-    case "local":
-      return "Reading this window's receipts from the local database…";
-    case "backfill":
-      return `Backfill: ${num(p.sentEvents)}/${num(p.totalEvents)} events sent`;
-  }
 }
 
 /** Options of the text report. */

@@ -2,7 +2,7 @@ import type { Dispatcher } from "undici";
 import { ConfigError, Interrupted, RemoteApiError, UsageError } from "../errors.js";
 import { OktaClient, type OktaClientOptions } from "../okta/client.js";
 import { expandEventTypes, isEligible } from "../okta/event-types.js";
-import type { OktaProgress } from "../okta/transport.js";
+import type { OktaRateLimitWait, OktaRetryWait } from "../okta/progress.js";
 import type { LogEvent } from "../okta/types.js";
 import { NO_LOCAL_EVENTS, StoreLocalEvents } from "../store/local-events.js";
 import { EventSpool } from "../store/spool.js";
@@ -54,7 +54,7 @@ export interface RunReconcileOptions {
 export type ReconcileProgress =
   | { type: "query"; index: number; total: number }
   | { type: "page"; pages: number; events: number }
-  | { type: "wait"; reason: string; waitMs: number }
+  | { type: "wait"; wait: OktaRateLimitWait | OktaRetryWait }
   | { type: "local" }
   | { type: "backfill"; sentEvents: number; totalEvents: number };
 
@@ -177,21 +177,9 @@ function createClient(o: RunReconcileOptions): OktaClient {
     dispatcher: o.dispatcher,
     signal: o.signal,
     ...o.client,
-    onProgress: (p) => forwardWait(p, o.onProgress),
+    // Every wait on Okta (429, pacing, retry) goes to the caller, which says it on stderr.
+    onProgress: (p) => p.type !== "page" && o.onProgress?.({ type: "wait", wait: p }),
   });
-}
-
-function forwardWait(p: OktaProgress, onProgress: RunReconcileOptions["onProgress"]): void {
-  if (p.type === "rate-limit-wait") {
-    const reason = p.reason === "429" ? "rate limited (429)" : "rate limit nearly used up";
-    onProgress?.({ type: "wait", reason, waitMs: p.waitMs });
-  } else if (p.type === "retry") {
-    onProgress?.({
-      type: "wait",
-      reason: `retry ${p.attempt} after ${p.reason}`,
-      waitMs: p.waitMs,
-    });
-  }
 }
 
 interface RemoteInput {

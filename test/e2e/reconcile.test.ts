@@ -96,6 +96,19 @@ describe("okhook reconcile (built CLI against a fake Okta)", () => {
     await listen.stop();
   });
 
+  it("piped, says on stderr each wait on Okta: what for and how long", async () => {
+    const published = new Date(Date.now() - 60_000).toISOString();
+    fake.addLogEvents([{ eventType: CREATE, published }]);
+    fake.inject({ kind: "rate-limit", resetInSeconds: 1 }, { path: "/api/v1/logs" });
+    fake.inject({ kind: "server-error", status: 503 }, { path: "/api/v1/logs" });
+    const r = await runCli(["reconcile", "--since", "30m"], oktaEnv());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^okhook: rate limited by Okta \(429\) on \/api\/v1\/logs: waiting \d\.\d s \(X-Rate-Limit-Reset\)\nokhook: Okta answered 503 on \/api\/v1\/logs: retry 1\/3 in 0\.\d s\n$/,
+    );
+    expect(r.stdout).toMatch(/missing\s+1\b/);
+  });
+
   it("prints the full report as JSON and exits 1 on differences", async () => {
     const published = new Date(Date.now() - 60_000).toISOString();
     const [event] = fake.addLogEvents([{ eventType: CREATE, published }]);

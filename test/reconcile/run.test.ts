@@ -144,14 +144,18 @@ describe("runReconcile", () => {
     fake.inject({ kind: "server-error" }, { path: "/api/v1/logs" });
     const waits: unknown[] = [];
     const result = await runReconcile(
-      options({ onProgress: (p) => p.type === "wait" && waits.push(p) }),
+      options({ onProgress: (p) => p.type === "wait" && waits.push(p.wait) }),
     );
     expect(result.report.inSync).toBe(true);
     expect(logQueries()).toHaveLength(3);
+    // what the caller needs to say what is waited for, and for how long
     expect(waits).toMatchObject([
-      { reason: "rate limited (429)" },
-      { reason: /retry 1 after HTTP 500/ },
+      { type: "rate-limit-wait", reason: "429", basis: "reset", path: "/api/v1/logs" },
+      { type: "retry", attempt: 1, maxRetries: 3, status: 500, path: "/api/v1/logs" },
     ]);
+    const [rateLimit] = waits as { waitMs: number }[];
+    expect(rateLimit!.waitMs).toBeGreaterThanOrEqual(1000);
+    expect(rateLimit!.waitMs).toBeLessThanOrEqual(3000);
   });
 
   it("turns HTML, cut-off JSON and a bad token into one-line API errors without the token", async () => {
