@@ -35,10 +35,13 @@ export function registerReconcile(program: Command, ctx: CliContext): void {
     .option("--org <url>", "Okta org, https://<org>.okta.com (env: OKTA_ORG_URL)")
     .option(
       "--event-type <glob>",
-      "event types to compare, repeatable (default: those received in the window, else all hook-eligible)",
+      "event types to compare, repeatable (default: those the hook is subscribed to, read from Okta; else those received in the window)",
       collect,
     )
-    .option("--hook-id <id>", "also report Okta's event_hook.delivery failures for this hook")
+    .option(
+      "--hook-id <id>",
+      "the Okta event hook: its subscribed types are compared and its event_hook.delivery failures reported (default: the one okhook listen --register created)",
+    )
     .option("--replay-missing", "send the missing events to the target as Okta deliveries", false)
     .option(
       "--to <url>",

@@ -61,6 +61,8 @@ function progressText(p: ReconcileProgress, base: string): string {
       return base ? `${base} — ${oktaWaitText(p.wait)}` : oktaWaitText(p.wait);
     case "local":
       return "Reading this window's receipts from the local database…";
+    case "hook":
+      return `Reading the event types hook ${p.hookId} is subscribed to…`;
     case "backfill":
       return `Backfill: ${num(p.sentEvents)}/${num(p.totalEvents)} events sent`;
   }

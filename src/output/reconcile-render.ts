@@ -11,10 +11,11 @@ const LIST_TYPES_SHOWN = 5;
 
 /** The full report as one JSON document (every detail, nothing capped). */
 export function reconcileJson(result: ReconcileResult): string {
-  const { report, ...rest } = result;
+  const { report, selection, ...rest } = result;
   // inSync first: the one field a script checks.
   const { inSync, ...details } = report;
-  return `${JSON.stringify({ inSync, ...rest, ...details }, null, 2)}\n`;
+  const described = { ...selection, description: selectionText(result, false) };
+  return `${JSON.stringify({ inSync, ...rest, selection: described, ...details }, null, 2)}\n`;
 }
 
 /** A warning line for stderr. */
@@ -54,17 +55,26 @@ function header(c: ChalkInstance, r: ReconcileResult): string[] {
   return lines;
 }
 
-function selectionText(r: ReconcileResult): string {
-  const { source, types } = r.selection;
-  if (types === null) return "every hook-eligible event type (none received in the window)";
+/**
+ * Which event types were compared and where that set came from (text and --json); the
+ * text lists the first few types, --json has them all in `selection.types`.
+ */
+function selectionText(r: ReconcileResult, listed = true): string {
+  const { source, types, hook } = r.selection;
+  const narrow = "pass --hook-id or --event-type";
+  if (types === null) {
+    return `every hook-eligible event type (no hook known and none received in the window; ${narrow} to narrow)`;
+  }
   const shown = types.slice(0, LIST_TYPES_SHOWN).join(", ");
-  const list =
-    types.length > LIST_TYPES_SHOWN ? `${shown}, +${types.length - LIST_TYPES_SHOWN}` : shown;
+  const more = types.length > LIST_TYPES_SHOWN ? `, +${types.length - LIST_TYPES_SHOWN}` : "";
+  const list = listed ? ` (${shown}${more})` : "";
   const n = `${types.length} event type${types.length === 1 ? "" : "s"}`;
-  if (source === "flag") return `${n} from --event-type (${list})`;
-  if (source === "hook")
-    return `${n}: hook ${r.hookId}'s subscription and those received (${list})`;
-  return `${n} received in the window (${list})`;
+  if (source === "flag") return `${n} from --event-type${list}`;
+  if (source === "hook" && hook) {
+    const from = hook.from === "--hook-id" ? "--hook-id" : "remembered by okhook listen --register";
+    return `the ${n} hook ${hook.id} is subscribed to, read from Okta (hook id ${from})${list}`;
+  }
+  return `the ${n} received in the window${list}; a type that never arrived is not checked (${narrow})`;
 }
 
 function summary(c: ChalkInstance, r: ReconcileResult): string[] {

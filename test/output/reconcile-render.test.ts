@@ -28,6 +28,7 @@ async function result(rows: LocalEventRow[], remoteCount: number, maxDetails?: n
     selection: { source: "received", types: ["user.lifecycle.create"] },
     queries: ['eventType eq "user.lifecycle.create"'],
     hookId: null,
+    hookFrom: null,
     pages: 1,
     events: remoteCount,
     warnings: [],
@@ -55,7 +56,9 @@ describe("reconcile report rendering", () => {
       },
     );
     expect(text).toMatch(/^Okta https:\/\/dev-123.okta.com · System Log/);
-    expect(text).toMatch(/1 event type received in the window \(user.lifecycle.create\)/);
+    expect(text).toContain(
+      "Compared: the 1 event type received in the window (user.lifecycle.create); a type that never arrived is not checked (pass --hook-id or --event-type)",
+    );
     expect(text).toMatch(
       /✓ In sync: all 1 System Log events in the window were received once, on time\.\n$/,
     );

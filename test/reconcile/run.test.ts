@@ -188,7 +188,7 @@ describe("runReconcile", () => {
     expect(result.report.counts.unexpected).toBe(0);
   });
 
-  it("with --hook-id adds the hook's types and Okta's delivery failures for that hook", async () => {
+  it("with --hook-id compares the hook's types and reports Okta's delivery failures for that hook", async () => {
     const hook = fake.hooks.create({
       name: "dev",
       events: { type: "EVENT_TYPE", items: [CREATE, ADD] },
@@ -204,7 +204,12 @@ describe("runReconcile", () => {
       },
     ]);
     const result = await runReconcile(options({ hookId: hook.id }));
-    expect(result.selection).toEqual({ source: "hook", types: [ADD, CREATE] });
+    expect(result.selection).toEqual({
+      source: "hook",
+      types: [ADD, CREATE],
+      hook: { id: hook.id, from: "--hook-id" },
+    });
+    expect(result).toMatchObject({ hookId: hook.id, hookFrom: "--hook-id" });
     expect(result.report.counts.deliveryFailures).toBe(1);
     expect(result.report.deliveryFailures[0]!.hookIds).toEqual([hook.id]);
     expect(logQueries().at(-1)!.filter).toBe('eventType eq "event_hook.delivery"');
