@@ -14,6 +14,7 @@ interface ReconcileFlags {
   org?: string;
   eventType?: string[];
   hookId?: string;
+  strict?: boolean;
   replayMissing?: boolean;
   to?: string;
   secret?: string;
@@ -42,6 +43,11 @@ export function registerReconcile(program: Command, ctx: CliContext): void {
       "--hook-id <id>",
       "the Okta event hook: its subscribed types are compared and its event_hook.delivery failures reported (default: the one okhook listen --register created)",
     )
+    .option(
+      "--strict",
+      "duplicates, late events and Okta's delivery failures also count as differences (exit 1)",
+      false,
+    )
     .option("--replay-missing", "send the missing events to the target as Okta deliveries", false)
     .option(
       "--to <url>",
@@ -61,7 +67,10 @@ export function registerReconcile(program: Command, ctx: CliContext): void {
 Credentials come from the environment only: OKTA_API_TOKEN (sent as SSWS) or
 OKTA_ACCESS_TOKEN (Bearer, scope okta.logs.read).
 
-Exit codes: 0 in sync, 1 differences found, 2 usage, 3 credentials, 4 network, 5 Okta API error.
+Exit codes: 0 in sync (nothing missing or unexpected; duplicates, late events and delivery
+failures are reported, and counted only with --strict), 1 missing or unexpected events,
+2 usage, 3 credentials, 4 network, 5 Okta API error. Waits on Okta (rate limit, retries)
+are said on stderr.
 
 Examples:
   $ OKTA_ORG_URL=https://dev-123.okta.com OKTA_API_TOKEN=… okhook reconcile --since 2h
@@ -96,6 +105,7 @@ async function runReconcileCommand(flags: ReconcileFlags, ctx: CliContext): Prom
       until: flags.until,
       eventTypes: flags.eventType,
       hookId: flags.hookId,
+      strict: flags.strict,
       store: store ?? undefined,
       maxDetails,
       replayMissing: flags.replayMissing

@@ -35,7 +35,7 @@ export interface TextOptions {
 export function reconcileText(result: ReconcileResult, o: TextOptions): string {
   const c = colorFor(o.stream, o.env);
   const out: string[] = [...header(c, result), "", ...summary(c, result), ""];
-  const types = typeTable(c, result.report.byEventType);
+  const types = typeTable(c, result.report.byEventType, result.report.strict);
   if (types.length > 0) out.push(...types, "");
   const details = detailSections(c, result);
   if (details.length > 0) out.push(...details);
@@ -80,15 +80,17 @@ function selectionText(r: ReconcileResult, listed = true): string {
 function summary(c: ChalkInstance, r: ReconcileResult): string[] {
   const k = r.report.counts;
   const bad = (n: number) => (n > 0 ? c.red(num(n)) : c.green("0"));
+  // Reported, but in sync all the same unless --strict.
+  const note = r.report.strict ? bad : (n: number) => (n > 0 ? c.yellow(num(n)) : c.green("0"));
   const rows: [string, string][] = [
     ["in System Log", num(k.inLog)],
     ["received", num(k.received)],
     ["missing", bad(k.missing)],
-    ["duplicated", bad(k.duplicated)],
+    ["duplicated", note(k.duplicated)],
     ["unexpected", bad(k.unexpected)],
-    [`late (> ${Math.round(r.report.lateThresholdMs / 1000)} s)`, bad(k.late)],
+    [`late (> ${Math.round(r.report.lateThresholdMs / 1000)} s)`, note(k.late)],
   ];
-  if (r.hookId !== null) rows.push(["delivery failures", bad(k.deliveryFailures)]);
+  if (r.hookId !== null) rows.push(["delivery failures", note(k.deliveryFailures)]);
   return rows.map(([label, value]) => `  ${pad(label, 20)}${padStart(value, 9)}`);
 }
 
@@ -101,7 +103,11 @@ const TYPE_COLUMNS: [keyof CategoryCounts, string][] = [
   ["late", "LATE"],
 ];
 
-function typeTable(c: ChalkInstance, byType: Record<string, CategoryCounts>): string[] {
+function typeTable(
+  c: ChalkInstance,
+  byType: Record<string, CategoryCounts>,
+  strict: boolean,
+): string[] {
   const names = Object.keys(byType).sort();
   if (names.length === 0) return [];
   const width = Math.max(10, ...names.map((n) => n.length)) + 2;
@@ -111,8 +117,9 @@ function typeTable(c: ChalkInstance, byType: Record<string, CategoryCounts>): st
     const counts = byType[name]!;
     const cells = TYPE_COLUMNS.map(([key]) => {
       const v = num(counts[key]);
-      const flagged = key !== "inLog" && key !== "received" && counts[key] > 0;
-      return padStart(flagged ? c.red(v) : v, 12);
+      if (key === "inLog" || key === "received" || counts[key] === 0) return padStart(v, 12);
+      const problem = strict || key === "missing" || key === "unexpected";
+      return padStart(problem ? c.red(v) : c.yellow(v), 12);
     });
     lines.push(pad(name, width) + cells.join(""));
   }
@@ -207,18 +214,29 @@ function backfillLines(c: ChalkInstance, b: BackfillResult): string[] {
 }
 
 function verdict(c: ChalkInstance, r: ReconcileResult): string {
-  const k = r.report.counts;
-  if (r.report.inSync) {
-    return c.green(
-      `✓ In sync: all ${num(k.inLog)} System Log events in the window were received once, on time.`,
-    );
+  const { counts: k, inSync, strict } = r.report;
+  const notes = [
+    k.duplicated > 0 ? `${num(k.duplicated)} duplicated (Okta delivers at least once)` : "",
+    k.late > 0 ? `${num(k.late)} late` : "",
+    k.deliveryFailures > 0
+      ? `${num(k.deliveryFailures)} Okta delivery failure${k.deliveryFailures === 1 ? "" : "s"}`
+      : "",
+  ].filter(Boolean);
+  if (inSync) {
+    const all = `✓ In sync: all ${num(k.inLog)} System Log events in the window were received`;
+    if (notes.length === 0) return c.green(`${all} once, on time.`);
+    return `${c.green(`${all}.`)} ${c.yellow(`Also reported: ${notes.join(", ")} (--strict counts these).`)}`;
   }
-  const total = k.missing + k.duplicated + k.unexpected + k.late + k.deliveryFailures;
+  const problems = [
+    k.missing > 0 ? `${num(k.missing)} missing` : "",
+    k.unexpected > 0 ? `${num(k.unexpected)} unexpected` : "",
+    ...(strict ? notes : []),
+  ].filter(Boolean);
   const hint =
     k.missing > 0 && !r.backfill
       ? ` Send the ${num(k.missing)} missing events with --replay-missing.`
       : "";
-  return c.red(`✗ ${num(total)} difference${total === 1 ? "" : "s"} found.${hint}`);
+  return c.red(`✗ Not in sync${strict ? " (--strict)" : ""}: ${problems.join(", ")}.${hint}`);
 }
 
 function num(n: number): string {

@@ -42,6 +42,8 @@ export interface RunReconcileOptions {
   eventTypes?: string[];
   /** `--hook-id`; default: the hook `listen --register` remembered in the database. */
   hookId?: string;
+  /** `--strict`: duplicates, late events and Okta's delivery failures also break "in sync". */
+  strict?: boolean;
   /** The okhook database; undefined when there is none yet (everything is then missing). */
   store?: Store;
   /** Cap on each detail list; counts stay exact. */
@@ -159,6 +161,7 @@ async function compare({ o, client, window, counters, spool }: CompareInput) {
     index,
     includeEventType: wanted ? (t) => wanted.has(t) : isEligible,
     hookId,
+    strict: o.strict,
     maxDetails: o.maxDetails,
     onMissing: spool ? (event) => spool.add(event) : undefined,
   });

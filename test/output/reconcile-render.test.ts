@@ -10,7 +10,12 @@ const env = readEnv({ NO_COLOR: "1" });
 const P = Date.parse("2026-11-20T14:00:00.000Z");
 const iso = (ms: number) => new Date(ms).toISOString();
 
-async function result(rows: LocalEventRow[], remoteCount: number, maxDetails?: number) {
+async function result(
+  rows: LocalEventRow[],
+  remoteCount: number,
+  maxDetails?: number,
+  strict?: boolean,
+) {
   const remote = Array.from({ length: remoteCount }, (_, i) => ({
     uuid: `u${i}`,
     eventType: "user.lifecycle.create",
@@ -21,6 +26,7 @@ async function result(rows: LocalEventRow[], remoteCount: number, maxDetails?: n
     remote: [remote],
     local: { byUuid: (u) => rows.filter((r) => r.uuid === u), inWindow: () => rows },
     maxDetails,
+    strict,
   });
   const r: ReconcileResult = {
     org: "https://dev-123.okta.com",
@@ -72,17 +78,36 @@ describe("reconcile report rendering", () => {
     ];
     const r = await result(rows, 30, 5);
     const text = reconcileText(r, { stream: {}, env, maxDetails: 5 });
-    const order = ["missing", "EVENT TYPE", "Missing —", "Duplicated —", "✗ 30 differences"].map(
-      (s) => text.indexOf(s),
+    const order = ["missing", "EVENT TYPE", "Missing —", "Duplicated —", "✗ Not in sync"].map((s) =>
+      text.indexOf(s),
     );
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(text).toMatch(/missing\s+29\n/);
     expect(text).toMatch(/Missing — in the System Log, never received \(29, first 5\):/);
     expect(text).toContain("okhook show dupone01 duptwo02");
-    expect(text).toMatch(/Send the 29 missing events with --replay-missing/);
+    // the duplicate is reported, not counted
+    expect(text).toMatch(
+      /✗ Not in sync: 29 missing\. Send the 29 missing events with --replay-missing\.\n$/,
+    );
     const doc = JSON.parse(reconcileJson(r));
     expect(Object.keys(doc)[0]).toBe("inSync");
     expect(doc.counts.missing).toBe(29);
+  });
+
+  it("says in sync with a duplicate, noting it; --strict counts it", async () => {
+    const rows = [
+      row("u0", P + 10, "01j00000000000000000dupone01"),
+      row("u0", P + 20, "01j00000000000000000duptwo02"),
+    ];
+    const text = reconcileText(await result(rows, 1), { stream: {}, env });
+    expect(text).toMatch(/duplicated\s+1\n/);
+    expect(text).toMatch(
+      /✓ In sync: all 1 System Log events in the window were received\. Also reported: 1 duplicated \(Okta delivers at least once\) \(--strict counts these\)\.\n$/,
+    );
+    const strict = reconcileText(await result(rows, 1, undefined, true), { stream: {}, env });
+    expect(strict).toMatch(
+      /✗ Not in sync \(--strict\): 1 duplicated \(Okta delivers at least once\)\.\n$/,
+    );
   });
 
   it("draws progress on a TTY, and clears it", () => {
