@@ -64,7 +64,7 @@ async function subscription(
   warnings: string[],
 ): Promise<string[] | null> {
   const named = hook.from === "--hook-id" ? `--hook-id "${hook.id}"` : `hook ${hook.id}`;
-  const fallback = "so only the event types received in the window are compared";
+  const fallback = "so the types it is subscribed to are not compared";
   let items: unknown;
   let filter: unknown;
   try {
@@ -82,12 +82,12 @@ async function subscription(
       err.status === 404
         ? "(remembered by okhook listen --register) is gone from Okta"
         : "cannot be read: the token lacks okta.eventHooks.read";
-    warnings.push(`${named} ${why}, ${fallback} (or pass --event-type)`);
+    warnings.push(`${named} ${why}, ${fallback} (name them with --event-type)`);
     return null;
   }
   const types = Array.isArray(items) ? items.filter((t): t is string => typeof t === "string") : [];
   if (types.length === 0) {
-    warnings.push(`${named} is subscribed to no event types, ${fallback}`);
+    warnings.push(`${named} lists no event types on Okta, so there is no subscription to compare`);
     return null;
   }
   if (filter !== null && filter !== undefined) {

@@ -102,13 +102,31 @@ describe("which event types reconcile compares", () => {
     const result = await runReconcile(options());
     expect(result.selection).toEqual({ source: "received", types: [CREATE] });
     expect(result.warnings[0]).toMatch(
-      /hook whoDeletedLongAgo1 \(remembered by okhook listen --register\) is gone from Okta, so only the event types received in the window are compared/,
+      /hook whoDeletedLongAgo1 \(remembered by okhook listen --register\) is gone from Okta, so the types it is subscribed to are not compared \(name them with --event-type\)/,
     );
     expect(result.report.inSync).toBe(true);
     const text = reconcileText(result, { stream: {}, env });
     expect(text).toContain(
       `Compared: the 1 event type received in the window (${CREATE}); a type that never arrived is not checked (pass --hook-id or --event-type)`,
     );
+  });
+
+  it("falls back to the types received, saying so, when the token may not read event hooks", async () => {
+    const rig = await startReconcileRig({}, { grantedScopes: ["okta.logs.read"] });
+    const created = rig.fake.hooks.create({
+      name: "okhook dev",
+      events: { type: "EVENT_TYPE", items: [CREATE, ADD] },
+      channel: { type: "HTTP", version: "1.0.0", config: { uri: "http://127.0.0.1:9/hook" } },
+    });
+    const id = (created.body as { id: string }).id;
+    rig.store.setMeta(hookMetaKey(rig.fake.url), id);
+    const result = await runReconcile(
+      rig.options({ apiToken: undefined, accessToken: rig.fake.token }),
+    );
+    expect(result.selection).toEqual({ source: "all", types: null });
+    expect(result.warnings).toEqual([
+      `hook ${id} cannot be read: the token lacks okta.eventHooks.read, so the types it is subscribed to are not compared (name them with --event-type)`,
+    ]);
   });
 
   it("remembers hooks per org: another org's hook id is not used", async () => {
