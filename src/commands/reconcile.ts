@@ -14,6 +14,7 @@ interface ReconcileFlags {
   org?: string;
   eventType?: string[];
   hookId?: string;
+  strict?: boolean;
   replayMissing?: boolean;
   to?: string;
   secret?: string;
@@ -35,10 +36,18 @@ export function registerReconcile(program: Command, ctx: CliContext): void {
     .option("--org <url>", "Okta org, https://<org>.okta.com (env: OKTA_ORG_URL)")
     .option(
       "--event-type <glob>",
-      "event types to compare, repeatable (default: those received in the window, else all hook-eligible)",
+      "event types to compare, repeatable (default: those the hook is subscribed to, read from Okta; else those received in the window)",
       collect,
     )
-    .option("--hook-id <id>", "also report Okta's event_hook.delivery failures for this hook")
+    .option(
+      "--hook-id <id>",
+      "the Okta event hook: its subscribed types are compared and its event_hook.delivery failures reported (default: the one okhook listen --register created)",
+    )
+    .option(
+      "--strict",
+      "duplicates, late events and Okta's delivery failures also count as differences (exit 1)",
+      false,
+    )
     .option("--replay-missing", "send the missing events to the target as Okta deliveries", false)
     .option(
       "--to <url>",
@@ -58,7 +67,10 @@ export function registerReconcile(program: Command, ctx: CliContext): void {
 Credentials come from the environment only: OKTA_API_TOKEN (sent as SSWS) or
 OKTA_ACCESS_TOKEN (Bearer, scope okta.logs.read).
 
-Exit codes: 0 in sync, 1 differences found, 2 usage, 3 credentials, 4 network, 5 Okta API error.
+Exit codes: 0 in sync (nothing missing or unexpected; duplicates, late events and delivery
+failures are reported, and counted only with --strict), 1 missing or unexpected events,
+2 usage, 3 credentials, 4 network, 5 Okta API error. Waits on Okta (rate limit, retries)
+are said on stderr.
 
 Examples:
   $ OKTA_ORG_URL=https://dev-123.okta.com OKTA_API_TOKEN=… okhook reconcile --since 2h
@@ -79,11 +91,12 @@ async function runReconcileCommand(flags: ReconcileFlags, ctx: CliContext): Prom
     : parseCount(flags.details, "--details", { min: 0, max: 1_000_000 });
   const { store, dbPath } = await openStore(flags, ctx);
   try {
-    const [{ runReconcile }, render] = await Promise.all([
+    const [{ runReconcile }, render, { progressLine }] = await Promise.all([
       import("../reconcile/run.js"),
       import("../output/reconcile-render.js"),
+      import("../output/reconcile-progress.js"),
     ]);
-    const progress = render.progressLine(ctx.stderr, ctx.env);
+    const progress = progressLine(ctx.stderr, ctx.env);
     const options: RunReconcileOptions = {
       orgUrl: flags.org ?? ctx.env.oktaOrgUrl,
       apiToken: ctx.env.oktaApiToken,
@@ -92,6 +105,7 @@ async function runReconcileCommand(flags: ReconcileFlags, ctx: CliContext): Prom
       until: flags.until,
       eventTypes: flags.eventType,
       hookId: flags.hookId,
+      strict: flags.strict,
       store: store ?? undefined,
       maxDetails,
       replayMissing: flags.replayMissing

@@ -7,6 +7,7 @@ import {
   type OktaOperation,
   oktaResponseError,
 } from "./errors.js";
+import type { OktaProgress } from "./progress.js";
 import {
   backoffMs,
   lowRemainingPauseMs,
@@ -16,14 +17,10 @@ import {
   readRateLimit,
 } from "./rate-limit.js";
 
+export type { OktaProgress, OktaRateLimitWait, OktaRetryWait } from "./progress.js";
+
 /** Largest response body read into memory (a 1000-event page is a few MB). */
 export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-
-/** Progress notes for a UI: requests, pages, waits and retries. */
-export type OktaProgress =
-  | { type: "page"; pages: number; events: number }
-  | { type: "rate-limit-wait"; reason: "429" | "low-remaining"; waitMs: number; path: string }
-  | { type: "retry"; attempt: number; waitMs: number; reason: string; path: string };
 
 /** Settings of the request loop, resolved by OktaClient. */
 export interface TransportOptions {
@@ -111,18 +108,16 @@ export class OktaTransport {
       if (state.retries >= this.opts.maxRetries || !(req.idempotent || isConnectError(err))) {
         throw this.scrub(networkError(err, req, state.retries + 1, this.opts.requestTimeoutMs));
       }
-      await this.backoff(++state.retries, describeError(err), state.path);
+      await this.backoff(++state.retries, { reason: describeError(err) }, state.path);
       return undefined;
     }
     const quota = readRateLimit(res.headers);
     this.noteQuota(quota);
     if (res.status === 429 && state.waits < this.opts.maxRateLimitWaits) {
-      const fallback = backoffMs(++state.waits, this.opts.retryBaseDelayMs * 2, this.opts.random);
-      const waitMs = rateLimitWaitMs(quota, this.opts.now()) ?? fallback;
-      this.opts.onProgress?.({ type: "rate-limit-wait", reason: "429", waitMs, path: state.path });
-      await this.opts.sleep(waitMs, this.opts.signal);
+      await this.rateLimitWait(quota, ++state.waits, state.path);
     } else if (res.status >= 500 && state.retries < this.opts.maxRetries && req.idempotent) {
-      await this.backoff(++state.retries, `HTTP ${res.status}`, state.path);
+      const why = { reason: `HTTP ${res.status}`, status: res.status };
+      await this.backoff(++state.retries, why, state.path);
     } else {
       return res;
     }
@@ -170,10 +165,33 @@ export class OktaTransport {
     return { status: res.statusCode, headers: res.headers as ResponseHeaders, text };
   }
 
+  /** Wait out a 429: until X-Rate-Limit-Reset on Okta's clock, else back off. */
+  private async rateLimitWait(quota: RateLimitState, attempt: number, path: string) {
+    const fromReset = rateLimitWaitMs(quota, this.opts.now());
+    const waitMs =
+      fromReset ?? backoffMs(attempt, this.opts.retryBaseDelayMs * 2, this.opts.random);
+    this.opts.onProgress?.({
+      type: "rate-limit-wait",
+      reason: "429",
+      waitMs,
+      path,
+      basis: fromReset === undefined ? "backoff" : "reset",
+      attempt,
+      maxAttempts: this.opts.maxRateLimitWaits,
+    });
+    await this.opts.sleep(waitMs, this.opts.signal);
+  }
+
   private async pace(path: string): Promise<void> {
     const waitMs = this.nextCallAt - this.opts.now();
     if (waitMs <= 0) return;
-    this.opts.onProgress?.({ type: "rate-limit-wait", reason: "low-remaining", waitMs, path });
+    this.opts.onProgress?.({
+      type: "rate-limit-wait",
+      reason: "low-remaining",
+      waitMs,
+      path,
+      basis: "reset",
+    });
     await this.opts.sleep(waitMs, this.opts.signal);
   }
 
@@ -182,9 +200,16 @@ export class OktaTransport {
     this.nextCallAt = pauseMs > 0 ? this.opts.now() + pauseMs : 0;
   }
 
-  private async backoff(attempt: number, reason: string, path: string): Promise<void> {
+  private async backoff(
+    attempt: number,
+    why: { reason: string; status?: number },
+    path: string,
+  ): Promise<void> {
     const waitMs = backoffMs(attempt, this.opts.retryBaseDelayMs, this.opts.random);
-    this.opts.onProgress?.({ type: "retry", attempt, waitMs, reason: this.redact(reason), path });
+    const { maxRetries } = this.opts;
+    const reason = this.redact(why.reason);
+    const { status } = why;
+    this.opts.onProgress?.({ type: "retry", attempt, maxRetries, waitMs, reason, status, path });
     await this.opts.sleep(waitMs, this.opts.signal);
   }
 

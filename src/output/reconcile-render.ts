@@ -3,67 +3,24 @@ import type { OkhookEnv } from "../config.js";
 import type { BackfillResult } from "../reconcile/backfill.js";
 import type { DeliveryFailure } from "../reconcile/delivery-failures.js";
 import type { CategoryCounts, ReportedEvent } from "../reconcile/diff.js";
-import type { ReconcileProgress, ReconcileResult } from "../reconcile/run.js";
+import type { ReconcileResult } from "../reconcile/run.js";
 import { shortId } from "../store/ids.js";
 import { colorFor, duration, pad, statusColor, stripAnsi } from "./format.js";
 
-/** Minimum time between two progress redraws. */
-export const PROGRESS_REDRAW_MS = 100;
 const LIST_TYPES_SHOWN = 5;
 
 /** The full report as one JSON document (every detail, nothing capped). */
 export function reconcileJson(result: ReconcileResult): string {
-  const { report, ...rest } = result;
+  const { report, selection, ...rest } = result;
   // inSync first: the one field a script checks.
   const { inSync, ...details } = report;
-  return `${JSON.stringify({ inSync, ...rest, ...details }, null, 2)}\n`;
+  const described = { ...selection, description: selectionText(result, false) };
+  return `${JSON.stringify({ inSync, ...rest, selection: described, ...details }, null, 2)}\n`;
 }
 
 /** A warning line for stderr. */
 export function warningLine(message: string, stream: { isTTY?: boolean }, env: OkhookEnv): string {
   return `${colorFor(stream, env).yellow("okhook: warning:")} ${message}\n`;
-}
-
-/** Progress on a TTY only (one redrawn stderr line); a no-op elsewhere. */
-export function progressLine(
-  stream: { isTTY?: boolean; write: (s: string) => unknown },
-  env: OkhookEnv,
-  now: () => number = Date.now,
-): { update: (p: ReconcileProgress) => void; done: () => void } {
-  if (!stream.isTTY) return { update: () => {}, done: () => {} };
-  const c = colorFor(stream, env);
-  let shown = false;
-  let last = 0;
-  let base = "";
-  return {
-    update: (p) => {
-      const text = progressText(p, base);
-      if (p.type === "page" || p.type === "backfill") base = text;
-      const t = now();
-      if (p.type === "page" && t - last < PROGRESS_REDRAW_MS) return;
-      last = t;
-      shown = true;
-      stream.write(`\r\x1b[2K${c.dim(text)}`);
-    },
-    done: () => {
-      if (shown) stream.write("\r\x1b[2K");
-    },
-  };
-}
-
-function progressText(p: ReconcileProgress, base: string): string {
-  switch (p.type) {
-    case "query":
-      return `System Log query ${p.index}/${p.total}…`;
-    case "page":
-      return `System Log: ${p.pages} pages, ${num(p.events)} events`;
-    case "wait":
-      return `${base} — ${p.reason}, waiting ${duration(p.waitMs)}`;
-    case "local":
-      return "Reading this window's receipts from the local database…";
-    case "backfill":
-      return `Backfill: ${num(p.sentEvents)}/${num(p.totalEvents)} events sent`;
-  }
 }
 
 /** Options of the text report. */
@@ -78,7 +35,7 @@ export interface TextOptions {
 export function reconcileText(result: ReconcileResult, o: TextOptions): string {
   const c = colorFor(o.stream, o.env);
   const out: string[] = [...header(c, result), "", ...summary(c, result), ""];
-  const types = typeTable(c, result.report.byEventType);
+  const types = typeTable(c, result.report.byEventType, result.report.strict);
   if (types.length > 0) out.push(...types, "");
   const details = detailSections(c, result);
   if (details.length > 0) out.push(...details);
@@ -98,31 +55,42 @@ function header(c: ChalkInstance, r: ReconcileResult): string[] {
   return lines;
 }
 
-function selectionText(r: ReconcileResult): string {
-  const { source, types } = r.selection;
-  if (types === null) return "every hook-eligible event type (none received in the window)";
+/**
+ * Which event types were compared and where that set came from (text and --json); the
+ * text lists the first few types, --json has them all in `selection.types`.
+ */
+function selectionText(r: ReconcileResult, listed = true): string {
+  const { source, types, hook } = r.selection;
+  const narrow = "pass --hook-id or --event-type";
+  if (types === null) {
+    return `every hook-eligible event type (no hook known and none received in the window; ${narrow} to narrow)`;
+  }
   const shown = types.slice(0, LIST_TYPES_SHOWN).join(", ");
-  const list =
-    types.length > LIST_TYPES_SHOWN ? `${shown}, +${types.length - LIST_TYPES_SHOWN}` : shown;
+  const more = types.length > LIST_TYPES_SHOWN ? `, +${types.length - LIST_TYPES_SHOWN}` : "";
+  const list = listed ? ` (${shown}${more})` : "";
   const n = `${types.length} event type${types.length === 1 ? "" : "s"}`;
-  if (source === "flag") return `${n} from --event-type (${list})`;
-  if (source === "hook")
-    return `${n}: hook ${r.hookId}'s subscription and those received (${list})`;
-  return `${n} received in the window (${list})`;
+  if (source === "flag") return `${n} from --event-type${list}`;
+  if (source === "hook" && hook) {
+    const from = hook.from === "--hook-id" ? "--hook-id" : "remembered by okhook listen --register";
+    return `the ${n} hook ${hook.id} is subscribed to, read from Okta (hook id ${from})${list}`;
+  }
+  return `the ${n} received in the window${list}; a type that never arrived is not checked (${narrow})`;
 }
 
 function summary(c: ChalkInstance, r: ReconcileResult): string[] {
   const k = r.report.counts;
   const bad = (n: number) => (n > 0 ? c.red(num(n)) : c.green("0"));
+  // Reported, but in sync all the same unless --strict.
+  const note = r.report.strict ? bad : (n: number) => (n > 0 ? c.yellow(num(n)) : c.green("0"));
   const rows: [string, string][] = [
     ["in System Log", num(k.inLog)],
     ["received", num(k.received)],
     ["missing", bad(k.missing)],
-    ["duplicated", bad(k.duplicated)],
+    ["duplicated", note(k.duplicated)],
     ["unexpected", bad(k.unexpected)],
-    [`late (> ${Math.round(r.report.lateThresholdMs / 1000)} s)`, bad(k.late)],
+    [`late (> ${Math.round(r.report.lateThresholdMs / 1000)} s)`, note(k.late)],
   ];
-  if (r.hookId !== null) rows.push(["delivery failures", bad(k.deliveryFailures)]);
+  if (r.hookId !== null) rows.push(["delivery failures", note(k.deliveryFailures)]);
   return rows.map(([label, value]) => `  ${pad(label, 20)}${padStart(value, 9)}`);
 }
 
@@ -135,7 +103,11 @@ const TYPE_COLUMNS: [keyof CategoryCounts, string][] = [
   ["late", "LATE"],
 ];
 
-function typeTable(c: ChalkInstance, byType: Record<string, CategoryCounts>): string[] {
+function typeTable(
+  c: ChalkInstance,
+  byType: Record<string, CategoryCounts>,
+  strict: boolean,
+): string[] {
   const names = Object.keys(byType).sort();
   if (names.length === 0) return [];
   const width = Math.max(10, ...names.map((n) => n.length)) + 2;
@@ -145,8 +117,9 @@ function typeTable(c: ChalkInstance, byType: Record<string, CategoryCounts>): st
     const counts = byType[name]!;
     const cells = TYPE_COLUMNS.map(([key]) => {
       const v = num(counts[key]);
-      const flagged = key !== "inLog" && key !== "received" && counts[key] > 0;
-      return padStart(flagged ? c.red(v) : v, 12);
+      if (key === "inLog" || key === "received" || counts[key] === 0) return padStart(v, 12);
+      const problem = strict || key === "missing" || key === "unexpected";
+      return padStart(problem ? c.red(v) : c.yellow(v), 12);
     });
     lines.push(pad(name, width) + cells.join(""));
   }
@@ -241,18 +214,29 @@ function backfillLines(c: ChalkInstance, b: BackfillResult): string[] {
 }
 
 function verdict(c: ChalkInstance, r: ReconcileResult): string {
-  const k = r.report.counts;
-  if (r.report.inSync) {
-    return c.green(
-      `✓ In sync: all ${num(k.inLog)} System Log events in the window were received once, on time.`,
-    );
+  const { counts: k, inSync, strict } = r.report;
+  const notes = [
+    k.duplicated > 0 ? `${num(k.duplicated)} duplicated (Okta delivers at least once)` : "",
+    k.late > 0 ? `${num(k.late)} late` : "",
+    k.deliveryFailures > 0
+      ? `${num(k.deliveryFailures)} Okta delivery failure${k.deliveryFailures === 1 ? "" : "s"}`
+      : "",
+  ].filter(Boolean);
+  if (inSync) {
+    const all = `✓ In sync: all ${num(k.inLog)} System Log events in the window were received`;
+    if (notes.length === 0) return c.green(`${all} once, on time.`);
+    return `${c.green(`${all}.`)} ${c.yellow(`Also reported: ${notes.join(", ")} (--strict counts these).`)}`;
   }
-  const total = k.missing + k.duplicated + k.unexpected + k.late + k.deliveryFailures;
+  const problems = [
+    k.missing > 0 ? `${num(k.missing)} missing` : "",
+    k.unexpected > 0 ? `${num(k.unexpected)} unexpected` : "",
+    ...(strict ? notes : []),
+  ].filter(Boolean);
   const hint =
     k.missing > 0 && !r.backfill
       ? ` Send the ${num(k.missing)} missing events with --replay-missing.`
       : "";
-  return c.red(`✗ ${num(total)} difference${total === 1 ? "" : "s"} found.${hint}`);
+  return c.red(`✗ Not in sync${strict ? " (--strict)" : ""}: ${problems.join(", ")}.${hint}`);
 }
 
 function num(n: number): string {

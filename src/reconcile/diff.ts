@@ -1,22 +1,32 @@
 import type { LogEvent } from "../okta/types.js";
 import {
   DELIVERY_FAILURE_EVENT_TYPE,
-  type DeliveryFailure,
   failureConcernsHook,
   parseDeliveryFailure,
   parseWebhookIds,
 } from "./delivery-failures.js";
 import { ReceiptIndex, toMs, type WindowReceipt } from "./receipts.js";
+import {
+  type CategoryCounts,
+  type LocalEventRow,
+  problemCount,
+  type ReconcileReport,
+  type ReportedEvent,
+} from "./report.js";
+
+export type {
+  CategoryCounts,
+  DuplicatedEvent,
+  LateEvent,
+  LocalEventRow,
+  MissingEvent,
+  ReconcileReport,
+  ReportedEvent,
+  UnexpectedEvent,
+} from "./report.js";
 
 /** An event received later than this after `published` is reported as late. */
 export const LATE_THRESHOLD_MS = 60_000;
-
-/** One stored receipt of an event (one row per delivery that carried it), in full. */
-export interface LocalEventRow extends WindowReceipt {
-  published: string | null;
-  deliveryId: string;
-  displayMessage?: string | null;
-}
 
 /** The local side of a reconcile, implemented over the store. */
 export interface LocalEvents {
@@ -39,72 +49,14 @@ export interface DiffOptions {
   includeEventType?: (eventType: string) => boolean;
   /** Keep only `event_hook.delivery` failures about this hook. */
   hookId?: string;
+  /** Count duplicates, late events and delivery failures against "in sync" too. */
+  strict?: boolean;
   /** Cap on each detail list (counts stay exact); default unlimited. */
   maxDetails?: number;
   /** Called with every missing System Log event, whole (for `--replay-missing`). */
   onMissing?: (event: LogEvent) => void;
   /** The window's receipts when the caller already read them (else read from `local`). */
   index?: ReceiptIndex;
-}
-
-/** Identity of a reported event. */
-export interface ReportedEvent {
-  uuid: string;
-  eventType: string | null;
-  published: string | null;
-  displayMessage: string | null;
-}
-
-/** In the System Log, never received. */
-export interface MissingEvent extends ReportedEvent {
-  /** Hooks Okta meant to deliver it to (`debugData.webhooks`), when it says. */
-  hookIds: string[];
-}
-
-/** Received more than once. */
-export interface DuplicatedEvent extends ReportedEvent {
-  receivedCount: number;
-  deliveryIds: string[];
-  inLog: boolean;
-}
-
-/** Received, but not in the System Log window. */
-export interface UnexpectedEvent extends ReportedEvent {
-  receivedCount: number;
-  deliveryIds: string[];
-  firstReceivedAt: string;
-}
-
-/** First received more than the threshold after `published`. */
-export interface LateEvent extends ReportedEvent {
-  receivedAt: string;
-  delayMs: number;
-  deliveryId: string;
-}
-
-/** Counts of one category set. */
-export interface CategoryCounts {
-  inLog: number;
-  received: number;
-  missing: number;
-  duplicated: number;
-  unexpected: number;
-  late: number;
-}
-
-/** The reconcile result: exact counts, overall and per event type, plus details. */
-export interface ReconcileReport {
-  inSync: boolean;
-  lateThresholdMs: number;
-  counts: CategoryCounts & { deliveryFailures: number };
-  byEventType: Record<string, CategoryCounts>;
-  missing: MissingEvent[];
-  duplicated: DuplicatedEvent[];
-  unexpected: UnexpectedEvent[];
-  late: LateEvent[];
-  deliveryFailures: DeliveryFailure[];
-  /** True when a detail list was cut at maxDetails. */
-  truncated: boolean;
 }
 
 const UNKNOWN_TYPE = "(unknown)";
@@ -141,6 +93,8 @@ class Accumulator {
     const counts = { ...zero(), deliveryFailures: 0 };
     this.r = {
       inSync: true,
+      strict: opts.strict ?? false,
+      problems: 0,
       lateThresholdMs: this.threshold,
       counts,
       byEventType: {},
@@ -218,8 +172,8 @@ class Accumulator {
   }
 
   report(): ReconcileReport {
-    const c = this.r.counts;
-    this.r.inSync = c.missing + c.duplicated + c.unexpected + c.late + c.deliveryFailures === 0;
+    this.r.problems = problemCount(this.r.counts, this.r.strict);
+    this.r.inSync = this.r.problems === 0;
     return this.r;
   }
 

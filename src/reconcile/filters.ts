@@ -10,15 +10,23 @@ export const MAX_TYPES_PER_QUERY = 40;
 export const DELIVERY_FAILURE_FILTER = `eventType eq ${scimString(DELIVERY_FAILURE_EVENT_TYPE)}`;
 
 /**
- * Where the compared event types came from: `--event-type`, the types received in the
- * window, those plus the `--hook-id` hook's subscription, or every hook-eligible type.
+ * Where the compared event types came from: `--event-type`, the subscription of the known
+ * hook (read from Okta), the types received in the window, or every hook-eligible type.
  */
-export type SelectionSource = "flag" | "received" | "hook" | "all";
+export type SelectionSource = "flag" | "hook" | "received" | "all";
+
+/** The hook a reconcile knows of, and how: `--hook-id`, or remembered by `listen --register`. */
+export interface KnownHook {
+  id: string;
+  from: "--hook-id" | "database";
+}
 
 /** The event types a reconcile compares; `types: null` means every hook-eligible type. */
 export interface EventSelection {
   source: SelectionSource;
   types: string[] | null;
+  /** With source "hook": the hook whose subscription this is. */
+  hook?: KnownHook;
 }
 
 /** A SCIM string literal: double quotes, with `"` and `\` escaped. */

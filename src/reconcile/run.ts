@@ -1,8 +1,8 @@
 import type { Dispatcher } from "undici";
-import { ConfigError, Interrupted, RemoteApiError, UsageError } from "../errors.js";
+import { ConfigError, Interrupted, UsageError } from "../errors.js";
 import { OktaClient, type OktaClientOptions } from "../okta/client.js";
-import { expandEventTypes, isEligible } from "../okta/event-types.js";
-import type { OktaProgress } from "../okta/transport.js";
+import { isEligible } from "../okta/event-types.js";
+import type { OktaRateLimitWait, OktaRetryWait } from "../okta/progress.js";
 import type { LogEvent } from "../okta/types.js";
 import { NO_LOCAL_EVENTS, StoreLocalEvents } from "../store/local-events.js";
 import { EventSpool } from "../store/spool.js";
@@ -11,9 +11,10 @@ import { iso } from "../time.js";
 import { type BackfillResult, backfillMissing } from "./backfill.js";
 import { DELIVERY_FAILURE_EVENT_TYPE } from "./delivery-failures.js";
 import { diffEvents, type ReconcileReport } from "./diff.js";
-import { type EventSelection, logQueries } from "./filters.js";
+import { type EventSelection, type KnownHook, logQueries } from "./filters.js";
 import { readAhead } from "./read-ahead.js";
 import { ReceiptIndex } from "./receipts.js";
+import { knownHook, selectEventTypes } from "./selection.js";
 import { type ReconcileWindow, resolveWindow } from "./window.js";
 
 /** `--replay-missing` settings. */
@@ -34,9 +35,15 @@ export interface RunReconcileOptions {
   /** `--since` / `--until` as typed (`2h`, ISO). */
   since: string;
   until?: string;
-  /** `--event-type` globs; default: types received in the window (plus the hook's). */
+  /**
+   * `--event-type` globs; default: the types the known hook is subscribed to (read from
+   * Okta), else those received in the window, else every hook-eligible type.
+   */
   eventTypes?: string[];
+  /** `--hook-id`; default: the hook `listen --register` remembered in the database. */
   hookId?: string;
+  /** `--strict`: duplicates, late events and Okta's delivery failures also break "in sync". */
+  strict?: boolean;
   /** The okhook database; undefined when there is none yet (everything is then missing). */
   store?: Store;
   /** Cap on each detail list; counts stay exact. */
@@ -54,8 +61,9 @@ export interface RunReconcileOptions {
 export type ReconcileProgress =
   | { type: "query"; index: number; total: number }
   | { type: "page"; pages: number; events: number }
-  | { type: "wait"; reason: string; waitMs: number }
+  | { type: "wait"; wait: OktaRateLimitWait | OktaRetryWait }
   | { type: "local" }
+  | { type: "hook"; hookId: string }
   | { type: "backfill"; sentEvents: number; totalEvents: number };
 
 /** A finished reconcile: what was compared, the diff, and the backfill if asked. */
@@ -65,7 +73,9 @@ export interface ReconcileResult {
   selection: EventSelection;
   /** SCIM filters sent (null: unfiltered). */
   queries: (string | null)[];
+  /** The hook whose delivery failures were pulled (`--hook-id`, else from the database). */
   hookId: string | null;
+  hookFrom: KnownHook["from"] | null;
   pages: number;
   /** System Log events read. */
   events: number;
@@ -100,7 +110,7 @@ export async function runReconcile(o: RunReconcileOptions): Promise<ReconcileRes
         spool,
         listenerUrl,
         orgUrl: client.orgUrl,
-        hookId: o.hookId,
+        hookId: result.hookId ?? undefined,
         dispatcher: o.dispatcher,
         signal: o.signal,
         now: o.now,
@@ -129,19 +139,29 @@ async function compare({ o, client, window, counters, spool }: CompareInput) {
   const local = o.store
     ? new StoreLocalEvents(o.store, { since: window.localSince, until: window.until })
     : NO_LOCAL_EVENTS;
-  // The window's receipts first: they name the event types to ask Okta for.
+  // The window's receipts first: without a hook they name the event types to ask Okta for.
   o.onProgress?.({ type: "local" });
   const index = ReceiptIndex.from(local.inWindow());
-  const selection = await selectEventTypes({ o, client, received: index.eventTypes(), warnings });
-  const queries = logQueries(selection, o.hookId);
+  const hook = knownHook(o.hookId, o.store, client.orgUrl);
+  if (hook && !o.eventTypes?.length) o.onProgress?.({ type: "hook", hookId: hook.id });
+  const selection = await selectEventTypes({
+    client,
+    flagTypes: o.eventTypes,
+    hook,
+    received: index.eventTypes(),
+    warnings,
+  });
+  const hookId = hook?.id;
+  const queries = logQueries(selection, hookId);
   const wanted = selection.types === null ? undefined : new Set(selection.types);
   const report = await diffEvents({
     // The next page is on its way while this one is compared.
-    remote: readAhead(remoteEvents({ o, client, window, queries, counters })),
+    remote: readAhead(remoteEvents({ o, client, window, queries, counters, hookId })),
     local,
     index,
     includeEventType: wanted ? (t) => wanted.has(t) : isEligible,
-    hookId: o.hookId,
+    hookId,
+    strict: o.strict,
     maxDetails: o.maxDetails,
     onMissing: spool ? (event) => spool.add(event) : undefined,
   });
@@ -154,7 +174,8 @@ async function compare({ o, client, window, counters, spool }: CompareInput) {
     },
     selection,
     queries,
-    hookId: o.hookId ?? null,
+    hookId: hook?.id ?? null,
+    hookFrom: hook?.from ?? null,
     pages: counters.pages,
     events: counters.events,
     warnings,
@@ -177,21 +198,9 @@ function createClient(o: RunReconcileOptions): OktaClient {
     dispatcher: o.dispatcher,
     signal: o.signal,
     ...o.client,
-    onProgress: (p) => forwardWait(p, o.onProgress),
+    // Every wait on Okta (429, pacing, retry) goes to the caller, which says it on stderr.
+    onProgress: (p) => p.type !== "page" && o.onProgress?.({ type: "wait", wait: p }),
   });
-}
-
-function forwardWait(p: OktaProgress, onProgress: RunReconcileOptions["onProgress"]): void {
-  if (p.type === "rate-limit-wait") {
-    const reason = p.reason === "429" ? "rate limited (429)" : "rate limit nearly used up";
-    onProgress?.({ type: "wait", reason, waitMs: p.waitMs });
-  } else if (p.type === "retry") {
-    onProgress?.({
-      type: "wait",
-      reason: `retry ${p.attempt} after ${p.reason}`,
-      waitMs: p.waitMs,
-    });
-  }
 }
 
 interface RemoteInput {
@@ -200,11 +209,12 @@ interface RemoteInput {
   window: ReconcileWindow;
   queries: (string | null)[];
   counters: { pages: number; events: number };
+  hookId: string | undefined;
 }
 
 /** Pages of every query, one after the other, uuids lower-cased like the store's. */
 async function* remoteEvents(input: RemoteInput): AsyncGenerator<LogEvent[]> {
-  const { o, client, window, queries, counters } = input;
+  const { o, client, window, queries, counters, hookId } = input;
   for (const [index, filter] of queries.entries()) {
     o.onProgress?.({ type: "query", index: index + 1, total: queries.length });
     const pages = client.listLogs({
@@ -217,12 +227,12 @@ async function* remoteEvents(input: RemoteInput): AsyncGenerator<LogEvent[]> {
       counters.pages++;
       counters.events += page.length;
       o.onProgress?.({ type: "page", pages: counters.pages, events: counters.events });
-      yield page.filter((e) => keep(e, o.hookId)).map(lowerUuid);
+      yield page.filter((e) => keep(e, hookId)).map(lowerUuid);
     }
   }
 }
 
-/** Without --hook-id, failures of other hooks in the org are none of this reconcile's business. */
+/** Without a known hook, failures of other hooks in the org are none of this reconcile's business. */
 function keep(event: LogEvent, hookId: string | undefined): boolean {
   return hookId !== undefined || event.eventType !== DELIVERY_FAILURE_EVENT_TYPE;
 }
@@ -230,56 +240,4 @@ function keep(event: LogEvent, hookId: string | undefined): boolean {
 function lowerUuid(event: LogEvent): LogEvent {
   if (typeof event.uuid === "string") event.uuid = event.uuid.toLowerCase();
   return event;
-}
-
-interface SelectInput {
-  o: RunReconcileOptions;
-  client: OktaClient;
-  received: string[];
-  warnings: string[];
-}
-
-/** `--event-type` globs, else the types received in the window (plus the hook's), else all. */
-async function selectEventTypes(input: SelectInput): Promise<EventSelection> {
-  const { o, client, received, warnings } = input;
-  if (o.eventTypes && o.eventTypes.length > 0) {
-    return { source: "flag", types: expandEventTypes(o.eventTypes, { flag: "--event-type" }) };
-  }
-  const types = new Set(received);
-  let source: EventSelection["source"] = "received";
-  if (o.hookId !== undefined) {
-    const subscribed = await hookEventTypes(client, o.hookId, warnings);
-    if (subscribed.length > 0) source = "hook";
-    for (const t of subscribed) types.add(t);
-  }
-  if (types.size === 0) return { source: "all", types: null };
-  return { source, types: [...types].sort() };
-}
-
-/** The event types a hook subscribes to; a token that may not read hooks only costs a warning. */
-async function hookEventTypes(
-  client: OktaClient,
-  hookId: string,
-  warnings: string[],
-): Promise<string[]> {
-  try {
-    const hook = await client.getEventHook(hookId);
-    return Array.isArray(hook.events?.items) ? hook.events.items.filter(isString) : [];
-  } catch (err) {
-    if (!(err instanceof RemoteApiError)) throw err;
-    if (err.status === 404) {
-      throw new UsageError(
-        `--hook-id "${hookId}": Okta has no event hook with that id (find it under Workflow > Event Hooks, it starts with "who")`,
-      );
-    }
-    if (err.status !== 403) throw err;
-    warnings.push(
-      `--hook-id "${hookId}": the token may not read event hooks, so only the event types received in the window are compared`,
-    );
-    return [];
-  }
-}
-
-function isString(v: unknown): v is string {
-  return typeof v === "string";
 }

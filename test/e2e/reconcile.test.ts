@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cliEnv, killAll, runCli, startCli, startListen } from "../helpers/cli.js";
-import { query } from "../helpers/db.js";
+import { query, setMeta } from "../helpers/db.js";
 import { type FakeOkta, startFakeOkta } from "../helpers/fake-okta.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 
@@ -47,14 +47,18 @@ async function registerHook(uri: string): Promise<string> {
 }
 
 describe("okhook reconcile (built CLI against a fake Okta)", () => {
-  it("after listen was down: lists exactly what Okta emitted meanwhile, backfills it, then in sync", async () => {
+  it("after listen was down: reports what Okta emitted meanwhile (a type never received too), backfills it, then says in sync despite Okta's duplicates and failure notes", async () => {
     const args = ["--db", db, "--secret", SECRET];
     const first = await startListen(args, cliEnv(home));
-    await registerHook(first.hookUrl);
-    const before = await fake.deliver({ events: [{ eventType: CREATE }, { eventType: ADD }] });
+    const hookId = await registerHook(first.hookUrl);
+    // at-least-once: Okta sends this batch twice, and both copies arrive
+    const before = await fake.deliver({ events: [{ eventType: CREATE }], duplicate: true });
     expect(before.deliveries.every((d) => d.ok)).toBe(true);
     expect(await first.stop()).toBe(0);
+    // what `listen --register` remembers for this org
+    setMeta(db, `okta.hookId:${fake.url}`, hookId);
 
+    // ADD never arrived at all before: only the hook's subscription says it is expected
     const during = await fake.deliver({
       events: [{ eventType: CREATE }, { eventType: ADD }, { eventType: CREATE }],
     });
@@ -68,9 +72,14 @@ describe("okhook reconcile (built CLI against a fake Okta)", () => {
     );
     expect(run1.stderr).toBe("");
     expect(run1.code).toBe(1);
+    expect(run1.stdout).toContain(
+      `Compared: the 2 event types hook ${hookId} is subscribed to, read from Okta (hook id remembered by okhook listen --register)`,
+    );
     expect(run1.stdout).toMatch(/missing\s+3\b/);
-    for (const uuid of missing) expect(run1.stdout).toContain(uuid);
-    for (const e of before.events) expect(run1.stdout).not.toContain(String(e.uuid));
+    expect(run1.stdout).toMatch(/delivery failures\s+1\b/);
+    const missingSection = run1.stdout.split("Missing —")[1]!.split("\n\n")[0]!;
+    for (const uuid of missing) expect(missingSection).toContain(uuid);
+    for (const e of before.events) expect(missingSection).not.toContain(String(e.uuid));
     expect(run1.stdout).toMatch(/Backfill: 3 missing events sent in 1 delivery/);
     expect(run1.stdout).toMatch(/3 of 3 events accepted/);
 
@@ -84,16 +93,41 @@ describe("okhook reconcile (built CLI against a fake Okta)", () => {
     expect(rows.map((r) => r.uuid).sort()).toEqual([...missing].sort());
     expect(rows.every((r) => r.kind === "backfill" && r.auth === "ok")).toBe(true);
 
+    // README: "a second run then says in sync"
     const run2 = await runCli(["reconcile", "--since", "2h", "--db", db], oktaEnv());
+    expect(run2.stderr).toBe("");
     expect(run2.code).toBe(0);
-    expect(run2.stdout).toMatch(/✓ In sync: all 5 System Log events/);
+    expect(run2.stdout).toContain(
+      "✓ In sync: all 4 System Log events in the window were received. Also reported: 1 duplicated (Okta delivers at least once), 1 Okta delivery failure (--strict counts these).",
+    );
     const json = await runCli(["reconcile", "--since", "2h", "--db", db, "--json"], oktaEnv());
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({
       inSync: true,
-      counts: { inLog: 5, received: 5, missing: 0, late: 0 },
+      hookId,
+      hookFrom: "database",
+      selection: { source: "hook", types: [ADD, CREATE] },
+      counts: { inLog: 4, received: 4, missing: 0, duplicated: 1, deliveryFailures: 1 },
     });
+    const strict = await runCli(["reconcile", "--since", "2h", "--db", db, "--strict"], oktaEnv());
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(
+      /✗ Not in sync \(--strict\): 1 duplicated .*1 Okta delivery failure\./,
+    );
     await listen.stop();
+  });
+
+  it("piped, says on stderr each wait on Okta: what for and how long", async () => {
+    const published = new Date(Date.now() - 60_000).toISOString();
+    fake.addLogEvents([{ eventType: CREATE, published }]);
+    fake.inject({ kind: "rate-limit", resetInSeconds: 1 }, { path: "/api/v1/logs" });
+    fake.inject({ kind: "server-error", status: 503 }, { path: "/api/v1/logs" });
+    const r = await runCli(["reconcile", "--since", "30m"], oktaEnv());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^okhook: rate limited by Okta \(429\) on \/api\/v1\/logs: waiting \d\.\d s \(X-Rate-Limit-Reset\)\nokhook: Okta answered 503 on \/api\/v1\/logs: retry 1\/3 in 0\.\d s\n$/,
+    );
+    expect(r.stdout).toMatch(/missing\s+1\b/);
   });
 
   it("prints the full report as JSON and exits 1 on differences", async () => {

@@ -15,6 +15,18 @@ export function query<T = Record<string, unknown>>(
   }
 }
 
+/** Write a meta value into an okhook DB file no process has open (as `listen --register` does). */
+export function setMeta(file: string, key: string, value: string): void {
+  const db = new Database(file, { fileMustExist: true, timeout: 5000 });
+  try {
+    db.prepare(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    ).run(key, value);
+  } finally {
+    db.close();
+  }
+}
+
 /** Whether `needle` occurs anywhere in the DB file, its WAL or shared-memory file. */
 export function dbFilesContain(file: string, needle: string): boolean {
   return [file, `${file}-wal`, `${file}-shm`].some(

@@ -19,8 +19,9 @@ export interface ReconcileRig {
 
 export async function startReconcileRig(
   defaults: Partial<RunReconcileOptions> = {},
+  fakeOptions: Parameters<typeof startOktaRig>[0] = {},
 ): Promise<ReconcileRig> {
-  const { fake, agent } = await startOktaRig();
+  const { fake, agent } = await startOktaRig(fakeOptions);
   const { store } = tempStore();
   const options = (extra: Partial<RunReconcileOptions> = {}): RunReconcileOptions => ({
     orgUrl: fake.url,

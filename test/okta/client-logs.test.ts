@@ -122,6 +122,9 @@ describe("OktaClient.listLogs", () => {
       reason: "429",
       waitMs: 2000,
       path: "/api/v1/logs",
+      basis: "reset",
+      attempt: 1,
+      maxAttempts: 5,
     });
     expect(fake.requests[1]!.headers["x-okta-retry-count"]).toBe("1");
   });
@@ -176,6 +179,26 @@ describe("OktaClient.listLogs", () => {
     expect(pages.flat()).toHaveLength(5);
     expect(fake.requests.map((r) => r.status)).toEqual([500, 500, 200]);
     expect(clock.slept).toEqual([375, 750]);
+    expect(clock.progress.filter((p) => p.type === "retry")).toEqual([
+      {
+        type: "retry",
+        attempt: 1,
+        maxRetries: 3,
+        waitMs: 375,
+        reason: "HTTP 500",
+        status: 500,
+        path: "/api/v1/logs",
+      },
+      {
+        type: "retry",
+        attempt: 2,
+        maxRetries: 3,
+        waitMs: 750,
+        reason: "HTTP 500",
+        status: 500,
+        path: "/api/v1/logs",
+      },
+    ]);
   });
 
   it("reports a persistent 500 as a one-line RemoteApiError after the retries", async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { readEnv } from "../../src/config.js";
-import { progressLine, reconcileJson, reconcileText } from "../../src/output/reconcile-render.js";
+import { oktaWaitText } from "../../src/output/okta-wait.js";
+import { progressLine } from "../../src/output/reconcile-progress.js";
+import { reconcileJson, reconcileText } from "../../src/output/reconcile-render.js";
 import { diffEvents, type LocalEventRow } from "../../src/reconcile/diff.js";
 import type { ReconcileResult } from "../../src/reconcile/run.js";
 
@@ -8,7 +10,12 @@ const env = readEnv({ NO_COLOR: "1" });
 const P = Date.parse("2026-11-20T14:00:00.000Z");
 const iso = (ms: number) => new Date(ms).toISOString();
 
-async function result(rows: LocalEventRow[], remoteCount: number, maxDetails?: number) {
+async function result(
+  rows: LocalEventRow[],
+  remoteCount: number,
+  maxDetails?: number,
+  strict?: boolean,
+) {
   const remote = Array.from({ length: remoteCount }, (_, i) => ({
     uuid: `u${i}`,
     eventType: "user.lifecycle.create",
@@ -19,6 +26,7 @@ async function result(rows: LocalEventRow[], remoteCount: number, maxDetails?: n
     remote: [remote],
     local: { byUuid: (u) => rows.filter((r) => r.uuid === u), inWindow: () => rows },
     maxDetails,
+    strict,
   });
   const r: ReconcileResult = {
     org: "https://dev-123.okta.com",
@@ -26,6 +34,7 @@ async function result(rows: LocalEventRow[], remoteCount: number, maxDetails?: n
     selection: { source: "received", types: ["user.lifecycle.create"] },
     queries: ['eventType eq "user.lifecycle.create"'],
     hookId: null,
+    hookFrom: null,
     pages: 1,
     events: remoteCount,
     warnings: [],
@@ -53,7 +62,9 @@ describe("reconcile report rendering", () => {
       },
     );
     expect(text).toMatch(/^Okta https:\/\/dev-123.okta.com · System Log/);
-    expect(text).toMatch(/1 event type received in the window \(user.lifecycle.create\)/);
+    expect(text).toContain(
+      "Compared: the 1 event type received in the window (user.lifecycle.create); a type that never arrived is not checked (pass --hook-id or --event-type)",
+    );
     expect(text).toMatch(
       /✓ In sync: all 1 System Log events in the window were received once, on time\.\n$/,
     );
@@ -67,34 +78,104 @@ describe("reconcile report rendering", () => {
     ];
     const r = await result(rows, 30, 5);
     const text = reconcileText(r, { stream: {}, env, maxDetails: 5 });
-    const order = ["missing", "EVENT TYPE", "Missing —", "Duplicated —", "✗ 30 differences"].map(
-      (s) => text.indexOf(s),
+    const order = ["missing", "EVENT TYPE", "Missing —", "Duplicated —", "✗ Not in sync"].map((s) =>
+      text.indexOf(s),
     );
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(text).toMatch(/missing\s+29\n/);
     expect(text).toMatch(/Missing — in the System Log, never received \(29, first 5\):/);
     expect(text).toContain("okhook show dupone01 duptwo02");
-    expect(text).toMatch(/Send the 29 missing events with --replay-missing/);
+    // the duplicate is reported, not counted
+    expect(text).toMatch(
+      /✗ Not in sync: 29 missing\. Send the 29 missing events with --replay-missing\.\n$/,
+    );
     const doc = JSON.parse(reconcileJson(r));
     expect(Object.keys(doc)[0]).toBe("inSync");
     expect(doc.counts.missing).toBe(29);
   });
 
-  it("draws progress on a TTY only, and clears it", () => {
+  it("says in sync with a duplicate, noting it; --strict counts it", async () => {
+    const rows = [
+      row("u0", P + 10, "01j00000000000000000dupone01"),
+      row("u0", P + 20, "01j00000000000000000duptwo02"),
+    ];
+    const text = reconcileText(await result(rows, 1), { stream: {}, env });
+    expect(text).toMatch(/duplicated\s+1\n/);
+    expect(text).toMatch(
+      /✓ In sync: all 1 System Log events in the window were received\. Also reported: 1 duplicated \(Okta delivers at least once\) \(--strict counts these\)\.\n$/,
+    );
+    const strict = reconcileText(await result(rows, 1, undefined, true), { stream: {}, env });
+    expect(strict).toMatch(
+      /✗ Not in sync \(--strict\): 1 duplicated \(Okta delivers at least once\)\.\n$/,
+    );
+  });
+
+  it("draws progress on a TTY, and clears it", () => {
     const written: string[] = [];
     const tty = progressLine({ isTTY: true, write: (s: string) => written.push(s) }, env, () => 0);
     tty.update({ type: "query", index: 1, total: 2 });
     tty.update({ type: "page", pages: 3, events: 3000 });
-    tty.update({ type: "wait", reason: "rate limited (429)", waitMs: 1500 });
+    tty.update({ type: "wait", wait: RATE_LIMITED });
     tty.done();
     expect(written.join("")).toContain(
-      "System Log: 3 pages, 3,000 events — rate limited (429), waiting 1.5s",
+      "System Log: 3 pages, 3,000 events — rate limited by Okta (429) on /api/v1/logs: waiting 41 s (X-Rate-Limit-Reset)",
     );
     expect(written.at(-1)).toBe("\r\x1b[2K");
+  });
+
+  it("outside a TTY says every wait on a line of its own, and nothing else", () => {
     const piped: string[] = [];
     const plain = progressLine({ isTTY: false, write: (s: string) => piped.push(s) }, env);
+    plain.update({ type: "query", index: 1, total: 1 });
     plain.update({ type: "page", pages: 1, events: 1 });
+    plain.update({ type: "wait", wait: RATE_LIMITED });
+    plain.update({ type: "wait", wait: RETRY });
+    // a short pause spreading the last of the quota is not worth a line; a long one is
+    plain.update({ type: "wait", wait: { ...PACING, waitMs: 300 } });
+    plain.update({ type: "wait", wait: { ...PACING, waitMs: 12_000 } });
     plain.done();
-    expect(piped).toEqual([]);
+    expect(piped).toEqual([
+      "okhook: rate limited by Okta (429) on /api/v1/logs: waiting 41 s (X-Rate-Limit-Reset)\n",
+      "okhook: Okta answered 503 on /api/v1/logs: retry 2/3 in 4.0 s\n",
+      "okhook: Okta rate limit nearly used up on /api/v1/logs: pausing 12 s before the next request (X-Rate-Limit-Remaining)\n",
+    ]);
   });
 });
+
+describe("oktaWaitText", () => {
+  it("names a backoff without a usable reset, and a retry after no answer", () => {
+    expect(oktaWaitText({ ...RATE_LIMITED, basis: "backoff", attempt: 2, waitMs: 1500 })).toBe(
+      "rate limited by Okta (429) on /api/v1/logs: waiting 1.5 s (no usable X-Rate-Limit-Reset, backing off; wait 2/5)",
+    );
+    const dropped = { ...RETRY, status: undefined, reason: "socket hang up", attempt: 1 };
+    expect(oktaWaitText(dropped)).toBe(
+      "Okta did not answer on /api/v1/logs (socket hang up): retry 1/3 in 4.0 s",
+    );
+  });
+});
+
+const RATE_LIMITED = {
+  type: "rate-limit-wait",
+  reason: "429",
+  waitMs: 41_000,
+  path: "/api/v1/logs",
+  basis: "reset",
+  attempt: 1,
+  maxAttempts: 5,
+} as const;
+const RETRY = {
+  type: "retry",
+  attempt: 2,
+  maxRetries: 3,
+  waitMs: 4000,
+  reason: "HTTP 503",
+  status: 503,
+  path: "/api/v1/logs",
+} as const;
+const PACING = {
+  type: "rate-limit-wait",
+  reason: "low-remaining",
+  waitMs: 300,
+  path: "/api/v1/logs",
+  basis: "reset",
+} as const;

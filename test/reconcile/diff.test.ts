@@ -163,6 +163,40 @@ describe("diffEvents", () => {
     expect(report.counts).toMatchObject({ inLog: 2, received: 2, missing: 0, late: 0 });
   });
 
+  it("is in sync with duplicates, late events and delivery failures (reported), but not under strict", async () => {
+    const events = [logEvent("twice", CREATE), logEvent("late", ADD, 10)];
+    const failure: LogEvent = {
+      uuid: "fail-1",
+      eventType: "event_hook.delivery",
+      published: iso(P + 20),
+      target: [{ id: "whoHook1", type: "EventHook" }],
+    };
+    const rows = [
+      row("twice", CREATE, P + 100, "d1"),
+      row("twice", CREATE, P + 200, "d2"),
+      row("late", ADD, P + 300_000, "d3", 10),
+    ];
+    const lenient = await diffEvents({
+      remote: [[...events, failure]],
+      local: memoryLocal(rows),
+      hookId: "whoHook1",
+    });
+    expect(lenient.counts).toMatchObject({ duplicated: 1, late: 1, deliveryFailures: 1 });
+    expect(lenient).toMatchObject({ inSync: true, strict: false, problems: 0 });
+    const strict = await diffEvents({
+      remote: [[...events, failure]],
+      local: memoryLocal(rows),
+      hookId: "whoHook1",
+      strict: true,
+    });
+    expect(strict).toMatchObject({ inSync: false, strict: true, problems: 3 });
+    const missing = await diffEvents({
+      remote: [[logEvent("lost", CREATE)]],
+      local: memoryLocal([]),
+    });
+    expect(missing).toMatchObject({ inSync: false, problems: 1 });
+  });
+
   it("counts a duplicated event outside the log as unexpected and duplicated", async () => {
     const report = await diffEvents({
       remote: [[]],

@@ -144,14 +144,18 @@ describe("runReconcile", () => {
     fake.inject({ kind: "server-error" }, { path: "/api/v1/logs" });
     const waits: unknown[] = [];
     const result = await runReconcile(
-      options({ onProgress: (p) => p.type === "wait" && waits.push(p) }),
+      options({ onProgress: (p) => p.type === "wait" && waits.push(p.wait) }),
     );
     expect(result.report.inSync).toBe(true);
     expect(logQueries()).toHaveLength(3);
+    // what the caller needs to say what is waited for, and for how long
     expect(waits).toMatchObject([
-      { reason: "rate limited (429)" },
-      { reason: /retry 1 after HTTP 500/ },
+      { type: "rate-limit-wait", reason: "429", basis: "reset", path: "/api/v1/logs" },
+      { type: "retry", attempt: 1, maxRetries: 3, status: 500, path: "/api/v1/logs" },
     ]);
+    const [rateLimit] = waits as { waitMs: number }[];
+    expect(rateLimit!.waitMs).toBeGreaterThanOrEqual(1000);
+    expect(rateLimit!.waitMs).toBeLessThanOrEqual(3000);
   });
 
   it("turns HTML, cut-off JSON and a bad token into one-line API errors without the token", async () => {
@@ -184,7 +188,7 @@ describe("runReconcile", () => {
     expect(result.report.counts.unexpected).toBe(0);
   });
 
-  it("with --hook-id adds the hook's types and Okta's delivery failures for that hook", async () => {
+  it("with --hook-id compares the hook's types and reports Okta's delivery failures for that hook", async () => {
     const hook = fake.hooks.create({
       name: "dev",
       events: { type: "EVENT_TYPE", items: [CREATE, ADD] },
@@ -200,7 +204,14 @@ describe("runReconcile", () => {
       },
     ]);
     const result = await runReconcile(options({ hookId: hook.id }));
-    expect(result.selection).toEqual({ source: "hook", types: [ADD, CREATE] });
+    expect(result.selection).toEqual({
+      source: "hook",
+      types: [ADD, CREATE],
+      hook: { id: hook.id, from: "--hook-id" },
+    });
+    expect(result).toMatchObject({ hookId: hook.id, hookFrom: "--hook-id" });
+    // Okta's failure notes are reported, not counted: nothing is missing here
+    expect(result.report.inSync).toBe(true);
     expect(result.report.counts.deliveryFailures).toBe(1);
     expect(result.report.deliveryFailures[0]!.hookIds).toEqual([hook.id]);
     expect(logQueries().at(-1)!.filter).toBe('eventType eq "event_hook.delivery"');

@@ -1,0 +1,155 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readEnv } from "../../src/config.js";
+import { reconcileJson, reconcileText } from "../../src/output/reconcile-render.js";
+import { runReconcile } from "../../src/reconcile/run.js";
+import { hookMetaKey } from "../../src/reconcile/selection.js";
+import type { Store } from "../../src/store/store.js";
+import type { FakeOkta } from "../helpers/fake-okta.js";
+import {
+  ADD,
+  CREATE,
+  closeReconcileRigs,
+  MIN,
+  type ReconcileRig,
+  startReconcileRig,
+} from "../helpers/reconcile-rig.js";
+import { parsedEvent, seedDelivery } from "../helpers/seed-store.js";
+
+let fake: FakeOkta;
+let store: Store;
+let options: ReconcileRig["options"];
+
+beforeEach(async () => {
+  ({ fake, store, options } = await startReconcileRig());
+});
+
+afterEach(closeReconcileRigs);
+
+const env = readEnv({ NO_COLOR: "1" });
+const DEACTIVATE = "user.lifecycle.deactivate";
+
+/** A hook in the fake org subscribed to `items`. */
+function hook(items: string[], extra: Record<string, unknown> = {}): string {
+  const created = fake.hooks.create({
+    name: "okhook dev",
+    events: { type: "EVENT_TYPE", items, ...extra },
+    channel: { type: "HTTP", version: "1.0.0", config: { uri: "http://127.0.0.1:9/hook" } },
+  });
+  return (created.body as { id: string }).id;
+}
+
+/** One event of each type in the System Log, ten minutes ago; `receivedTypes` also stored. */
+function scenario(types: string[], receivedTypes: string[]) {
+  const published = new Date(Date.now() - 10 * MIN).toISOString();
+  const events = fake.addLogEvents(types.map((eventType) => ({ eventType, published })));
+  for (const e of events.filter((x) => receivedTypes.includes(String(x.eventType)))) {
+    const parsed = parsedEvent(String(e.uuid), published, String(e.eventType));
+    seedDelivery(store, [parsed], { receivedAt: Date.parse(published) + 500 });
+  }
+  return events;
+}
+
+function filters(): string[] {
+  return fake.requests.filter((r) => r.path === "/api/v1/logs").map((r) => r.query.filter ?? "");
+}
+
+describe("which event types reconcile compares", () => {
+  it("by default, the types of the hook listen --register remembered: a type that never arrived is missing", async () => {
+    const id = hook([CREATE, ADD]);
+    store.setMeta(hookMetaKey(fake.url), id);
+    const [, neverArrived] = scenario([CREATE, ADD], [CREATE]);
+    const result = await runReconcile(options());
+    expect(result.selection).toEqual({
+      source: "hook",
+      types: [ADD, CREATE],
+      hook: { id, from: "database" },
+    });
+    expect(result.report.missing.map((m) => m.uuid)).toEqual([neverArrived!.uuid]);
+    expect(result.report.inSync).toBe(false);
+    // the known hook also brings its delivery failures
+    expect(result).toMatchObject({ hookId: id, hookFrom: "database" });
+    expect(filters().at(-1)).toBe('eventType eq "event_hook.delivery"');
+    const text = reconcileText(result, { stream: {}, env });
+    expect(text).toContain(
+      `Compared: the 2 event types hook ${id} is subscribed to, read from Okta (hook id remembered by okhook listen --register) (${ADD}, ${CREATE})`,
+    );
+    const doc = JSON.parse(reconcileJson(result));
+    expect(doc.selection).toMatchObject({
+      source: "hook",
+      hook: { id, from: "database" },
+      description: `the 2 event types hook ${id} is subscribed to, read from Okta (hook id remembered by okhook listen --register)`,
+    });
+  });
+
+  it("warns about received types outside the subscription and does not compare them", async () => {
+    store.setMeta(hookMetaKey(fake.url), hook([CREATE]));
+    scenario([CREATE, DEACTIVATE], [CREATE, DEACTIVATE]);
+    const result = await runReconcile(options());
+    expect(result.selection.types).toEqual([CREATE]);
+    expect(result.report.counts).toMatchObject({ inLog: 1, received: 1, unexpected: 0 });
+    expect(result.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `received events of 1 type hook who\\w+ is not subscribed to \\(${DEACTIVATE}\\): not compared`,
+        ),
+      ),
+    ]);
+  });
+
+  it("falls back to the types received, saying so, when the remembered hook is gone from Okta", async () => {
+    store.setMeta(hookMetaKey(fake.url), "whoDeletedLongAgo1");
+    scenario([CREATE, ADD], [CREATE]);
+    const result = await runReconcile(options());
+    expect(result.selection).toEqual({ source: "received", types: [CREATE] });
+    expect(result.warnings[0]).toMatch(
+      /hook whoDeletedLongAgo1 \(remembered by okhook listen --register\) is gone from Okta, so the types it is subscribed to are not compared \(name them with --event-type\)/,
+    );
+    expect(result.report.inSync).toBe(true);
+    const text = reconcileText(result, { stream: {}, env });
+    expect(text).toContain(
+      `Compared: the 1 event type received in the window (${CREATE}); a type that never arrived is not checked (pass --hook-id or --event-type)`,
+    );
+  });
+
+  it("falls back to the types received, saying so, when the token may not read event hooks", async () => {
+    const rig = await startReconcileRig({}, { grantedScopes: ["okta.logs.read"] });
+    const created = rig.fake.hooks.create({
+      name: "okhook dev",
+      events: { type: "EVENT_TYPE", items: [CREATE, ADD] },
+      channel: { type: "HTTP", version: "1.0.0", config: { uri: "http://127.0.0.1:9/hook" } },
+    });
+    const id = (created.body as { id: string }).id;
+    rig.store.setMeta(hookMetaKey(rig.fake.url), id);
+    const result = await runReconcile(
+      rig.options({ apiToken: undefined, accessToken: rig.fake.token }),
+    );
+    expect(result.selection).toEqual({ source: "all", types: null });
+    expect(result.warnings).toEqual([
+      `hook ${id} cannot be read: the token lacks okta.eventHooks.read, so the types it is subscribed to are not compared (name them with --event-type)`,
+    ]);
+  });
+
+  it("remembers hooks per org: another org's hook id is not used", async () => {
+    store.setMeta(hookMetaKey("https://other.okta.com"), hook([CREATE, ADD]));
+    scenario([CREATE, ADD], [CREATE]);
+    const result = await runReconcile(options());
+    expect(result.selection.source).toBe("received");
+    expect(result.hookId).toBeNull();
+    expect(fake.requests.some((r) => r.path.startsWith("/api/v1/eventHooks/"))).toBe(false);
+  });
+
+  it("--event-type wins over the hook, and warns when the hook filters its events", async () => {
+    const id = hook([CREATE, ADD], {
+      filter: { type: "EXPRESSION_LANGUAGE", eventFilterMap: [] },
+    });
+    scenario([CREATE, ADD], []);
+    const flagged = await runReconcile(options({ hookId: id, eventTypes: [CREATE] }));
+    expect(flagged.selection).toEqual({ source: "flag", types: [CREATE] });
+    expect(flagged.report.counts.missing).toBe(1);
+    const byHook = await runReconcile(options({ hookId: id }));
+    expect(byHook.report.counts.missing).toBe(2);
+    expect(byHook.warnings).toContainEqual(
+      `--hook-id "${id}" filters its events (events.filter): events its filter drops show as missing here`,
+    );
+  });
+});
