@@ -7,6 +7,7 @@ import { registerFixtures } from "./commands/fixtures.js";
 import { registerListen } from "./commands/listen.js";
 import { registerReconcile } from "./commands/reconcile.js";
 import { registerReplay } from "./commands/replay.js";
+import { registerSecret } from "./commands/secret.js";
 import { registerSend } from "./commands/send.js";
 import { registerShow } from "./commands/show.js";
 import { registerUi } from "./commands/ui.js";
@@ -73,6 +74,7 @@ function buildProgram(): Command {
   registerReplay(program, ctx);
   registerReconcile(program, ctx);
   registerUi(program, ctx);
+  registerSecret(program, ctx);
   program.addHelpText(
     "after",
     `
