@@ -1,6 +1,4 @@
-import { closeSync, openSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { closeSync, openSync } from "node:fs";
 import { isatty } from "node:tty";
 import { Command, CommanderError } from "commander";
 import type { CliContext } from "./commands/context.js";
@@ -9,10 +7,12 @@ import { registerFixtures } from "./commands/fixtures.js";
 import { registerListen } from "./commands/listen.js";
 import { registerReconcile } from "./commands/reconcile.js";
 import { registerReplay } from "./commands/replay.js";
+import { registerSecret } from "./commands/secret.js";
 import { registerSend } from "./commands/send.js";
 import { registerShow } from "./commands/show.js";
 import { registerUi } from "./commands/ui.js";
 import { readEnv } from "./config.js";
+import { writeCrashLog } from "./crash-log.js";
 import { OkhookError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
 import { VERSION } from "./version.js";
@@ -74,6 +74,7 @@ function buildProgram(): Command {
   registerReplay(program, ctx);
   registerReconcile(program, ctx);
   registerUi(program, ctx);
+  registerSecret(program, ctx);
   program.addHelpText(
     "after",
     `
@@ -86,12 +87,9 @@ Examples:
 }
 
 function reportInternal(err: unknown): void {
-  const file = join(tmpdir(), `okhook-crash-${process.pid}-${Date.now()}.log`);
   const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
   try {
-    writeFileSync(file, `${new Date().toISOString()} okhook ${VERSION}\n${text}\n`, {
-      mode: 0o600,
-    });
+    const file = writeCrashLog(`${new Date().toISOString()} okhook ${VERSION}\n${text}\n`);
     process.stderr.write(`okhook: internal error: ${oneLine(err)} (stack trace in ${file})\n`);
   } catch {
     process.stderr.write(`okhook: internal error: ${oneLine(err)}\n`);

@@ -1,48 +1,75 @@
 import { existsSync } from "node:fs";
 import { resolveDbPath } from "../config.js";
+import { ConfigError } from "../errors.js";
+import type { AuthPlan, TargetRole } from "../listen/auth-plan.js";
+import type { ListenerSecrets } from "../listen/secret.js";
+import type { Store } from "../store/store.js";
 import type { CliContext } from "./context.js";
-
-/** Where the local listener was last seen, and the secret it expects, for commands that send to it. */
-export interface ListenerTarget {
-  url: string;
-  secret: string | undefined;
-  /** Where the secret came from, for messages (never the value). */
-  secretSource: "--secret" | "OKHOOK_SECRET" | "generated" | "none";
-}
 
 /** The default listener hook URL when no database says otherwise. */
 export const DEFAULT_LISTENER_URL = "http://127.0.0.1:8787/okta/events";
 
+/** The database's listener as every re-sending command sees it: where it is, what auth it used. */
+export interface ListenerView {
+  /** Its hook URL (from the DB's meta, else the default). */
+  url: string;
+  secrets: ListenerSecrets;
+  /** The auth a re-send to `url` carries (`--secret` > OKHOOK_SECRET > what the listener used). */
+  plan(url: string, role?: TargetRole, fallbackHeader?: string): AuthPlan;
+}
+
 /**
- * Resolve the running listener's hook URL (from the DB's meta, else the default) and the secret
- * to send: --secret > OKHOOK_SECRET > the generated one kept beside the DB.
+ * Look up the database's listener (one lookup for replay, send, show --curl, the TUI,
+ * reconcile --replay-missing and `okhook secret`). Pass `store` when it is already open.
  */
-export async function listenerTarget(
-  o: { db?: string; secret?: string },
+export async function listenerView(
+  o: { db?: string; secret?: string; authHeader?: string },
   ctx: CliContext,
-): Promise<ListenerTarget> {
+  store?: Store | null,
+): Promise<ListenerView> {
   const dbPath = resolveDbPath(o.db, ctx.env);
-  let url = DEFAULT_LISTENER_URL;
-  let secretKey: string | undefined;
-  if (existsSync(dbPath)) {
-    const [{ openDb }, { Store }] = await Promise.all([
-      import("../store/db.js"),
-      import("../store/store.js"),
-    ]);
-    const store = new Store(openDb(dbPath));
-    try {
-      url = store.getMeta("listener.url") ?? url;
-      secretKey = store.getMeta("listener.secretKey");
-    } finally {
-      store.close();
-    }
+  const [{ listenerSecrets }, { authPlan }] = await Promise.all([
+    import("../listen/secret.js"),
+    import("../listen/auth-plan.js"),
+  ]);
+  const secrets = store
+    ? listenerSecrets(dbPath, store)
+    : await withOwnStore(dbPath, (s) => listenerSecrets(dbPath, s));
+  const given = { flag: o.secret, env: ctx.env.secret, header: o.authHeader };
+  return {
+    url: secrets.listenerUrl ?? DEFAULT_LISTENER_URL,
+    secrets,
+    plan: (url, role, fallbackHeader) => authPlan(secrets, url, { ...given, fallbackHeader }, role),
+  };
+}
+
+/** Stop before sending when the listener used a value that is not stored here (exit 3). */
+export function requireKnown(plan: AuthPlan): AuthPlan {
+  if (!plan.send && plan.why === "unknown") throw new ConfigError(plan.message ?? "unknown secret");
+  return plan;
+}
+
+/** Where an auth value came from, for summaries (never the value). */
+export function authSourceLabel(plan: AuthPlan, secrets: ListenerSecrets): string {
+  if (!plan.send) return "none";
+  if (plan.from !== "listener") return plan.from;
+  if (plan.value !== (secrets.inbound.state === "value" ? secrets.inbound.value : undefined))
+    return "the listener's --forward-auth";
+  return secrets.source === "generated"
+    ? "the listener's generated secret"
+    : `the listener's ${secrets.source}`;
+}
+
+async function withOwnStore<T>(dbPath: string, fn: (s: Store | null) => T): Promise<T> {
+  if (!existsSync(dbPath)) return fn(null);
+  const [{ openDb }, { Store }] = await Promise.all([
+    import("../store/db.js"),
+    import("../store/store.js"),
+  ]);
+  const store = new Store(openDb(dbPath));
+  try {
+    return fn(store);
+  } finally {
+    store.close();
   }
-  if (o.secret) return { url, secret: o.secret, secretSource: "--secret" };
-  if (ctx.env.secret) return { url, secret: ctx.env.secret, secretSource: "OKHOOK_SECRET" };
-  if (secretKey) {
-    const { storedSecret } = await import("../listen/secret.js");
-    const s = storedSecret(dbPath, secretKey);
-    if (s) return { url, secret: s, secretSource: "generated" };
-  }
-  return { url, secret: undefined, secretSource: "none" };
 }

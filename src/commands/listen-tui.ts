@@ -55,6 +55,7 @@ export function mountListenTui(o: ListenTuiOptions): TuiHandle {
     countersSinceSeq: o.session.store.maxSeq(),
     replay: { auth: o.forwardAuth, timeoutMs: o.forwardTimeoutMs, routes: o.routes },
     curlUrl: () => o.session.hookUrl,
+    revealSecret: () => o.secret,
   });
   for (const e of o.early) tui.view.apply(e);
   const off = o.bus.on((e) => tui.view.apply(e));

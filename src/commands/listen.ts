@@ -245,11 +245,16 @@ async function runListen(
     detach();
     throw err;
   });
-  // tells `send`/`replay` which generated secret this listener expects (the key, never the value)
-  session.store.setMeta(
-    "listener.secretKey",
-    given === undefined && secret !== undefined ? secretKey : "",
-  );
+  // what replay, send, show --curl, reconcile and `okhook secret` re-add: beside the DB, never in it
+  secrets.recordListenerAuth(session.store, dbPath, {
+    header: authHeader,
+    secret,
+    flagSecret: flags.secret,
+    envSecret: env.secret,
+    forwardAuth: flags.forwardAuth,
+    targets: routes.targets(),
+    warn: (message) => bus.emit({ type: "warning", message }),
+  });
   if (interactive) {
     selectProductionReact();
     const { mountListenTui } = await import("./listen-tui.js");

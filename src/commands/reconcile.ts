@@ -18,7 +18,7 @@ interface ReconcileFlags {
   replayMissing?: boolean;
   to?: string;
   secret?: string;
-  authHeader: string;
+  authHeader?: string;
   details: string;
   json?: boolean;
   db?: string;
@@ -55,9 +55,12 @@ export function registerReconcile(program: Command, ctx: CliContext): void {
     )
     .option(
       "--secret <value>",
-      "auth header value for --replay-missing (env: OKHOOK_SECRET; default: the listener's generated secret)",
+      "auth header value for --replay-missing (env: OKHOOK_SECRET; default: what the listener used)",
     )
-    .option("--auth-header <name>", "header that carries the secret", "authorization")
+    .option(
+      "--auth-header <name>",
+      "header that carries the secret (default: the listener's, else authorization)",
+    )
     .option("--details <n>", "details shown per category (--json has all)", "20")
     .option("--json", "the full report as one JSON document", false)
     .option("--db <file>", DB_FLAG_HELP)
@@ -149,7 +152,11 @@ async function openStore(
   return { store: new Store(openDb(dbPath)), dbPath };
 }
 
-/** Target and secret for --replay-missing: flag > OKHOOK_SECRET > the listener's generated one. */
+/**
+ * Target and auth for --replay-missing: `--secret` > OKHOOK_SECRET > what the database's
+ * listener used there (the same lookup as replay). A value it used that is not stored here
+ * stops the command before Okta is asked or anything is sent.
+ */
 async function replayOptions(
   flags: ReconcileFlags,
   ctx: CliContext,
@@ -167,11 +174,20 @@ async function replayOptions(
       );
     }
   }
-  let secret = flags.secret ?? ctx.env.secret;
-  const listenerUrl = store?.getMeta("listener.url");
-  if (secret === undefined && listenerUrl) {
-    const { storedSecret } = await import("../listen/secret.js");
-    secret = storedSecret(dbPath, `port:${new URL(listenerUrl).port}`);
-  }
-  return { to, secret, authHeader: flags.authHeader };
+  const { listenerView, requireKnown } = await import("./hook-target.js");
+  const listener = await listenerView(
+    { db: dbPath, secret: flags.secret, authHeader: flags.authHeader },
+    ctx,
+    store,
+  );
+  if (to) {
+    const plan = requireKnown(listener.plan(to));
+    if (!plan.send && plan.why === "other-target") {
+      const { otherTargetNote } = await import("../listen/auth-plan.js");
+      ctx.stderr.write(`okhook: note: ${otherTargetNote(listener.secrets, to)}\n`);
+    }
+  } else
+    for (const role of ["app", "listener"] as const)
+      requireKnown(listener.plan(listener.url, role));
+  return { to, authFor: listener.plan, authHeader: flags.authHeader };
 }

@@ -110,6 +110,7 @@ async function runReplayCommand(
     );
   }
   try {
+    await addListenerAuth(send, flags, ctx, store);
     const picked = await pick(store, ids, selector ?? {}, send);
     if (picked.total === 0) {
       if (!flags.json) ctx.stdout.write("No deliveries match: nothing to replay.\n");
@@ -147,24 +148,48 @@ async function sendOptions(flags: ReplayFlags, ctx: CliContext): Promise<ReplayS
       "--to and --via-listener: pick one (--via-listener sends to the listener)",
     );
   }
-  const [{ normalizeTarget }, { parseSetArg }, { listenerTarget }] = await Promise.all([
+  const [{ normalizeTarget }, { parseSetArg }] = await Promise.all([
     import("../forward/routes.js"),
     import("../payload/edit.js"),
-    import("./hook-target.js"),
   ]);
   const to = flags.to === undefined ? undefined : normalizeTarget(flags.to, flags.to, "--to");
-  // the same secret listen forwards with: --secret, OKHOOK_SECRET, else the generated one
-  const { secret } = await listenerTarget({ db: flags.db, secret: flags.secret }, ctx);
   return {
     to,
     viaListener: flags.viaListener,
     edits: (flags.set ?? []).map(parseSetArg),
     freshIds: flags.freshIds,
-    secret,
     authHeader: flags.authHeader,
     timeoutMs: parseMs(flags.timeout, "--timeout"),
     signal: ctx.signal,
   };
+}
+
+/**
+ * The auth each replay carries, as forwarding sent it: `--secret` > OKHOOK_SECRET > what the
+ * database's listener used (its secret on its own URL, the forward value for the app). When
+ * that value is not stored here, stop before anything is sent.
+ */
+async function addListenerAuth(
+  send: ReplaySendOptions,
+  flags: ReplayFlags,
+  ctx: CliContext,
+  store: Store,
+): Promise<void> {
+  const [{ listenerView, requireKnown }, { otherTargetNote, roleOf }] = await Promise.all([
+    import("./hook-target.js"),
+    import("../listen/auth-plan.js"),
+  ]);
+  const view = await listenerView(
+    { db: flags.db, secret: flags.secret, authHeader: flags.authHeader },
+    ctx,
+    store,
+  );
+  send.authFor = view.plan;
+  const url = send.to ?? view.url;
+  const role = send.viaListener ? "listener" : send.to ? roleOf(view.secrets, send.to) : "app";
+  const plan = requireKnown(view.plan(url, role));
+  if (!plan.send && plan.why === "other-target")
+    ctx.stderr.write(`okhook: note: ${otherTargetNote(view.secrets, url)}\n`);
 }
 
 /** `--rate 200` or `--rate 200/s`: sends per second, above 0. */

@@ -7,7 +7,7 @@ import { collect, DB_FLAG_HELP } from "./options.js";
 interface SendFixtureFlags {
   to?: string;
   secret?: string;
-  authHeader: string;
+  authHeader?: string;
   set?: string[];
   count: string;
   batch?: boolean;
@@ -20,7 +20,7 @@ interface SendFixtureFlags {
 interface SendVerifyFlags {
   to?: string;
   secret?: string;
-  authHeader: string;
+  authHeader?: string;
   json?: boolean;
   db?: string;
 }
@@ -42,9 +42,12 @@ export function registerSend(program: Command, ctx: CliContext): void {
     .option("--to <url>", "where to send (default: the running okhook listener)")
     .option(
       "--secret <value>",
-      "auth header value (env: OKHOOK_SECRET; default: the listener's generated secret)",
+      "auth header value (env: OKHOOK_SECRET; default: the secret the listener uses)",
     )
-    .option("--auth-header <name>", "header that carries the secret", "authorization")
+    .option(
+      "--auth-header <name>",
+      "header that carries the secret (default: the listener's, else authorization)",
+    )
     .option(
       "--set <path=value>",
       "edit the payload: envelope paths, or event paths applied to every event (repeatable)",
@@ -74,7 +77,10 @@ Examples:
     )
     .option("--to <url>", "endpoint to verify (default: the running okhook listener)")
     .option("--secret <value>", "auth header value (env: OKHOOK_SECRET)")
-    .option("--auth-header <name>", "header that carries the secret", "authorization")
+    .option(
+      "--auth-header <name>",
+      "header that carries the secret (default: the listener's, else authorization)",
+    )
     .option("--json", "the verdict as JSON", false)
     .option("--db <file>", DB_FLAG_HELP)
     .addHelpText(
@@ -114,7 +120,7 @@ async function runSendFixture(
   const loaded = names.map((n) => loadFixture(n));
   for (const w of loaded.flatMap((f) => f.warnings)) ctx.stderr.write(`okhook: warning: ${w}\n`);
   const events = loaded.flatMap((f) => f.events);
-  const { url, secret, secretSource, toListener } = await sendTarget(flags, ctx);
+  const { url, secret, authHeader, secretSource, toListener } = await sendTarget(flags, ctx);
   const print = render.sendPrinter(ctx, { json: !!flags.json, url });
   let accepted = 0;
   let unreachable = 0;
@@ -126,7 +132,7 @@ async function runSendFixture(
       edits,
     })) {
       const body = Buffer.from(JSON.stringify(envelope));
-      const headers = deliveryHeaders({ secret, authHeader: flags.authHeader });
+      const headers = deliveryHeaders({ secret, authHeader });
       if (toListener) headers["x-okhook-fixture"] = names.join(",").slice(0, 200);
       for (let copy = 0; copy < (flags.duplicate ? 2 : 1); copy++) {
         if (ctx.signal.aborted) throw new Interrupted(`interrupted after ${sent} deliveries`);
@@ -151,24 +157,37 @@ async function runSendFixture(
 }
 
 /**
- * Where to send and with which secret: `--to` or the listener; the listener's generated secret
- * is only ever sent to the listener itself.
+ * Where to send and with which secret: `--to` or the listener. The values the listener uses
+ * go only to the listener itself and to the apps it forwards to, as forwarding sends them.
  */
 async function sendTarget(
-  flags: { to?: string; secret?: string; db?: string },
+  flags: { to?: string; secret?: string; authHeader?: string; db?: string },
   ctx: CliContext,
-): Promise<{ url: string; secret: string | undefined; secretSource: string; toListener: boolean }> {
-  const [{ normalizeTarget }, { listenerTarget }] = await Promise.all([
+): Promise<{
+  url: string;
+  secret: string | undefined;
+  authHeader: string;
+  secretSource: string;
+  toListener: boolean;
+}> {
+  const [{ normalizeTarget }, target, { otherTargetNote }] = await Promise.all([
     import("../forward/routes.js"),
     import("./hook-target.js"),
+    import("../listen/auth-plan.js"),
   ]);
-  const listener = await listenerTarget({ db: flags.db, secret: flags.secret }, ctx);
+  const listener = await target.listenerView(flags, ctx);
   const url = flags.to ? normalizeTarget(flags.to, flags.to, "--to") : listener.url;
-  const foreign = listener.secretSource === "generated" && url !== listener.url;
   const toListener = url === listener.url;
-  return foreign || !listener.secret
-    ? { url, secret: undefined, secretSource: "none", toListener }
-    : { url, secret: listener.secret, secretSource: listener.secretSource, toListener };
+  const plan = target.requireKnown(listener.plan(url, toListener ? "listener" : undefined));
+  if (!plan.send && plan.why === "other-target")
+    ctx.stderr.write(`okhook: note: ${otherTargetNote(listener.secrets, url)}\n`);
+  return {
+    url,
+    secret: plan.send ? plan.value : undefined,
+    authHeader: plan.header,
+    secretSource: target.authSourceLabel(plan, listener.secrets),
+    toListener,
+  };
 }
 
 async function runSendVerify(flags: SendVerifyFlags, ctx: CliContext): Promise<CommandResult> {
@@ -176,11 +195,11 @@ async function runSendVerify(flags: SendVerifyFlags, ctx: CliContext): Promise<C
     import("../fixtures/verify.js"),
     import("../output/send-render.js"),
   ]);
-  const { url, secret } = await sendTarget(flags, ctx);
+  const { url, secret, authHeader } = await sendTarget(flags, ctx);
   const result = await verifyEndpoint({
     url,
     secret,
-    authHeader: flags.authHeader,
+    authHeader,
     signal: ctx.signal,
   });
   if (ctx.signal.aborted) throw new Interrupted();

@@ -1,5 +1,9 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
+import type { CurlAuth } from "../output/curl.js";
+import type { Store } from "../store/store.js";
+import type { DeliveryRow } from "../store/types.js";
 import type { CliContext } from "./context.js";
 import { openStoreForRead, withStore } from "./db-open.js";
 import { DB_FLAG_HELP } from "./options.js";
@@ -9,7 +13,7 @@ interface ShowFlags {
   body?: boolean;
   curl?: boolean;
   to?: string;
-  authHeader: string;
+  authHeader?: string;
   db?: string;
 }
 
@@ -21,9 +25,16 @@ export function registerShow(program: Command, ctx: CliContext): void {
     .description("print one delivery: request, events, every forward attempt")
     .option("--json", "the delivery as one JSON document", false)
     .option("--body", "only the raw body bytes", false)
-    .option("--curl", "a curl command that re-sends it (auth from $OKHOOK_SECRET)", false)
+    .option(
+      "--curl",
+      "a curl command that re-sends it (auth: $OKHOOK_SECRET, else $(okhook secret))",
+      false,
+    )
     .option("--to <url>", "with --curl: where to send (default: the listener that received it)")
-    .option("--auth-header <name>", "header that carries the secret", "authorization")
+    .option(
+      "--auth-header <name>",
+      "header that carries the secret (default: the listener's, else authorization)",
+    )
     .option("--db <file>", DB_FLAG_HELP)
     .addHelpText(
       "after",
@@ -31,7 +42,8 @@ export function registerShow(program: Command, ctx: CliContext): void {
 Examples:
   $ okhook show 7f3k2q9a
   $ okhook show 7f3k2q9a --body | jq .data.events
-  $ OKHOOK_SECRET=… sh -c "$(okhook show 7f3k2q9a --curl)"`,
+  $ sh -c "$(okhook show 7f3k2q9a --curl)"
+  $ okhook show 7f3k2q9a --curl --to localhost:3000/hooks`,
     )
     .action(async (id: string, flags: ShowFlags) => {
       process.exitCode = await runShow(id, flags, ctx);
@@ -59,13 +71,15 @@ async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<
       const url = flags.to
         ? normalizeTarget(flags.to)
         : (store.getMeta("listener.url") ?? `http://127.0.0.1:8787${delivery.path}`);
+      const auth = await curlAuth({ url, flags, ctx, store, path, delivery });
       ctx.stdout.write(
         curlCommand({
           url,
           method: delivery.method,
           headers: delivery.headers,
           body,
-          authHeader: flags.authHeader,
+          authHeader: auth?.header ?? flags.authHeader ?? "authorization",
+          auth,
         }),
       );
       return 0;
@@ -79,6 +93,55 @@ async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<
     ctx.stdout.write(flags.json ? render.showJson(detail) : render.showText(detail, ctx));
     return 0;
   });
+}
+
+/**
+ * The curl command's auth header, as a re-send needs it: the listener's own secret on its
+ * URL, what forwarding sends on the app's. The value is looked up when the command runs
+ * (`$OKHOOK_SECRET` first, else `okhook secret`), so it is never printed here.
+ */
+async function curlAuth(o: {
+  url: string;
+  flags: ShowFlags;
+  ctx: CliContext;
+  store: Store;
+  path: string;
+  delivery: DeliveryRow;
+}): Promise<CurlAuth | null | undefined> {
+  const [{ listenerView }, { roleOf, otherTargetNote }, { ENV_SECRET_EXPR, shellQuote }] =
+    await Promise.all([
+      import("./hook-target.js"),
+      import("../listen/auth-plan.js"),
+      import("../output/curl.js"),
+    ]);
+  const { inferAuthHeader } = await import("../replay/prepare.js");
+  const listener = await listenerView(
+    { db: o.flags.db, authHeader: o.flags.authHeader },
+    o.ctx,
+    o.store,
+  );
+  const s = listener.secrets;
+  const role = roleOf(s, o.url, o.flags.to ? undefined : "listener");
+  const plan = listener.plan(o.url, role, inferAuthHeader(o.delivery.headers));
+  const header = plan.header;
+  const known = role === "app" ? s.forward : role === "listener" ? s.inbound : undefined;
+  const lookup = (forward: boolean) =>
+    `$(okhook secret${forward ? " --forward" : ""} --db ${shellQuote(resolve(o.path))})`;
+  if (plan.send && known?.state === "value") {
+    if (role === "app" && s.forwardMode === "custom") return { header, expr: lookup(true) };
+    return { header, expr: `\${OKHOOK_SECRET:-${lookup(false)}}` };
+  }
+  if (plan.send) return { header, expr: ENV_SECRET_EXPR };
+  if (plan.why === "unknown") {
+    o.ctx.stderr.write(
+      `okhook: note: the listener's ${header} value is not stored here (${s.file}); the command reads it from $OKHOOK_SECRET\n`,
+    );
+    return { header, expr: ENV_SECRET_EXPR };
+  }
+  if (plan.why === "other-target")
+    o.ctx.stderr.write(`okhook: note: ${otherTargetNote(s, o.url)}\n`);
+  // No listener recorded how it authenticates: as before, $OKHOOK_SECRET when one came in.
+  return plan.why === "no-listener" ? undefined : null;
 }
 
 /** cloudflared's last 200 log lines from the latest `listen` on this database. */

@@ -2,6 +2,7 @@ import type { Dispatcher } from "undici";
 import type { ForwardAuth } from "../forward/headers.js";
 import type { RoutingTable } from "../forward/routes.js";
 import { curlCommand } from "../output/curl.js";
+import type { ReplaySendOptions } from "../replay/types.js";
 import type { Store } from "../store/store.js";
 import type { ReplayOutcome, UiActions } from "../ui/types.js";
 
@@ -9,6 +10,8 @@ import type { ReplayOutcome, UiActions } from "../ui/types.js";
 export interface ReplayOptions {
   store: Store;
   auth: ForwardAuth;
+  /** `okhook ui`: the auth the database's listener used per target (wins over `auth`). */
+  authFor?: ReplaySendOptions["authFor"];
   timeoutMs: number;
   /** listen's routing table; without it a replay goes to the delivery's last forward target. */
   routes?: RoutingTable;
@@ -35,8 +38,7 @@ export async function replayDelivery(o: ReplayOptions, seq: number): Promise<Rep
   try {
     const r = await replayOne(o.store, seq, {
       to: replayTarget(o, seq) ?? undefined,
-      secret: o.auth.value,
-      authHeader: o.auth.header,
+      ...(o.authFor ? { authFor: o.authFor } : { secret: o.auth.value, authHeader: o.auth.header }),
       timeoutMs: o.timeoutMs,
       dispatcher: o.dispatcher,
     });
@@ -61,7 +63,12 @@ export interface TuiActions extends UiActions {
 
 /** The actions the UI gets from listen / ui. */
 export function createTuiActions(
-  o: ReplayOptions & { curlUrl: () => string; authHeader: string; quit: () => void },
+  o: ReplayOptions & {
+    curlUrl: () => string;
+    authHeader: string;
+    quit: () => void;
+    revealSecret?: () => string | undefined;
+  },
 ): TuiActions {
   const running = new Set<Promise<unknown>>();
   return {
@@ -83,6 +90,7 @@ export function createTuiActions(
       });
     },
     quit: o.quit,
+    revealSecret: o.revealSecret,
     idle: async () => {
       await Promise.allSettled([...running]);
     },

@@ -28,6 +28,8 @@ export interface MountTuiOptions {
   countersSinceSeq: number;
   replay: Omit<ReplayOptions, "store">;
   curlUrl: () => string;
+  /** The secret the header masks, for the `s` key. */
+  revealSecret?: () => string | undefined;
   /** `okhook ui`: poll the database for rows written by another process. */
   poll?: boolean;
 }
@@ -48,6 +50,7 @@ export function mountTui(o: MountTuiOptions): TuiHandle {
     store: o.store,
     curlUrl: o.curlUrl,
     authHeader: o.header.authHeader,
+    revealSecret: o.revealSecret,
     quit: () => quit(),
   });
   const out = o.ctx.stdout;

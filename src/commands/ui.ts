@@ -7,7 +7,7 @@ import { DB_FLAG_HELP } from "./options.js";
 
 interface UiFlags {
   db?: string;
-  authHeader: string;
+  authHeader?: string;
   forwardTimeout: string;
 }
 
@@ -19,13 +19,16 @@ export function registerUi(program: Command, ctx: CliContext): void {
       "browse stored deliveries in the terminal, without listening (refreshes while a listen writes)",
     )
     .option("--db <file>", DB_FLAG_HELP)
-    .option("--auth-header <name>", "header that carries the secret on replays", "authorization")
+    .option(
+      "--auth-header <name>",
+      "header that carries the secret on replays (default: the listener's, else authorization)",
+    )
     .option("--forward-timeout <ms>", "per replay attempt", "10000")
     .addHelpText(
       "after",
       `
-Replays (r) go to each delivery's last forward target, with the auth header from $OKHOOK_SECRET
-(else the secret okhook generated for the listener).
+Replays (r) go to each delivery's last forward target with the auth header forwarding used
+(--secret or OKHOOK_SECRET win); s shows the listener's secret for 5 s.
 
 Examples:
   $ okhook ui
@@ -56,10 +59,12 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
       import("../version.js"),
       import("../output/format.js"),
     ]);
-    const authHeader = flags.authHeader.toLowerCase();
     const listenerUrl = store.getMeta("listener.url");
-    const { listenerTarget } = await import("./hook-target.js");
-    const { secret } = await listenerTarget({ db: flags.db }, ctx);
+    const { listenerView } = await import("./hook-target.js");
+    const listener = await listenerView({ db: flags.db, authHeader: flags.authHeader }, ctx, store);
+    const inbound = listener.plan(listener.url, "listener");
+    const secret = inbound.send ? inbound.value : undefined;
+    const authHeader = inbound.header;
     const tui = mountTui({
       ctx,
       store,
@@ -75,7 +80,8 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
         countersScope: "since opened",
       },
       countersSinceSeq: store.maxSeq(),
-      replay: { auth: { header: authHeader, value: secret }, timeoutMs },
+      replay: { auth: { header: authHeader, value: secret }, authFor: listener.plan, timeoutMs },
+      revealSecret: () => secret,
       curlUrl: () => store.getMeta("listener.url") ?? "http://127.0.0.1:8787/okta/events",
       poll: true,
     });

@@ -1,25 +1,283 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { ensurePrivateDir } from "../config.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, describeError } from "../errors.js";
+import { DEFAULT_AUTH_HEADER } from "../okta/delivery.js";
 
 /**
- * Generated secrets live in a 0600 file beside the database (`<db>.secrets.json`), keyed by
- * port, so the same hook keeps working across runs. They are kept out of the database itself
- * so a DB file shared in a bug report never carries a credential.
+ * Secrets live in a 0600 file beside the database (`<db>.secrets.json`), never inside it, so
+ * a DB file shared in a bug report never carries a credential. It holds the secrets generated
+ * per configured port (`port:<n>`: the same hook keeps working across runs) and, under
+ * `listener`, the values the database's last listener actually used.
  */
 export function secretsFileFor(dbPath: string): string {
   return `${dbPath}.secrets.json`;
 }
 
+/** Where the listener's secret came from (never the value). */
+export type SecretSource = "--secret" | "OKHOOK_SECRET" | "generated" | "none";
+/** What forwarding sends in the auth header: the secret, a `--forward-auth` value, or nothing. */
+export type ForwardMode = "secret" | "custom" | "none";
+/** A value the listener used: known here, not used at all, or used but not stored on this machine. */
+export type Known = { state: "value"; value: string } | { state: "none" } | { state: "unknown" };
+
+/** What the database's listener used, for every command that re-sends (one lookup for all). */
+export interface ListenerSecrets {
+  /** False when no listener has said how it authenticates (none ran, or an older okhook). */
+  recorded: boolean;
+  dbPath: string;
+  file: string;
+  /** The header that carries the secret, inbound and forwarded. */
+  header: string;
+  /** The value the listener expects on its hook URL (what Okta sends). */
+  inbound: Known;
+  source: SecretSource;
+  /** The value forwarding adds for the app. */
+  forward: Known;
+  forwardMode: ForwardMode;
+  /** The listener's forward targets: where its forward value may go. */
+  targets: string[];
+  /** The listener's hook URL (meta `listener.url`). */
+  listenerUrl: string | undefined;
+}
+
+/** The meta key holding the shape of the listener's auth (names and modes, never a value). */
+export const LISTENER_AUTH_META = "listener.auth";
+const LISTENER_ENTRY = "listener";
+
+interface ListenerEntry {
+  header: string;
+  source: SecretSource;
+  secret: string | null;
+  forwardMode: ForwardMode;
+  /** Only for `custom`: `secret` mode forwards the secret, `none` nothing. */
+  forward?: string;
+  targets: string[];
+}
+
+type SecretsFile = Record<string, unknown>;
+
 /** The generated secret for `key` (e.g. `port:8787`), creating and saving one if needed. */
 export function generatedSecret(dbPath: string, key: string): string {
+  const all = readSecrets(secretsFileFor(dbPath));
+  const existing = all[key];
+  if (typeof existing === "string" && existing) return existing;
+  const secret = randomBytes(24).toString("base64url");
+  writeSecrets(dbPath, { ...all, [key]: secret });
+  return secret;
+}
+
+/** A previously generated secret, if any. */
+export function storedSecret(dbPath: string, key: string): string | undefined {
+  const v = readSecrets(secretsFileFor(dbPath))[key];
+  return typeof v === "string" && v ? v : undefined;
+}
+
+/** What `listen` knows about its own auth when it records it. */
+export interface ListenerAuthInput {
+  header: string;
+  /** The secret in use (given or generated); undefined = any request is accepted. */
+  secret: string | undefined;
+  flagSecret: string | undefined;
+  envSecret: string | undefined;
+  /** `--forward-auth` as given: a value, `none`, or undefined (forward the secret). */
+  forwardAuth: string | undefined;
+  targets: string[];
+  /** Told when the values cannot be saved (the listener keeps running). */
+  warn: (message: string) => void;
+}
+
+/**
+ * Record what a started listener uses: the shape (header, modes) in the database's meta, the
+ * values in the secrets file beside it. Called once the listener holds the database, so a
+ * second listener refused on it never overwrites the running one's record.
+ */
+export function recordListenerAuth(
+  store: { setMeta(key: string, value: string): void },
+  dbPath: string,
+  o: ListenerAuthInput,
+): void {
+  const source: SecretSource =
+    o.secret === undefined
+      ? "none"
+      : o.flagSecret !== undefined
+        ? "--secret"
+        : o.envSecret !== undefined
+          ? "OKHOOK_SECRET"
+          : "generated";
+  const forwardMode: ForwardMode =
+    o.forwardAuth === "none"
+      ? "none"
+      : o.forwardAuth !== undefined
+        ? "custom"
+        : o.secret === undefined
+          ? "none"
+          : "secret";
+  const entry: ListenerEntry = {
+    header: o.header.toLowerCase(),
+    source,
+    secret: o.secret ?? null,
+    forwardMode,
+    ...(forwardMode === "custom" ? { forward: o.forwardAuth } : {}),
+    targets: o.targets,
+  };
+  const shape: Shape = { header: entry.header, source, forwardMode, targets: o.targets };
+  store.setMeta(LISTENER_AUTH_META, JSON.stringify(shape));
+  try {
+    writeSecrets(dbPath, { ...readSecrets(secretsFileFor(dbPath)), [LISTENER_ENTRY]: entry });
+  } catch (err) {
+    const code = describeError((err as Error).cause ?? err);
+    o.warn(
+      `cannot save the listener's secret in ${secretsFileFor(dbPath)} (${code}): replay, send and okhook secret will need --secret or OKHOOK_SECRET`,
+    );
+  }
+}
+
+/**
+ * The one lookup every re-sending command uses (replay, show --curl, the TUI's r, reconcile
+ * --replay-missing, send, `okhook secret`): what the database's listener used, read from
+ * the secrets file, with the database's meta saying whether a missing value was ever used.
+ */
+export function listenerSecrets(
+  dbPath: string,
+  store: { getMeta(key: string): string | undefined } | null,
+): ListenerSecrets {
   const file = secretsFileFor(dbPath);
   const all = readSecrets(file);
-  const existing = all[key];
-  if (existing) return existing;
-  const secret = randomBytes(24).toString("base64url");
-  all[key] = secret;
+  const listenerUrl = store?.getMeta("listener.url");
+  const base = { dbPath, file, listenerUrl, targets: [] as string[] };
+  const entry = asEntry(all[LISTENER_ENTRY]);
+  const shape = parseShape(store?.getMeta(LISTENER_AUTH_META));
+  if (entry && (!shape || sameShape(entry, shape))) return fromEntry(entry, base);
+  if (shape) {
+    // The listener used these, but the values are not on this machine (file removed or copied DB).
+    const unknown = (used: boolean): Known => (used ? { state: "unknown" } : { state: "none" });
+    return {
+      ...base,
+      recorded: true,
+      header: shape.header,
+      source: shape.source,
+      inbound: unknown(shape.source !== "none"),
+      forwardMode: shape.forwardMode,
+      forward: unknown(shape.forwardMode !== "none"),
+      targets: shape.targets,
+    };
+  }
+  return legacy(all, store?.getMeta("listener.secretKey"), base);
+}
+
+function fromEntry(
+  e: ListenerEntry,
+  base: Pick<ListenerSecrets, "dbPath" | "file" | "listenerUrl">,
+) {
+  const inbound: Known = e.secret ? { state: "value", value: e.secret } : { state: "none" };
+  const forward: Known =
+    e.forwardMode === "custom" && e.forward
+      ? { state: "value", value: e.forward }
+      : e.forwardMode === "secret"
+        ? inbound
+        : { state: "none" };
+  return {
+    ...base,
+    recorded: true,
+    header: e.header,
+    source: e.source,
+    inbound,
+    forwardMode: e.forwardMode,
+    forward,
+    targets: e.targets,
+  } satisfies ListenerSecrets;
+}
+
+/** Databases written before the listener recorded its auth: only a generated secret is known. */
+function legacy(
+  all: SecretsFile,
+  secretKey: string | undefined,
+  base: Pick<ListenerSecrets, "dbPath" | "file" | "listenerUrl" | "targets">,
+): ListenerSecrets {
+  const generated = secretKey ? all[secretKey] : undefined;
+  if (!secretKey)
+    return {
+      ...base,
+      recorded: false,
+      header: DEFAULT_AUTH_HEADER,
+      source: "none",
+      inbound: { state: "none" },
+      forwardMode: "none",
+      forward: { state: "none" },
+    };
+  const known: Known =
+    typeof generated === "string" && generated
+      ? { state: "value", value: generated }
+      : { state: "unknown" };
+  return {
+    ...base,
+    recorded: true,
+    header: DEFAULT_AUTH_HEADER,
+    source: "generated",
+    inbound: known,
+    forwardMode: "secret",
+    forward: known,
+  };
+}
+
+/** What the database's meta says about the listener's auth: names and modes, never a value. */
+interface Shape {
+  header: string;
+  source: SecretSource;
+  forwardMode: ForwardMode;
+  targets: string[];
+}
+
+const SOURCES: readonly SecretSource[] = ["--secret", "OKHOOK_SECRET", "generated", "none"];
+const MODES: readonly ForwardMode[] = ["secret", "custom", "none"];
+
+function parseShape(raw: string | undefined): Shape | undefined {
+  if (!raw) return undefined;
+  try {
+    const v = JSON.parse(raw) as Partial<Shape>;
+    if (
+      typeof v.header === "string" &&
+      SOURCES.includes(v.source as SecretSource) &&
+      MODES.includes(v.forwardMode as ForwardMode)
+    )
+      return { ...v, targets: Array.isArray(v.targets) ? v.targets.map(String) : [] } as Shape;
+  } catch {
+    // a damaged meta row: treated as not recorded
+  }
+  return undefined;
+}
+
+function sameShape(e: ListenerEntry, s: Shape): boolean {
+  return e.header === s.header && e.source === s.source && e.forwardMode === s.forwardMode;
+}
+
+function asEntry(v: unknown): ListenerEntry | undefined {
+  if (typeof v !== "object" || v === null) return undefined;
+  const e = v as Partial<ListenerEntry>;
+  if (
+    typeof e.header !== "string" ||
+    !SOURCES.includes(e.source as SecretSource) ||
+    !MODES.includes(e.forwardMode as ForwardMode) ||
+    !(e.secret === null || typeof e.secret === "string")
+  )
+    return undefined;
+  return { ...e, targets: Array.isArray(e.targets) ? e.targets.map(String) : [] } as ListenerEntry;
+}
+
+function readSecrets(file: string): SecretsFile {
+  if (!existsSync(file)) return {};
+  try {
+    const v = JSON.parse(readFileSync(file, "utf8")) as unknown;
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as SecretsFile) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Replace the secrets file atomically, 0600 from the first byte. */
+function writeSecrets(dbPath: string, all: SecretsFile): void {
+  const file = secretsFileFor(dbPath);
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     // On a first run the DB directory does not exist yet: the secret is written before the DB.
@@ -30,24 +288,8 @@ export function generatedSecret(dbPath: string, key: string): string {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "error";
     throw new ConfigError(
-      `--db ${dbPath}: cannot save the generated secret in ${file} (${code}); pass --db <writable file> or set --secret`,
+      `--db ${dbPath}: cannot save the secret in ${file} (${code}); pass --db <writable file> or set --secret`,
       { cause: err },
     );
-  }
-  return secret;
-}
-
-/** A previously generated secret, if any. */
-export function storedSecret(dbPath: string, key: string): string | undefined {
-  return readSecrets(secretsFileFor(dbPath))[key];
-}
-
-function readSecrets(file: string): Record<string, string> {
-  if (!existsSync(file)) return {};
-  try {
-    const v = JSON.parse(readFileSync(file, "utf8")) as unknown;
-    return typeof v === "object" && v !== null ? (v as Record<string, string>) : {};
-  } catch {
-    return {};
   }
 }

@@ -1,9 +1,10 @@
 import type { Dispatcher } from "undici";
-import { Interrupted } from "../errors.js";
+import { ConfigError, Interrupted } from "../errors.js";
 import { materialise } from "../fixtures/materialise.js";
 import { type SendResult, sendDelivery, type Verdict } from "../fixtures/send.js";
 import { OKTA_TIMEOUT_MS } from "../forward/send.js";
 import { REDACTED } from "../listen/auth.js";
+import type { AuthPlan, TargetRole } from "../listen/auth-plan.js";
 import { parseEvent } from "../listen/parse-events.js";
 import { DEFAULT_AUTH_HEADER, deliveryHeaders } from "../okta/delivery.js";
 import type { LogEvent as HookLogEvent } from "../okta/hook-types.js";
@@ -31,9 +32,11 @@ export interface BackfillOptions {
   to?: string;
   /** The listener URL last recorded in the database (`listener.url`). */
   listenerUrl?: string;
-  /** Auth header value (the hook's shared secret); never stored. */
+  /** Auth header value for every target (the hook's shared secret); never stored. */
   secret?: string;
   authHeader?: string;
+  /** Without `secret`: the auth the database's listener used for a target (checked before). */
+  authFor?: (url: string, role: TargetRole | undefined) => AuthPlan;
   /** Org origin, for the envelope `source`. */
   orgUrl: string;
   hookId?: string;
@@ -86,7 +89,7 @@ export async function backfillMissing(o: BackfillOptions): Promise<BackfillResul
   const batches = new Map<string, LogEvent[]>();
   let sent = 0;
   const flush = async (target: string, events: LogEvent[]) => {
-    const d = await sendBatch(o, target, events);
+    const d = await sendBatch(o, target, events, targets.roleOf(target));
     result.deliveries.push(d);
     // A 2xx is a receipt even past 3 s (Okta would also have re-sent it).
     if (isOk(d.status)) result.acceptedEvents += events.length;
@@ -127,6 +130,16 @@ class TargetResolver {
     return hit.url;
   }
 
+  /** The listener's own URL, or the app it forwarded this kind of event to. */
+  roleOf(url: string): TargetRole | undefined {
+    for (const t of this.cache.values()) {
+      if (t.url !== url) continue;
+      if (t.source === "listener") return "listener";
+      if (t.source === "forward") return "app";
+    }
+    return undefined;
+  }
+
   used(): { url: string; source: TargetSource }[] {
     const seen = new Map<string, TargetSource>();
     for (const t of this.cache.values()) if (!seen.has(t.url)) seen.set(t.url, t.source);
@@ -138,6 +151,7 @@ async function sendBatch(
   o: BackfillOptions,
   target: string,
   events: LogEvent[],
+  role: TargetRole | undefined,
 ): Promise<BackfillDelivery> {
   if (o.signal?.aborted) throw new Interrupted();
   const now = o.now ?? Date.now;
@@ -147,9 +161,12 @@ async function sendBatch(
     clock: now,
     source: sourceOf(o, events),
   });
-  const authHeader = (o.authHeader ?? DEFAULT_AUTH_HEADER).toLowerCase();
+  const plan = o.secret === undefined ? o.authFor?.(target, role) : undefined;
+  if (plan && !plan.send && plan.why === "unknown") throw new ConfigError(plan.message ?? "");
+  const authHeader = (plan?.header ?? o.authHeader ?? DEFAULT_AUTH_HEADER).toLowerCase();
+  const secret = plan ? (plan.send ? plan.value : undefined) : o.secret;
   const headers = {
-    ...deliveryHeaders({ secret: o.secret, authHeader }),
+    ...deliveryHeaders({ secret, authHeader }),
     [BACKFILL_HEADER]: "true",
   };
   const body = Buffer.from(JSON.stringify(envelope));

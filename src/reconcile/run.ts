@@ -8,7 +8,7 @@ import { NO_LOCAL_EVENTS, StoreLocalEvents } from "../store/local-events.js";
 import { EventSpool } from "../store/spool.js";
 import type { Store } from "../store/store.js";
 import { iso } from "../time.js";
-import { type BackfillResult, backfillMissing } from "./backfill.js";
+import { type BackfillOptions, type BackfillResult, backfillMissing } from "./backfill.js";
 import { DELIVERY_FAILURE_EVENT_TYPE } from "./delivery-failures.js";
 import { diffEvents, type ReconcileReport } from "./diff.js";
 import { type EventSelection, type KnownHook, logQueries } from "./filters.js";
@@ -24,6 +24,8 @@ export interface ReplayMissingOptions {
   /** Auth header value for the target (the hook's shared secret). */
   secret?: string;
   authHeader?: string;
+  /** Without `secret`: the auth the database's listener used per target (see backfill). */
+  authFor?: BackfillOptions["authFor"];
   timeoutMs?: number;
 }
 

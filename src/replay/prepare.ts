@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { UsageError } from "../errors.js";
-import { forwardHeaders } from "../forward/headers.js";
+import { ConfigError, UsageError } from "../errors.js";
+import { type ForwardAuth, forwardHeaders } from "../forward/headers.js";
 import { REDACTED } from "../listen/auth.js";
 import { parseEnvelope } from "../listen/parse-events.js";
 import { DEFAULT_AUTH_HEADER } from "../okta/delivery.js";
@@ -36,10 +36,10 @@ export function prepareReplay(
   const newId = payload.edited ? newDeliveryId() : undefined;
   const last = pre ? (pre.lastAttempt.get(url) ?? 0) : store.lastAttemptNo(original.seq, url);
   const attempt = newId ? 1 : last + 1;
-  const authHeader = (o.authHeader ?? inferAuthHeader(original.headers)).toLowerCase();
+  const auth = replayAuth(original, url, source, o);
   const headers = forwardHeaders(
     original.headers.filter(([, v]) => v !== REDACTED),
-    { header: authHeader, value: o.secret },
+    auth,
     {
       deliveryId: newId ?? original.id,
       attempt,
@@ -54,7 +54,7 @@ export function prepareReplay(
     method: "POST",
     url,
     headers,
-    authHeader,
+    authHeader: auth.header,
     body: payload.body,
     edited: payload.edited,
     get events() {
@@ -165,6 +165,27 @@ function freshIds(json: Envelope): Envelope {
     }
   }
   return copy;
+}
+
+/**
+ * The auth header a replay carries: an explicit secret for every target, else what the
+ * listener used there (its own secret on its URL, the forward value for its app). A value the
+ * listener used but that is not known here is a configuration error: nothing is sent.
+ */
+function replayAuth(
+  d: DeliveryRow,
+  url: string,
+  source: PreparedReplay["targetSource"],
+  o: ReplaySendOptions,
+): ForwardAuth {
+  const fallback = (o.authHeader ?? inferAuthHeader(d.headers)).toLowerCase();
+  if (!o.authFor || o.secret !== undefined) return { header: fallback, value: o.secret };
+  const role = source === "listener" ? "listener" : source === "forward-target" ? "app" : undefined;
+  const plan = o.authFor(url, role, fallback);
+  if (plan.send) return { header: plan.header, value: plan.value };
+  if (plan.why === "unknown")
+    throw new ConfigError(plan.message ?? "the listener's secret is not known here");
+  return { header: plan.header, value: undefined };
 }
 
 /**

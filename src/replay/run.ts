@@ -79,6 +79,7 @@ class ReplayRun {
       freshIds: o.freshIds,
       secret: o.secret,
       authHeader: o.authHeader,
+      authFor: o.authFor,
       timeoutMs: o.timeoutMs,
       signal: o.signal,
       group: this.group,

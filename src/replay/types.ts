@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import type { SendGroup } from "../forward/send.js";
+import type { AuthPlan, TargetRole } from "../listen/auth-plan.js";
 import type { Edit } from "../payload/edit.js";
 import type { DeliveryRow, ParsedEvent } from "../store/types.js";
 
@@ -33,10 +34,15 @@ export interface ReplaySendOptions {
   edits?: readonly Edit[];
   /** New event uuids and envelope `eventId`. */
   freshIds?: boolean;
-  /** Current secret: re-added as the auth header (stored headers are redacted). */
+  /** A secret for every target (e.g. `--secret`): re-added as the auth header (stored headers are redacted). */
   secret?: string;
   /** Auth header name; default: the redacted header the delivery arrived with, else authorization. */
   authHeader?: string;
+  /**
+   * Without `secret`: the auth the database's listener used for this target (its own secret,
+   * or what it forwards to the app); a plan that is not known stops the replay before sending.
+   */
+  authFor?: (url: string, role: TargetRole | undefined, fallbackHeader: string) => AuthPlan;
   /** Per-attempt timeout (default REPLAY_TIMEOUT_MS). */
   timeoutMs?: number;
   dispatcher?: Dispatcher;

@@ -28,7 +28,10 @@ export interface AppProps {
 export function App({ store, actions, color, size: fixed }: AppProps) {
   const s = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const size = useTerminalSize(fixed);
-  const header = headerLines(s.header, s.counters, s.total, Math.max(40, size.columns));
+  // The revealed secret is read from the actions while shown, never stored in the view state.
+  const shown = s.secretShown ? actions.revealSecret?.() : undefined;
+  const info = shown ? { ...s.header, secretLabel: shown } : s.header;
+  const header = headerLines(info, s.counters, s.total, Math.max(40, size.columns));
   const layout = screenLayout(size, s.detailOpen, header.length);
   const { isRawModeSupported } = useStdin();
   useLayoutEffect(() => {
@@ -48,7 +51,14 @@ export function App({ store, actions, color, size: fixed }: AppProps) {
         {s.prompt !== null ? (
           <FilterPrompt text={s.prompt} />
         ) : (
-          <Footer flash={s.flash} busy={s.busy} stopping={s.stopping} detailOpen={s.detailOpen} />
+          <Footer
+            flash={s.flash}
+            busy={s.busy}
+            stopping={s.stopping}
+            detailOpen={s.detailOpen}
+            secret={s.header.secretLabel !== undefined}
+            width={layout.width}
+          />
         )}
       </Box>
     </ColorContext.Provider>

@@ -8,6 +8,10 @@ export interface FooterProps {
   busy: string | null;
   stopping: boolean;
   detailOpen: boolean;
+  /** There is a secret `s` can show. */
+  secret?: boolean;
+  /** Screen width: the `s` hint is left out when the line would not fit. */
+  width?: number;
 }
 
 const LIST_HINTS: [string, string][] = [
@@ -32,15 +36,24 @@ const DETAIL_HINTS: [string, string][] = [
   ["q", "quit"],
 ];
 
+const SECRET_HINT: [string, string] = ["s", "secret"];
+
+/** Visible width of a hint line (without the trailing gap). */
+function hintsWidth(hints: [string, string][]): number {
+  return hints.reduce((n, [k, what]) => n + k.length + what.length + 3, 0) - 2;
+}
+
 /** The status line: a message when there is one, otherwise the main keys. */
 export function footerLine(p: FooterProps): Line {
   if (p.stopping) return [seg("Stopping: finishing forwards, then closing the database…", "warn")];
   if (p.busy) return [seg(p.busy, "warn")];
   if (p.flash) return [seg(p.flash.text, p.flash.tone)];
-  return (p.detailOpen ? DETAIL_HINTS : LIST_HINTS).flatMap(([k, what]) => [
-    seg(k, "accent", true),
-    seg(` ${what}  `, "dim"),
-  ]);
+  let hints = p.detailOpen ? DETAIL_HINTS : LIST_HINTS;
+  if (p.secret && !p.detailOpen) {
+    const withSecret = [...hints.slice(0, -2), SECRET_HINT, ...hints.slice(-2)];
+    if (p.width === undefined || hintsWidth(withSecret) <= p.width) hints = withSecret;
+  }
+  return hints.flatMap(([k, what]) => [seg(k, "accent", true), seg(` ${what}  `, "dim")]);
 }
 
 /** The bottom line of the screen. */

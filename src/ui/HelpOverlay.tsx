@@ -16,6 +16,7 @@ export const HELP_KEYS: [string, string][] = [
   ["r", "replay the selected delivery to its target; shows the new attempt"],
   ["f", "follow new deliveries on / off"],
   ["c", "curl command that re-sends the selected delivery"],
+  ["s", "show the secret to paste into Okta for 5 s, then mask it again"],
   ["?", "this help"],
   ["q  Ctrl+C", "quit"],
 ];

@@ -21,6 +21,7 @@ export type UiCommand =
   | "replay"
   | "follow"
   | "curl"
+  | "secret"
   | "help"
   | "quit";
 
@@ -51,6 +52,7 @@ const CHARS: Record<string, UiCommand> = {
   r: "replay",
   f: "follow",
   c: "curl",
+  s: "secret",
   "?": "help",
   q: "quit",
   K: "scrollUp",
@@ -134,6 +136,7 @@ const COMMANDS: Record<UiCommand, Handler> = {
   follow: (s) => s.toggleFollow(),
   help: (s) => s.toggleHelp(),
   curl: (s, a) => showCurl(s, a),
+  secret: (s, a) => toggleSecret(s, a),
   replay: (s, a) => {
     void replaySelected(s, a);
   },
@@ -185,6 +188,24 @@ function showCurl(store: ViewStore, actions: UiActions): void {
   } catch (err) {
     store.flash(`curl: ${(err as Error).message}`, "bad");
   }
+}
+
+/** `s`: show the secret to paste into Okta for a few seconds, or hide it again. */
+function toggleSecret(store: ViewStore, actions: UiActions): void {
+  if (store.getSnapshot().secretShown) {
+    store.toggleSecret();
+    return;
+  }
+  if (!actions.revealSecret?.()) {
+    store.flash("no secret to show: run okhook secret to see why", "warn");
+    return;
+  }
+  store.toggleSecret();
+  const seconds = Math.round(store.revealMs() / 1000);
+  store.flash(
+    `secret shown for ${seconds} s: Okta's Authentication secret field (s hides it)`,
+    "dim",
+  );
 }
 
 /** Replay the selected delivery and show the new attempt; one replay at a time. */

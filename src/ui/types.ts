@@ -46,6 +46,8 @@ export interface UiActions {
   curl(seq: number): string;
   /** Leave the UI; the command runs its shutdown order. */
   quit(): void;
+  /** The secret the header masks, for the `s` key (read on demand, never kept in the view). */
+  revealSecret?(): string | undefined;
 }
 
 /** Health of one forward target as the header shows it. */

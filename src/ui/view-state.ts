@@ -13,6 +13,8 @@ export const COUNTERS_EVERY_MS = 1000;
 export const POLL_MS = 500;
 /** Status messages stay this long. */
 export const FLASH_MS = 6000;
+/** The `s` key shows the secret this long, then masks it again. */
+export const REVEAL_MS = 5000;
 
 /** An overlay drawn over the list. */
 export type Overlay = "help" | "curl" | null;
@@ -44,6 +46,8 @@ export interface ViewState {
   replayed: ReadonlySet<number>;
   busy: string | null;
   stopping: boolean;
+  /** The header shows the secret unmasked (the `s` key); the value itself is not in the state. */
+  secretShown: boolean;
   /** A filter scan is still walking the table (seq it has reached). */
   scanning: number | null;
 }
@@ -73,6 +77,7 @@ export function initialState(
     replayed: new Set(),
     busy: null,
     stopping: false,
+    secretShown: false,
     scanning: null,
   };
 }

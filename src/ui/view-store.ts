@@ -16,6 +16,7 @@ import {
   initialState,
   linesFor,
   POLL_MS,
+  REVEAL_MS,
   replayFlash,
   type ViewState,
   withDetail,
@@ -33,6 +34,7 @@ export interface ViewStoreOptions {
   batchMs?: number;
   countersEveryMs?: number;
   flashMs?: number;
+  revealMs?: number;
 }
 
 /**
@@ -48,6 +50,7 @@ export class ViewStore {
   private readonly feed: LiveFeed;
   private scanTimer: unknown = null;
   private flashTimer: unknown = null;
+  private revealTimer: unknown = null;
   private detailViewport = 10;
   private disposed = false;
 
@@ -178,8 +181,9 @@ export class ViewStore {
   dispose(): void {
     this.disposed = true;
     this.feed.dispose();
-    for (const t of [this.flashTimer, this.scanTimer]) if (t !== null) this.clock.clearTimeout(t);
-    this.flashTimer = this.scanTimer = null;
+    for (const t of [this.flashTimer, this.scanTimer, this.revealTimer])
+      if (t !== null) this.clock.clearTimeout(t);
+    this.flashTimer = this.scanTimer = this.revealTimer = null;
     this.listeners.clear();
   }
 
@@ -351,6 +355,26 @@ export class ViewStore {
     }, this.o.flashMs ?? FLASH_MS);
     if (commit) this.commit({ flash });
     else this.s = { ...this.s, flash };
+  }
+
+  /** Show the secret in the header for a few seconds (then masked again), or hide it now. */
+  toggleSecret(): void {
+    if (this.revealTimer !== null) this.clock.clearTimeout(this.revealTimer);
+    if (this.s.secretShown) {
+      this.revealTimer = null;
+      this.commit({ secretShown: false });
+      return;
+    }
+    this.revealTimer = this.clock.setTimeout(() => {
+      this.revealTimer = null;
+      this.commit({ secretShown: false });
+    }, this.revealMs());
+    this.commit({ secretShown: true });
+  }
+
+  /** How long `s` shows the secret. */
+  revealMs(): number {
+    return this.o.revealMs ?? REVEAL_MS;
   }
 
   /** Mark a long action in progress (or done, with null). */

@@ -220,9 +220,17 @@ describe("okhook replay", () => {
     );
     expect(replayAttempt).toEqual([{ target: l.hookUrl }]);
 
-    const noSecret = await runCli(["replay", id, "--via-listener", "--db", db], cliEnv(home));
-    expect(noSecret.code).toBe(1);
-    expect(noSecret.stdout).toMatch(/✗ +401/);
+    // Without --secret or OKHOOK_SECRET: the secret the listener was started with, kept beside
+    // the database; a wrong one given explicitly still gets the listener's 401.
+    const stored = await runCli(["replay", id, "--via-listener", "--db", db], cliEnv(home));
+    expect(stored.stderr).toBe("");
+    expect(stored.code).toBe(0);
+    const wrong = await runCli(
+      ["replay", id, "--via-listener", "--db", db],
+      cliEnv(home, { OKHOOK_SECRET: "not-the-secret" }),
+    );
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toMatch(/✗ +401/);
     await l.stop();
   });
 

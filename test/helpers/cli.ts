@@ -93,6 +93,8 @@ export async function runCli(
   child.stderr.on("data", (c: Buffer) => {
     stderr += c.toString();
   });
+  // A command that exits before reading its stdin (a fast one-line error) is not a test error.
+  child.stdin.on("error", () => {});
   child.stdin.end(input ?? "");
   const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
   live.delete(child);
