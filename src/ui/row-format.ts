@@ -2,7 +2,7 @@ import { clock, duration } from "../format-time.js";
 import { shortId } from "../store/ids.js";
 import type { AuthState, DeliveryKind, DeliveryRow } from "../store/types.js";
 import { OKTA_TIMEOUT_MS } from "./detail-lines.js";
-import { type Line, padTo, seg, type Tone } from "./text.js";
+import { type Line, padTo, safe, seg, type Tone } from "./text.js";
 
 /** Column widths for one terminal width (kind 0 = no kind column: it joins the type column). */
 export interface RowLayout {
@@ -123,7 +123,8 @@ export function rowLine(
     ...kind,
     seg(padTo(r.eventCount ? String(r.eventCount) : "–", FIXED.events, "right"), "dim"),
     gap,
-    seg(padTo(what, layout.type), r.kind === "delivery" ? "plain" : kindTone(r.kind)),
+    // made safe before it is measured: `<U+202E>` is wider than the character it shows
+    seg(padTo(safe(what), layout.type), r.kind === "delivery" ? "plain" : kindTone(r.kind)),
     gap,
     seg(padTo(auth, FIXED.auth), authTone),
     gap,
