@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
+import { shortId } from "../store/ids.js";
+import { hasUnsafe, safeLines } from "../text/sanitize.js";
 import type { CliContext } from "./context.js";
 import { openStoreForRead, withStore } from "./db-open.js";
 import { DB_FLAG_HELP } from "./options.js";
@@ -7,6 +9,7 @@ import { DB_FLAG_HELP } from "./options.js";
 interface ShowFlags {
   json?: boolean;
   body?: boolean;
+  raw?: boolean;
   curl?: boolean;
   to?: string;
   authHeader: string;
@@ -20,7 +23,16 @@ export function registerShow(program: Command, ctx: CliContext): void {
     .argument("<id>", "delivery id (full, short or unique prefix), event uuid, or tunnel-log")
     .description("print one delivery: request, events, every forward attempt")
     .option("--json", "the delivery as one JSON document", false)
-    .option("--body", "only the raw body bytes", false)
+    .option(
+      "--body",
+      "only the body: byte-exact into a pipe or file; on a terminal, control characters shown as symbols",
+      false,
+    )
+    .option(
+      "--raw",
+      "with --body: the exact bytes even on a terminal (escape sequences included)",
+      false,
+    )
     .option("--curl", "a curl command that re-sends it (auth from $OKHOOK_SECRET)", false)
     .option("--to <url>", "with --curl: where to send (default: the listener that received it)")
     .option("--auth-header <name>", "header that carries the secret", "authorization")
@@ -31,6 +43,7 @@ export function registerShow(program: Command, ctx: CliContext): void {
 Examples:
   $ okhook show 7f3k2q9a
   $ okhook show 7f3k2q9a --body | jq .data.events
+  $ okhook show 7f3k2q9a --body --raw       the exact bytes even on a terminal
   $ OKHOOK_SECRET=… sh -c "$(okhook show 7f3k2q9a --curl)"`,
     )
     .action(async (id: string, flags: ShowFlags) => {
@@ -43,13 +56,16 @@ async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<
   if ([flags.json, flags.body, flags.curl].filter(Boolean).length > 1) {
     throw new UsageError("--json, --body and --curl: pick one");
   }
+  if (flags.raw && !flags.body)
+    throw new UsageError("--raw: only with --body (okhook show <id> --body --raw)");
   const { store, path } = await openStoreForRead(flags.db, ctx);
   if (!store) throw new UsageError(`"${ref}": no deliveries yet (${path} does not exist)`);
   return withStore(store, path, async (store) => {
     const { delivery } = store.resolve(ref);
     const body = store.body(delivery.seq);
     if (flags.body) {
-      if (body) ctx.stdout.write(body);
+      if (body)
+        ctx.stdout.write(flags.raw || !ctx.stdout.isTTY ? body : safeLines(body.toString("utf8")));
       return 0;
     }
     const render = await import("../output/show-render.js");
@@ -59,15 +75,20 @@ async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<
       const url = flags.to
         ? normalizeTarget(flags.to)
         : (store.getMeta("listener.url") ?? `http://127.0.0.1:8787${delivery.path}`);
-      ctx.stdout.write(
-        curlCommand({
-          url,
-          method: delivery.method,
-          headers: delivery.headers,
-          body,
-          authHeader: flags.authHeader,
-        }),
-      );
+      const command = curlCommand({
+        url,
+        method: delivery.method,
+        headers: delivery.headers,
+        body,
+        authHeader: flags.authHeader,
+      });
+      // Exact into a pipe (`sh -c "$(okhook show … --curl)"`); on a terminal the body's
+      // control characters are shown, not sent to the terminal.
+      ctx.stdout.write(ctx.stdout.isTTY ? safeLines(command) : command);
+      if (ctx.stdout.isTTY && hasUnsafe(command))
+        ctx.stderr.write(
+          `okhook: the body holds control characters, shown as symbols above; for the exact bytes run: sh -c "$(okhook show ${shortId(delivery.id)} --curl)"\n`,
+        );
       return 0;
     }
     const detail = {
@@ -92,6 +113,7 @@ async function showTunnelLog(flags: ShowFlags, ctx: CliContext): Promise<number>
     throw new UsageError(
       `tunnel-log: no cloudflared log yet at ${file} (okhook listen writes it when a tunnel runs)`,
     );
-  ctx.stdout.write(readFileSync(file, "utf8"));
+  // cloudflared logs request paths and errors that quote what the internet sent
+  ctx.stdout.write(safeLines(readFileSync(file, "utf8")));
   return 0;
 }

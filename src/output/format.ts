@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { OkhookEnv } from "../config.js";
 import type { AuthState, DeliveryKind, ForwardState } from "../store/types.js";
+import { padEnd } from "../text/width.js";
 
 export { clock, duration } from "../format-time.js";
 
@@ -66,15 +67,10 @@ export function eventsLabel(count: number, firstType: string | null): string {
   return `${firstType ?? "?"}${more}`;
 }
 
-const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
-
 /** Text without colour escapes. */
-export function stripAnsi(s: string): string {
-  return s.replace(ANSI, "");
-}
+export { stripVTControlCharacters as stripAnsi } from "node:util";
 
-/** Pad to width, accounting for ANSI escapes. */
+/** Pad to `width` terminal cells (colour escapes and wide characters accounted for); never cuts. */
 export function pad(s: string, width: number): string {
-  const visible = stripAnsi(s).length;
-  return visible >= width ? s : s + " ".repeat(width - visible);
+  return padEnd(s, width);
 }
