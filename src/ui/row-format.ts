@@ -1,6 +1,11 @@
 import { clock, duration } from "../format-time.js";
 import { shortId } from "../store/ids.js";
-import type { AuthState, DeliveryKind, DeliveryRow } from "../store/types.js";
+import {
+  type AuthState,
+  carriesEvents,
+  type DeliveryKind,
+  type DeliveryRow,
+} from "../store/types.js";
 import { OKTA_TIMEOUT_MS } from "./detail-lines.js";
 import { type Line, padTo, safe, seg, type Tone } from "./text.js";
 
@@ -73,7 +78,9 @@ export function forwardLabel(r: DeliveryRow): [string, Tone] {
     case "pending":
       return ["… pending", "warn"];
     default:
-      return r.kind === "delivery" ? ["captured", "dim"] : [`sent ${r.status}`, "dim"];
+      // Only what the forward did: a request that is not forwarded (verification, 401, 404…)
+      // has none; what okhook answered it is in the kind column.
+      return carriesEvents(r.kind) ? ["captured", "dim"] : ["—", "dim"];
   }
 }
 

@@ -59,7 +59,9 @@ describe("list rows", () => {
       ),
     );
     expect(verify).toContain("verify GET /okta/events");
-    expect(verify).toContain("sent 200");
+    // FORWARD says only what forwarding did: a verification is never forwarded
+    expect(verify).not.toContain("sent");
+    expect(verify).toMatch(/ ok +— +12ms$/);
     const failed = lineText(
       rowLine(
         row({
