@@ -87,9 +87,6 @@ export function eventsLabel(count: number, firstType: string | null): string {
   return `${firstType ?? "?"}${more}`;
 }
 
-/** Text without colour escapes. */
-export { stripVTControlCharacters as stripAnsi } from "node:util";
-
 /** Pad to `width` terminal cells (colour escapes and wide characters accounted for); never cuts. */
 export function pad(s: string, width: number): string {
   return padEnd(s, width);

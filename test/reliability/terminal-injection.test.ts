@@ -154,6 +154,9 @@ describe("terminal injection: hostile text is shown, never sent to the terminal"
   it("show --body is byte-exact into a pipe", async () => {
     const r = await runCli(show(ids.text, "--body"), env);
     expect(r.stdout).toBe(textBody);
+    const misuse = await runCli(show(ids.text, "--raw"), env);
+    expect(misuse.code).toBe(2);
+    expect(misuse.stderr).toBe("okhook: --raw: only with --body (okhook show <id> --body --raw)\n");
   });
 
   it.skipIf(!hasScript)(
