@@ -15,6 +15,7 @@ import { readEnv } from "./config.js";
 import { writeCrashLog } from "./crash-log.js";
 import { OkhookError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
+import { safe, safeLines } from "./text/sanitize.js";
 import { VERSION } from "./version.js";
 
 const controller = new AbortController();
@@ -65,7 +66,8 @@ function buildProgram(): Command {
     .version(VERSION, "-v, --version", "print the version")
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    // commander quotes the arguments it rejects: they may be anything
+    .configureOutput({ writeErr: (s) => process.stderr.write(safeLines(s)) });
   registerListen(program, ctx);
   registerDeliveries(program, ctx);
   registerShow(program, ctx);
@@ -97,7 +99,7 @@ function reportInternal(err: unknown): void {
 }
 
 function oneLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+  return safe((err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "");
 }
 
 /** The one place that maps errors to exit codes. */
@@ -117,7 +119,8 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (err instanceof OkhookError) {
-      process.stderr.write(`okhook: ${err.message}\n`);
+      // Messages quote the input they reject (an id, a path, a header): shown, never obeyed.
+      process.stderr.write(`okhook: ${safeLines(err.message)}\n`);
       process.exitCode = err.exitCode;
       return;
     }

@@ -204,7 +204,7 @@ async function runSendVerify(flags: SendVerifyFlags, ctx: CliContext): Promise<C
   });
   if (ctx.signal.aborted) throw new Interrupted();
   ctx.stdout.write(
-    flags.json ? `${JSON.stringify({ url, ...result })}\n` : render.verifyText(url, result, ctx),
+    flags.json ? render.verifyJson(url, result) : render.verifyText(url, result, ctx),
   );
   if (result.verified) return 0;
   return result.rule === "connection" || result.rule === "dns" ? 4 : 1;

@@ -2,8 +2,10 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { CurlAuth } from "../output/curl.js";
+import { shortId } from "../store/ids.js";
 import type { Store } from "../store/store.js";
 import type { DeliveryRow } from "../store/types.js";
+import { hasUnsafe, safeLines } from "../text/sanitize.js";
 import type { CliContext } from "./context.js";
 import { openStoreForRead, withStore } from "./db-open.js";
 import { DB_FLAG_HELP } from "./options.js";
@@ -11,6 +13,7 @@ import { DB_FLAG_HELP } from "./options.js";
 interface ShowFlags {
   json?: boolean;
   body?: boolean;
+  raw?: boolean;
   curl?: boolean;
   to?: string;
   authHeader?: string;
@@ -24,7 +27,16 @@ export function registerShow(program: Command, ctx: CliContext): void {
     .argument("<id>", "delivery id (full, short or unique prefix), event uuid, or tunnel-log")
     .description("print one delivery: request, events, every forward attempt")
     .option("--json", "the delivery as one JSON document", false)
-    .option("--body", "only the raw body bytes", false)
+    .option(
+      "--body",
+      "only the body: byte-exact into a pipe or file; on a terminal, control characters shown as symbols",
+      false,
+    )
+    .option(
+      "--raw",
+      "with --body: the exact bytes even on a terminal (escape sequences included)",
+      false,
+    )
     .option(
       "--curl",
       "a curl command that re-sends it (auth: $OKHOOK_SECRET, else $(okhook secret))",
@@ -42,6 +54,7 @@ export function registerShow(program: Command, ctx: CliContext): void {
 Examples:
   $ okhook show 7f3k2q9a
   $ okhook show 7f3k2q9a --body | jq .data.events
+  $ okhook show 7f3k2q9a --body --raw       the exact bytes even on a terminal
   $ sh -c "$(okhook show 7f3k2q9a --curl)"
   $ okhook show 7f3k2q9a --curl --to localhost:3000/hooks`,
     )
@@ -55,13 +68,16 @@ async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<
   if ([flags.json, flags.body, flags.curl].filter(Boolean).length > 1) {
     throw new UsageError("--json, --body and --curl: pick one");
   }
+  if (flags.raw && !flags.body)
+    throw new UsageError("--raw: only with --body (okhook show <id> --body --raw)");
   const { store, path } = await openStoreForRead(flags.db, ctx);
   if (!store) throw new UsageError(`"${ref}": no deliveries yet (${path} does not exist)`);
   return withStore(store, path, async (store) => {
     const { delivery } = store.resolve(ref);
     const body = store.body(delivery.seq);
     if (flags.body) {
-      if (body) ctx.stdout.write(body);
+      if (body)
+        ctx.stdout.write(flags.raw || !ctx.stdout.isTTY ? body : safeLines(body.toString("utf8")));
       return 0;
     }
     const render = await import("../output/show-render.js");
@@ -72,16 +88,21 @@ async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<
         ? normalizeTarget(flags.to)
         : (store.getMeta("listener.url") ?? `http://127.0.0.1:8787${delivery.path}`);
       const auth = await curlAuth({ url, flags, ctx, store, path, delivery });
-      ctx.stdout.write(
-        curlCommand({
-          url,
-          method: delivery.method,
-          headers: delivery.headers,
-          body,
-          authHeader: auth?.header ?? flags.authHeader ?? "authorization",
-          auth,
-        }),
-      );
+      const command = curlCommand({
+        url,
+        method: delivery.method,
+        headers: delivery.headers,
+        body,
+        authHeader: auth?.header ?? flags.authHeader ?? "authorization",
+        auth,
+      });
+      // Exact into a pipe (`sh -c "$(okhook show … --curl)"`); on a terminal the body's
+      // control characters are shown, not sent to the terminal.
+      ctx.stdout.write(ctx.stdout.isTTY ? safeLines(command) : command);
+      if (ctx.stdout.isTTY && hasUnsafe(command))
+        ctx.stderr.write(
+          `okhook: the body holds control characters, shown as symbols above; for the exact bytes run: sh -c "$(okhook show ${shortId(delivery.id)} --curl)"\n`,
+        );
       return 0;
     }
     const detail = {
@@ -155,6 +176,7 @@ async function showTunnelLog(flags: ShowFlags, ctx: CliContext): Promise<number>
     throw new UsageError(
       `tunnel-log: no cloudflared log yet at ${file} (okhook listen writes it when a tunnel runs)`,
     );
-  ctx.stdout.write(readFileSync(file, "utf8"));
+  // cloudflared logs request paths and errors that quote what the internet sent
+  ctx.stdout.write(safeLines(readFileSync(file, "utf8")));
   return 0;
 }

@@ -1,74 +1,102 @@
+import type { ChalkInstance } from "chalk";
 import type { CliContext } from "../commands/context.js";
 import { shortId } from "../store/ids.js";
 import { carriesEvents, type DeliveryRow } from "../store/types.js";
-import {
-  authColor,
-  colorFor,
-  duration,
-  eventsLabel,
-  forwardColor,
-  kindColor,
-  pad,
-  statusColor,
-} from "./format.js";
+import { guardOutput, safe, toJson } from "../text/sanitize.js";
+import { textWidth, truncate } from "../text/width.js";
+import { colorFor, duration, eventsLabel, kindColor, pad, statusColor } from "./format.js";
 
 /** Deliveries as one JSON document (headers included, bodies not). */
 export function deliveriesJson(rows: DeliveryRow[]): string {
-  return `${JSON.stringify(
+  return `${toJson(
     rows.map((r) => ({
       ...r,
       shortId: shortId(r.id),
       receivedAt: new Date(r.receivedAt).toISOString(),
     })),
-    null,
     2,
   )}\n`;
 }
 
+/** The widest an EVENTS cell gets (event types, or method and path of other requests). */
+const EVENTS_MAX = 40;
+/** The widest a FORWARD cell gets (a failed forward's error is cut). */
+const FORWARD_MAX = 24;
+
+interface Cell {
+  text: string;
+  color?: (s: string) => string;
+}
+
+// One meaning per column, whatever the row: STATUS is what okhook answered the sender, AUTH
+// how the auth header compared, DUP how many of its events were seen before, FORWARD only
+// what forwarding did ("—" for requests that are never forwarded).
+const COLUMNS = ["RECEIVED", "ID", "KIND", "EVENTS", "DUP", "STATUS", "AUTH", "FORWARD", "ACK"];
+
 /** Deliveries as an aligned table for humans. */
 export function deliveriesTable(rows: DeliveryRow[], ctx: CliContext, dbPath: string): string {
   const c = colorFor(ctx.stdout, ctx.env);
-  if (rows.length === 0) return `No deliveries match in ${dbPath}.\n`;
-  const header = [
-    pad("RECEIVED", 20),
-    pad("ID", 9),
-    pad("KIND", 12),
-    pad("EVENTS", 36),
-    pad("AUTH", 10),
-    pad("SENT", 5),
-    pad("FORWARD", 18),
-    "ACK",
+  if (rows.length === 0) return guardOutput(`No deliveries match in ${safe(dbPath)}.\n`);
+  const cells = rows.map((r) => rowCells(c, r));
+  const widths = COLUMNS.map((h, i) =>
+    Math.max(textWidth(h), ...cells.map((row) => textWidth(row[i]!.text))),
+  );
+  const line = (row: Cell[]) =>
+    row
+      .map((cell, i) => {
+        const shown = cell.color ? cell.color(cell.text) : cell.text;
+        return i === row.length - 1 ? shown : pad(shown, widths[i]!);
+      })
+      .join("  ");
+  const lines = [c.dim(line(COLUMNS.map((text) => ({ text })))), ...cells.map(line)];
+  lines.push(
+    c.dim(
+      `${rows.length} shown · details: okhook show <id> · older: --before ${shortId(rows.at(-1)!.id)}`,
+    ),
+  );
+  return guardOutput(`${lines.join("\n")}\n`);
+}
+
+function rowCells(c: ChalkInstance, r: DeliveryRow): Cell[] {
+  const events = carriesEvents(r.kind) || r.eventCount > 0;
+  const what = events
+    ? { text: safe(eventsLabel(r.eventCount, r.firstEventType)) }
+    : { text: safe(`${r.method} ${r.path}`), color: c.dim };
+  return [
+    { text: localTime(r.receivedAt), color: c.dim },
+    { text: shortId(r.id), color: c.bold },
+    { text: r.kind, color: () => kindColor(c, r.kind) },
+    { ...what, text: truncate(what.text, EVENTS_MAX) },
+    { text: r.duplicateCount ? String(r.duplicateCount) : "", color: c.yellow },
+    { text: String(r.status), color: () => statusColor(c, r.status) },
+    authCell(c, r),
+    forwardCell(c, r),
+    { text: duration(r.ackMs) },
   ];
-  const lines = [c.dim(header.join(" "))];
-  for (const r of rows) {
-    const fwd =
-      r.forwardState === "none"
-        ? forwardColor(c, r.forwardState)
-        : `${forwardColor(c, r.forwardState)}${r.forwardStatus !== null ? ` ${statusColor(c, r.forwardStatus)}` : ""}`;
-    const events =
-      r.eventCount > 0 || carriesEvents(r.kind)
-        ? `${eventsLabel(r.eventCount, r.firstEventType)}${r.duplicateCount ? c.yellow(" dup") : ""}${r.replayOf ? c.magenta(" replay") : ""}`
-        : c.dim(`${r.method} ${r.path}`.slice(0, 36));
-    lines.push(
-      [
-        pad(c.dim(localTime(r.receivedAt)), 20),
-        pad(c.bold(shortId(r.id)), 9),
-        pad(kindColor(c, r.kind), 12),
-        pad(events, 36),
-        pad(authColor(c, r.auth), 10),
-        pad(statusColor(c, r.status), 5),
-        pad(fwd, 18),
-        duration(r.ackMs),
-      ].join(" "),
-    );
+}
+
+function authCell(c: ChalkInstance, r: DeliveryRow): Cell {
+  if (r.auth === "ok") return { text: "ok", color: c.green };
+  if (r.auth === "none") return { text: "—", color: c.dim };
+  return { text: r.auth, color: c.red };
+}
+
+function forwardCell(c: ChalkInstance, r: DeliveryRow): Cell {
+  switch (r.forwardState) {
+    case "forwarded":
+      return { text: `forwarded ${r.forwardStatus ?? ""}`.trim(), color: c.green };
+    case "failed": {
+      const why = r.forwardStatus !== null ? String(r.forwardStatus) : safe(r.forwardError ?? "");
+      return { text: truncate(`failed ${why}`.trim(), FORWARD_MAX), color: c.red };
+    }
+    case "pending":
+      return { text: "pending", color: c.yellow };
+    default:
+      // kept, no target configured; a request that carries no events is never forwarded
+      return carriesEvents(r.kind)
+        ? { text: "captured", color: c.dim }
+        : { text: "—", color: c.dim };
   }
-  if (rows.length > 0)
-    lines.push(
-      c.dim(
-        `${rows.length} shown · details: okhook show <id> · older: --before ${shortId(rows.at(-1)!.id)}`,
-      ),
-    );
-  return `${lines.join("\n")}\n`;
 }
 
 /** `2026-11-20 14:02:14` in local time. */

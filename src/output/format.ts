@@ -1,6 +1,8 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { OkhookEnv } from "../config.js";
 import type { AuthState, DeliveryKind, ForwardState } from "../store/types.js";
+import { safe } from "../text/sanitize.js";
+import { padEnd } from "../text/width.js";
 
 export { clock, duration } from "../format-time.js";
 
@@ -15,10 +17,29 @@ export function colorFor(stream: { isTTY?: boolean }, env: OkhookEnv): ChalkInst
   return new Chalk({ level });
 }
 
-/** Mask a secret for display: first and last 4 characters, never the whole. */
-export function mask(secret: string): string {
-  if (secret.length <= 12) return "•".repeat(8);
-  return `${secret.slice(0, 4)}…${secret.slice(-4)}`;
+// An auth value is often `<scheme> <secret>` (`Bearer …`, `SSWS …`, `Basic …`): the scheme is
+// not secret and must not count towards the length that decides how much of the secret shows.
+// Only known schemes: the first word of a passphrase must not be shown as if it were one.
+const SCHEME = /^(bearer|basic|ssws|token|digest|negotiate|apikey|api-key|key)( +)(\S.*)$/is;
+/** Secrets shorter than this show no character at all. */
+export const MASK_MIN_REVEAL = 12;
+/** At most this many characters of a secret ever show, and never more than one in eight. */
+export const MASK_MAX_REVEAL = 4;
+
+/** Mask a secret for display: a `Bearer `-style scheme stays, of the secret at most 4 characters and 1/8 of it. */
+export function mask(value: string): string {
+  const m = SCHEME.exec(value);
+  const [scheme, secret] = m ? [`${m[1]}${m[2]}`, m[3]!] : ["", value];
+  return `${safe(scheme)}${maskSecret(secret)}`;
+}
+
+function maskSecret(secret: string): string {
+  const chars = [...secret];
+  if (chars.length < MASK_MIN_REVEAL) return "•".repeat(8);
+  const shown = Math.min(MASK_MAX_REVEAL, Math.floor(chars.length / 8));
+  const head = Math.floor(shown / 2);
+  const tail = shown - head;
+  return safe(`${chars.slice(0, head).join("")}…${chars.slice(chars.length - tail).join("")}`);
 }
 
 /** Colour an HTTP status by class. */
@@ -66,15 +87,7 @@ export function eventsLabel(count: number, firstType: string | null): string {
   return `${firstType ?? "?"}${more}`;
 }
 
-const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
-
-/** Text without colour escapes. */
-export function stripAnsi(s: string): string {
-  return s.replace(ANSI, "");
-}
-
-/** Pad to width, accounting for ANSI escapes. */
+/** Pad to `width` terminal cells (colour escapes and wide characters accounted for); never cuts. */
 export function pad(s: string, width: number): string {
-  const visible = stripAnsi(s).length;
-  return visible >= width ? s : s + " ".repeat(width - visible);
+  return padEnd(s, width);
 }

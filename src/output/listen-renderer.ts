@@ -1,17 +1,8 @@
 import type { ChalkInstance } from "chalk";
-import type { DeliverySummary, ForwardOutcome, SessionEvent } from "../events.js";
-import { shortId } from "../store/ids.js";
-import { carriesEvents } from "../store/types.js";
-import {
-  authColor,
-  clock,
-  duration,
-  eventsLabel,
-  kindColor,
-  mask,
-  pad,
-  statusColor,
-} from "./format.js";
+import type { SessionEvent } from "../events.js";
+import { guardOutput, toJson } from "../text/sanitize.js";
+import { deliveryLine, forwardLine } from "./delivery-lines.js";
+import { mask, pad } from "./format.js";
 
 /** What the status block shows besides what session events carry. */
 export interface StatusInfo {
@@ -34,31 +25,51 @@ export function plainRenderer(
   out: { write: (s: string) => unknown },
   c: ChalkInstance,
   info: StatusInfo,
+  now: () => number = Date.now,
 ): (e: SessionEvent) => void {
-  if (mode === "json")
-    return (e) => out.write(`${JSON.stringify({ ts: new Date().toISOString(), ...e })}\n`);
+  if (mode === "json") return (e) => out.write(`${sessionEventJson(e, now())}\n`);
   if (mode === "quiet") return () => {};
-  return compactRenderer(out, c, info);
+  return compactRenderer(out, c, info, now);
+}
+
+/**
+ * One NDJSON line: the event with `ts`, times as ISO 8601 like every other JSON okhook
+ * prints (`deliveries --json`, `show --json`), and nothing a terminal could act on.
+ */
+export function sessionEventJson(e: SessionEvent, at: number): string {
+  const event =
+    e.type === "delivery"
+      ? {
+          ...e,
+          delivery: { ...e.delivery, receivedAt: new Date(e.delivery.receivedAt).toISOString() },
+        }
+      : e;
+  return toJson({ ts: new Date(at).toISOString(), ...event });
 }
 
 function compactRenderer(
   out: { write: (s: string) => unknown },
   c: ChalkInstance,
   info: StatusInfo,
+  now: () => number,
 ) {
-  const waiting = new Map<number, DeliverySummary>();
-  const line = (s: string) => out.write(`${s}\n`);
+  const waiting = new Set<number>();
+  // Fields are made safe where they are inserted; the guard catches anything else a message
+  // quotes (a tunnel error, a warning naming a path) before it reaches the terminal.
+  const line = (s: string) => out.write(`${guardOutput(s)}\n`);
   return (e: SessionEvent): void => {
     switch (e.type) {
       case "listening":
         line(statusBlock(c, info, e));
         return;
       case "delivery":
-        if (e.delivery.forwardState === "pending") waiting.set(e.delivery.seq, e.delivery);
-        else line(deliveryLine(c, e.delivery, null));
+        if (e.delivery.forwardState === "pending") waiting.add(e.delivery.seq);
+        line(deliveryLine(c, e.delivery));
         return;
       case "forward":
-        forwardLines(c, e.outcome, waiting, line);
+        if (e.outcome.next === "forwarded" || e.outcome.next === "failed")
+          waiting.delete(e.outcome.seq);
+        for (const l of forwardLine(c, e.outcome, now())) line(l);
         return;
       case "target":
         line(
@@ -91,74 +102,6 @@ function compactRenderer(
         return;
     }
   };
-}
-
-function forwardLines(
-  c: ChalkInstance,
-  o: ForwardOutcome,
-  waiting: Map<number, DeliverySummary>,
-  line: (s: string) => void,
-): void {
-  const d = waiting.get(o.seq);
-  if (o.next === "retry") {
-    line(
-      c.dim(
-        `  ↻ ${shortId(o.deliveryId)} attempt ${o.attempt} → ${o.status ?? o.error}; retrying${o.retryInMs === undefined ? "" : ` in ${duration(o.retryInMs)}`}`,
-      ),
-    );
-    return;
-  }
-  if (!d) {
-    if (o.next === "forwarded")
-      line(
-        c.dim(
-          `  ↳ ${shortId(o.deliveryId)} forwarded to ${o.target} (${statusColor(c, o.status)}, ${duration(o.durationMs)})`,
-        ),
-      );
-    return;
-  }
-  if (o.next === "parked") {
-    line(`${deliveryLine(c, d, o)}`);
-    return;
-  }
-  waiting.delete(o.seq);
-  line(deliveryLine(c, d, o));
-  if (o.slow)
-    line(
-      c.yellow(
-        `  ⚠ ${shortId(o.deliveryId)}: the target took ${duration(o.durationMs)} — Okta would have timed out here (3 s)`,
-      ),
-    );
-}
-
-/** One compact line: time, id, kind, events, auth, status sent, forward status and duration. */
-export function deliveryLine(
-  c: ChalkInstance,
-  d: DeliverySummary,
-  f: ForwardOutcome | null,
-): string {
-  const what = carriesEvents(d.kind)
-    ? `${eventsLabel(d.eventCount, d.firstEventType)}${d.duplicateCount ? c.yellow(` (${d.duplicateCount} dup)`) : ""}`
-    : `${d.method} ${d.path}${d.reason ? c.dim(` ${d.reason}`) : ""}`;
-  const parts = [
-    c.dim(clock(d.receivedAt)),
-    c.bold(shortId(d.id)),
-    pad(kindColor(c, d.kind), 12),
-    pad(what, 34),
-    pad(authColor(c, d.auth), 10),
-    statusColor(c, d.status),
-    c.dim(`ack ${duration(d.ackMs)}`),
-  ];
-  if (f) parts.push(forwardPart(c, f));
-  else if (carriesEvents(d.kind) && d.forwardState === "none") parts.push(c.dim("→ captured"));
-  return parts.join("  ");
-}
-
-function forwardPart(c: ChalkInstance, f: ForwardOutcome): string {
-  if (f.next === "parked") return c.yellow("→ queued (target down)");
-  const status = f.status === null ? c.red(f.error ?? "error") : statusColor(c, f.status);
-  const word = f.next === "forwarded" ? c.green("forwarded") : c.red("failed");
-  return `→ ${word} ${status} ${duration(f.durationMs)}${f.attempt > 1 ? c.dim(` (attempt ${f.attempt})`) : ""}`;
 }
 
 function tunnelLine(c: ChalkInstance, e: Extract<SessionEvent, { type: "tunnel" }>): string {

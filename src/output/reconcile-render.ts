@@ -5,7 +5,9 @@ import type { DeliveryFailure } from "../reconcile/delivery-failures.js";
 import type { CategoryCounts, ReportedEvent } from "../reconcile/diff.js";
 import type { ReconcileResult } from "../reconcile/run.js";
 import { shortId } from "../store/ids.js";
-import { colorFor, duration, pad, statusColor, stripAnsi } from "./format.js";
+import { guardOutput, safe, toJson } from "../text/sanitize.js";
+import { textWidth } from "../text/width.js";
+import { colorFor, duration, pad, statusColor } from "./format.js";
 
 const LIST_TYPES_SHOWN = 5;
 
@@ -15,12 +17,12 @@ export function reconcileJson(result: ReconcileResult): string {
   // inSync first: the one field a script checks.
   const { inSync, ...details } = report;
   const described = { ...selection, description: selectionText(result, false) };
-  return `${JSON.stringify({ inSync, ...rest, selection: described, ...details }, null, 2)}\n`;
+  return `${toJson({ inSync, ...rest, selection: described, ...details }, 2)}\n`;
 }
 
 /** A warning line for stderr. */
 export function warningLine(message: string, stream: { isTTY?: boolean }, env: OkhookEnv): string {
-  return `${colorFor(stream, env).yellow("okhook: warning:")} ${message}\n`;
+  return `${colorFor(stream, env).yellow("okhook: warning:")} ${safe(message)}\n`;
 }
 
 /** Options of the text report. */
@@ -41,14 +43,15 @@ export function reconcileText(result: ReconcileResult, o: TextOptions): string {
   if (details.length > 0) out.push(...details);
   if (result.backfill) out.push(...backfillLines(c, result.backfill), "");
   out.push(verdict(c, result));
-  return `${out.join("\n")}\n`;
+  // System Log text (display messages, actor names) is written by whoever acted in the org
+  return guardOutput(`${out.join("\n")}\n`);
 }
 
 function header(c: ChalkInstance, r: ReconcileResult): string[] {
   const w = r.window;
   const lines = [
     `${c.bold("Okta")} ${r.org} · System Log ${w.since} → ${w.until}`,
-    `Compared: ${selectionText(r)}`,
+    `Compared: ${safe(selectionText(r))}`,
     c.dim(`Read ${num(r.pages)} page${r.pages === 1 ? "" : "s"}, ${num(r.events)} events.`),
   ];
   if (w.localSince !== w.since) lines.push(c.dim(`Local events compared from ${w.localSince}.`));
@@ -109,8 +112,9 @@ function typeTable(
   strict: boolean,
 ): string[] {
   const names = Object.keys(byType).sort();
+  const shown = new Map(names.map((n) => [n, safe(n)]));
   if (names.length === 0) return [];
-  const width = Math.max(10, ...names.map((n) => n.length)) + 2;
+  const width = Math.max(10, ...names.map((n) => textWidth(shown.get(n)!))) + 2;
   const head = pad("EVENT TYPE", width) + TYPE_COLUMNS.map(([, h]) => padStart(h, 12)).join("");
   const lines = [c.dim(head)];
   for (const name of names) {
@@ -121,7 +125,7 @@ function typeTable(
       const problem = strict || key === "missing" || key === "unexpected";
       return padStart(problem ? c.red(v) : c.yellow(v), 12);
     });
-    lines.push(pad(name, width) + cells.join(""));
+    lines.push(pad(shown.get(name)!, width) + cells.join(""));
   }
   return lines;
 }
@@ -168,8 +172,8 @@ function detailSections(c: ChalkInstance, r: ReconcileResult): string[] {
 }
 
 function event(c: ChalkInstance, e: ReportedEvent): string {
-  const msg = e.displayMessage ? `  ${c.dim(e.displayMessage)}` : "";
-  return `  ${c.dim(e.published ?? "—")}  ${e.eventType ?? "(unknown)"}  ${e.uuid}${msg}`;
+  const msg = e.displayMessage ? `  ${c.dim(safe(e.displayMessage))}` : "";
+  return `  ${c.dim(safe(e.published ?? "—"))}  ${safe(e.eventType ?? "(unknown)")}  ${safe(e.uuid)}${msg}`;
 }
 
 function show(c: ChalkInstance, deliveryIds: string[]): string {
@@ -177,10 +181,10 @@ function show(c: ChalkInstance, deliveryIds: string[]): string {
 }
 
 function failure(c: ChalkInstance, f: DeliveryFailure): string {
-  const reason = f.outcome?.reason ? `  ${c.red(f.outcome.reason)}` : "";
-  const hooks = f.hookIds.length > 0 ? c.dim(`  hook ${f.hookIds.join(", ")}`) : "";
-  const msg = f.displayMessage ?? "event hook delivery failed";
-  return `  ${c.dim(f.published ?? "—")}  ${f.uuid ?? "—"}  ${msg}${reason}${hooks}`;
+  const reason = f.outcome?.reason ? `  ${c.red(safe(f.outcome.reason))}` : "";
+  const hooks = f.hookIds.length > 0 ? c.dim(`  hook ${safe(f.hookIds.join(", "))}`) : "";
+  const msg = safe(f.displayMessage ?? "event hook delivery failed");
+  return `  ${c.dim(safe(f.published ?? "—"))}  ${safe(f.uuid ?? "—")}  ${msg}${reason}${hooks}`;
 }
 
 function backfillLines(c: ChalkInstance, b: BackfillResult): string[] {
@@ -193,12 +197,13 @@ function backfillLines(c: ChalkInstance, b: BackfillResult): string[] {
   for (const d of b.deliveries) {
     const ok = d.status !== null && d.status >= 200 && d.status < 300;
     const mark = ok ? c.green("✓") : c.red("✗");
-    const answer = d.status !== null ? statusColor(c, d.status) : c.red(d.error ?? "no answer");
+    const answer =
+      d.status !== null ? statusColor(c, d.status) : c.red(safe(d.error ?? "no answer"));
     const stored = d.storedBy === "listener" ? "stored by the listener" : "stored";
     const reason =
       d.status === 401 || d.status === 403
         ? "the target refused the auth header (pass --secret or set OKHOOK_SECRET)"
-        : d.reason;
+        : safe(d.reason);
     lines.push(
       `  ${mark} ${answer}  ${duration(d.durationMs)}  ${d.target}  ${d.uuids.length} events  ${c.dim(reason)}  ${c.dim(stored)} ${c.cyan(`okhook show ${shortId(d.deliveryId)}`)}`,
     );
@@ -244,6 +249,6 @@ function num(n: number): string {
 }
 
 function padStart(s: string, width: number): string {
-  const visible = stripAnsi(s).length;
+  const visible = textWidth(s);
   return visible >= width ? ` ${s}` : " ".repeat(width - visible) + s;
 }

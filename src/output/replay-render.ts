@@ -2,6 +2,7 @@ import type { ChalkInstance } from "chalk";
 import type { CliContext } from "../commands/context.js";
 import type { PreparedReplay, ReplayResult, ReplaySummary } from "../replay/types.js";
 import { shortId } from "../store/ids.js";
+import { guardOutput, safe, toJson } from "../text/sanitize.js";
 import { coalescedWriter } from "./coalesce.js";
 import { colorFor, duration, eventsLabel, statusColor } from "./format.js";
 import { ProgressBar } from "./progress.js";
@@ -30,17 +31,20 @@ export function replayRenderer(o: {
   const { write, flush } = coalescedWriter(out);
   if (o.json) {
     return {
-      plan: (p) => write(`${JSON.stringify(planJson(p))}\n`),
-      result: (r) => write(`${JSON.stringify(resultJson(r))}\n`),
+      plan: (p) => write(`${toJson(planJson(p))}\n`),
+      result: (r) => write(`${toJson(resultJson(r))}\n`),
       done: flush,
     };
   }
   const c = colorFor(out, o.ctx.env);
   const bar = out.isTTY && o.total > 1 ? new ProgressBar(write, o.total, c) : undefined;
+  // Stored headers and bodies came from the internet, and a target's error may quote what it
+  // answered: fields are made safe where inserted, and each printed block is guarded again.
   return {
-    plan: (p) => (bar ? bar.above(planText(c, p)) : write(planText(c, p))),
+    plan: (p) =>
+      bar ? bar.above(guardOutput(planText(c, p))) : write(guardOutput(planText(c, p))),
     result: (r, s) => {
-      const line = `${resultLine(c, r)}\n`;
+      const line = `${guardOutput(resultLine(c, r))}\n`;
       if (!bar) return write(line);
       bar.above(line);
       bar.update(s.done, `${c.green(`✓ ${s.accepted}`)} ${c.red(`✗ ${s.done - s.accepted}`)}`);
@@ -57,12 +61,14 @@ export function replayRenderer(o: {
 export function resultLine(c: ChalkInstance, r: ReplayResult): string {
   const mark = r.ok ? c.green("✓") : c.red("✗");
   const status = r.status === null ? c.red("—  ") : statusColor(c, r.status);
-  const what = r.eventUuid ? `event ${r.eventUuid}` : eventsLabel(r.eventCount, r.firstEventType);
+  const what = safe(
+    r.eventUuid ? `event ${r.eventUuid}` : eventsLabel(r.eventCount, r.firstEventType),
+  );
   const parts = [mark, status, c.bold(shortId(r.replayOf.id)), what];
-  if (r.target === null) return [...parts, c.red(`not sent: ${r.error}`)].join("  ");
-  parts.push(c.dim(`→ ${r.target}`), duration(r.durationMs));
+  if (r.target === null) return [...parts, c.red(`not sent: ${safe(r.error ?? "")}`)].join("  ");
+  parts.push(c.dim(`→ ${safe(r.target)}`), duration(r.durationMs));
   if (r.edited) parts.push(c.magenta(`edited, stored as ${shortId(r.deliveryId)}`));
-  if (r.error) parts.push(c.red(r.error));
+  if (r.error) parts.push(c.red(safe(r.error)));
   if (r.slow) parts.push(c.yellow("slower than 3 s: Okta would have timed out"));
   return parts.join("  ");
 }
@@ -86,11 +92,11 @@ export function summaryLine(c: ChalkInstance, s: ReplaySummary, dryRun: boolean)
 /** Method, URL, headers (secret hidden) and a body summary: what `--dry-run` prints. */
 export function planText(c: ChalkInstance, p: PreparedReplay): string {
   const lines = [
-    `${c.bold(p.method)} ${p.url}  ${c.dim(`replay of ${shortId(p.original.id)}, attempt ${p.attempt}`)}`,
+    `${c.bold(safe(p.method))} ${safe(p.url)}  ${c.dim(`replay of ${shortId(p.original.id)}, attempt ${p.attempt}`)}`,
   ];
   for (const [name, value] of Object.entries(safeHeaders(p))) {
     for (const v of Array.isArray(value) ? value : [value])
-      lines.push(`  ${c.dim(`${name}:`)} ${v}`);
+      lines.push(`  ${c.dim(`${safe(name)}:`)} ${safe(v)}`);
   }
   lines.push(`  ${c.dim("body:")} ${bodySummary(p)}`);
   return `${lines.join("\n")}\n`;
@@ -102,7 +108,7 @@ function bodySummary(p: PreparedReplay): string {
     ? `${p.events.length} event${p.events.length === 1 ? "" : "s"}: ${types.slice(0, 3).join(", ")}${types.length > 3 ? ", …" : ""}`
     : "no events";
   const how = p.edited ? `edited, would be stored as ${shortId(p.newId ?? "")}` : "original bytes";
-  return `${p.body.length} bytes, ${events} (${how})`;
+  return safe(`${p.body.length} bytes, ${events} (${how})`);
 }
 
 /** Headers with the auth header's value replaced by a placeholder. */

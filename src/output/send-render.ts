@@ -3,6 +3,7 @@ import type { FixtureInfo } from "../fixtures/catalog.js";
 import type { SendResult } from "../fixtures/send.js";
 import type { VerifyResult } from "../fixtures/verify.js";
 import type { OktaEventHookEnvelope } from "../okta/hook-types.js";
+import { guardOutput, safe, toJson } from "../text/sanitize.js";
 import { colorFor, duration, pad, statusColor } from "./format.js";
 
 /** The fixture list as a table. */
@@ -23,7 +24,8 @@ export function fixturesTable(all: FixtureInfo[], ctx: CliContext): string {
 /** Per-delivery lines (or NDJSON) and a closing summary for `send fixture`. */
 export function sendPrinter(ctx: CliContext, o: { json: boolean; url: string }) {
   const c = colorFor(ctx.stdout, ctx.env);
-  const out = (s: string) => ctx.stdout.write(`${s}\n`);
+  // the endpoint's answer (status text, errors) is whatever it chose to send
+  const out = (s: string) => ctx.stdout.write(`${guardOutput(s)}\n`);
   if (!o.json) out(c.dim(`Sending to ${o.url}`));
   let hinted = false;
   return {
@@ -32,7 +34,7 @@ export function sendPrinter(ctx: CliContext, o: { json: boolean; url: string }) 
       const types = [...new Set(events.map((e) => String(e.eventType)))];
       if (o.json) {
         out(
-          JSON.stringify({
+          toJson({
             eventId: d.envelope.eventId,
             events: events.map((e) => ({ uuid: e.uuid, eventType: e.eventType })),
             duplicateOf: d.copy > 0 ? d.envelope.eventId : undefined,
@@ -48,16 +50,17 @@ export function sendPrinter(ctx: CliContext, o: { json: boolean; url: string }) 
           : r.verdict === "would-retry"
             ? c.yellow("↻")
             : c.red("✗");
-      const status = r.status === undefined ? c.red(r.error ?? "error") : statusColor(c, r.status);
+      const status =
+        r.status === undefined ? c.red(safe(r.error ?? "error")) : statusColor(c, r.status);
       const verdict =
         r.verdict === "accepted"
           ? c.green("accepted")
           : r.verdict === "would-retry"
             ? c.yellow("would retry")
             : c.red("dropped");
-      const what = `${events.length === 1 ? types[0] : `${events.length} events (${types.slice(0, 2).join(", ")}${types.length > 2 ? ", …" : ""})`}${d.copy ? c.dim(" (duplicate)") : ""}`;
+      const what = `${safe(events.length === 1 ? types[0]! : `${events.length} events (${types.slice(0, 2).join(", ")}${types.length > 2 ? ", …" : ""})`)}${d.copy ? c.dim(" (duplicate)") : ""}`;
       out(
-        `${mark} ${pad(status, 4)} ${pad(duration(r.durationMs), 7)} ${pad(verdict, 12)} ${what}  ${c.dim(r.reason)}`,
+        `${mark} ${pad(status, 4)} ${pad(duration(r.durationMs), 7)} ${pad(verdict, 12)} ${what}  ${c.dim(safe(r.reason))}`,
       );
       if (r.status === 401 && !hinted) {
         hinted = true;
@@ -82,6 +85,14 @@ export function sendPrinter(ctx: CliContext, o: { json: boolean; url: string }) 
 export function verifyText(url: string, r: VerifyResult, ctx: CliContext): string {
   const c = colorFor(ctx.stdout, ctx.env);
   if (r.verified)
-    return `${c.green.bold("VERIFIED")} ${url} answered the challenge in ${duration(r.durationMs)}\n`;
-  return `${c.red.bold("NOT VERIFIED")} ${url}: ${r.rule ?? "failed"} — ${r.detail}\n`;
+    return `${c.green.bold("VERIFIED")} ${safe(url)} answered the challenge in ${duration(r.durationMs)}\n`;
+  // the detail quotes what the endpoint answered (its content-type, its "verification" value)
+  return guardOutput(
+    `${c.red.bold("NOT VERIFIED")} ${safe(url)}: ${r.rule ?? "failed"} — ${safe(r.detail)}\n`,
+  );
+}
+
+/** The verification verdict as one JSON line. */
+export function verifyJson(url: string, r: VerifyResult): string {
+  return `${toJson({ url, ...r })}\n`;
 }

@@ -1,6 +1,7 @@
 import type { CliContext } from "../commands/context.js";
 import { shortId } from "../store/ids.js";
 import type { AttemptRow, DeliveryRow, EventRow } from "../store/types.js";
+import { guardOutput, jsonSafe, safe, safeLines, toJson } from "../text/sanitize.js";
 import { localTime } from "./deliveries-table.js";
 import {
   authColor,
@@ -45,7 +46,7 @@ export function bodyForJson(body: Buffer | null): {
 
 /** The delivery as one JSON document: row, exact body, parsed payload, events, attempts. */
 export function showJson(d: DeliveryDetail): string {
-  return `${JSON.stringify(
+  return `${toJson(
     {
       ...d.delivery,
       shortId: shortId(d.delivery.id),
@@ -54,61 +55,69 @@ export function showJson(d: DeliveryDetail): string {
       events: d.events,
       attempts: d.attempts.map((a) => ({ ...a, startedAt: new Date(a.startedAt).toISOString() })),
     },
-    null,
     2,
   )}\n`;
 }
 
-/** The delivery for humans. */
+/**
+ * The delivery for humans. Everything in it came from the sender, so every field is made
+ * safe where it is inserted, and the whole view is guarded once more before it is printed.
+ */
 export function showText(d: DeliveryDetail, ctx: CliContext): string {
   const c = colorFor(ctx.stdout, ctx.env);
   const r = d.delivery;
   const row = (k: string, v: string) => `  ${c.dim(pad(k, 12))}${v}`;
   const out = [
     `${c.bold(`Delivery ${r.id}`)} ${c.dim(`(${shortId(r.id)})`)}`,
-    row("Received", `${localTime(r.receivedAt)} from ${r.remoteAddr ?? "?"}`),
-    row("Request", `${r.method} ${r.path} · ${r.size} bytes`),
-    row("Kind", `${kindColor(c, r.kind)}${r.reason ? c.dim(` — ${r.reason}`) : ""}`),
+    row("Received", `${localTime(r.receivedAt)} from ${safe(r.remoteAddr ?? "?")}`),
+    row("Request", `${safe(r.method)} ${safe(r.path)} · ${r.size} bytes`),
+    row("Kind", `${kindColor(c, r.kind)}${r.reason ? c.dim(` — ${safe(r.reason)}`) : ""}`),
     row(
       "Answered",
       `${statusColor(c, r.status)} in ${duration(r.ackMs)} · ${authColor(c, r.auth)}`,
     ),
     row(
       "Forward",
-      `${forwardColor(c, r.forwardState)}${r.forwardStatus !== null ? ` ${statusColor(c, r.forwardStatus)}` : ""}${r.forwardError ? c.red(` ${r.forwardError}`) : ""}`,
+      `${forwardColor(c, r.forwardState)}${r.forwardStatus !== null ? ` ${statusColor(c, r.forwardStatus)}` : ""}${r.forwardError ? c.red(` ${safe(r.forwardError)}`) : ""}`,
     ),
   ];
-  if (r.replayOf) out.push(row("Replay of", r.replayOf));
+  if (r.replayOf) out.push(row("Replay of", safe(r.replayOf)));
   out.push("", c.bold(`Events (${d.events.length})`));
-  for (const e of d.events) {
-    out.push(
-      `  ${pad(e.eventType ?? "?", 34)} ${c.dim(e.uuid ?? "no uuid")} ${c.dim(e.published ?? "")}${e.duplicate ? c.yellow(" duplicate") : ""}`,
-    );
-    if (e.displayMessage)
-      out.push(
-        `    ${e.displayMessage}${e.actor ? c.dim(` · by ${e.actor}`) : ""}${e.targets ? c.dim(` · ${e.targets}`) : ""}`,
-      );
-  }
+  for (const e of d.events) out.push(...eventLines(c, e));
   out.push("", c.bold(`Attempts (${d.attempts.length})`));
   for (const a of d.attempts) out.push(`  ${attemptLine(c, a)}`);
   if (d.attempts.length === 0) out.push(c.dim("  none"));
   out.push("", c.bold("Headers"));
-  for (const [k, v] of r.headers) out.push(`  ${c.dim(`${k}:`)} ${v}`);
+  for (const [k, v] of r.headers) out.push(`  ${c.dim(`${safe(k)}:`)} ${safe(v)}`);
   out.push("", c.bold("Body"), prettyBody(d.body));
-  return `${out.join("\n")}\n`;
+  return guardOutput(`${out.join("\n")}\n`);
+}
+
+function eventLines(c: ReturnType<typeof colorFor>, e: EventRow): string[] {
+  const lines = [
+    `  ${pad(safe(e.eventType ?? "?"), 34)} ${c.dim(safe(e.uuid ?? "no uuid"))} ${c.dim(safe(e.published ?? ""))}${e.duplicate ? c.yellow(" duplicate") : ""}`,
+  ];
+  if (e.displayMessage)
+    lines.push(
+      `    ${safe(e.displayMessage)}${e.actor ? c.dim(` · by ${safe(e.actor)}`) : ""}${e.targets ? c.dim(` · ${safe(e.targets)}`) : ""}`,
+    );
+  return lines;
 }
 
 function attemptLine(c: ReturnType<typeof colorFor>, a: AttemptRow): string {
-  const result = a.status !== null ? statusColor(c, a.status) : c.red(a.error ?? "error");
+  const result = a.status !== null ? statusColor(c, a.status) : c.red(safe(a.error ?? "error"));
   const slow = a.slow ? c.yellow(" >3 s: Okta would have timed out") : "";
-  return `#${a.attempt} ${pad(a.kind, 8)} ${localTime(a.startedAt)} → ${a.target}  ${result}  ${duration(a.durationMs)}${slow}`;
+  return `#${a.attempt} ${pad(a.kind, 8)} ${localTime(a.startedAt)} → ${safe(a.target)}  ${result}  ${duration(a.durationMs)}${slow}`;
 }
 
 function prettyBody(body: Buffer | null): string {
   if (!body || body.length === 0) return "  (empty)";
   const { body: text, bodyEncoding, payload } = bodyForJson(body);
   if (bodyEncoding === "base64") return `  (binary, ${body.length} bytes; okhook show --body)`;
-  const shown = payload !== null ? JSON.stringify(payload, null, 2) : (text ?? "");
+  // JSON: C0 controls come out escaped, the rest (C1, bidi) is escaped by jsonSafe; raw text
+  // is shown with its controls as symbols.
+  const shown =
+    payload !== null ? jsonSafe(JSON.stringify(payload, null, 2)) : safeLines(text ?? "");
   return shown
     .split("\n")
     .map((l) => `  ${l}`)

@@ -1,4 +1,5 @@
 import type { Counters } from "../store/store.js";
+import { textWidth } from "../text/width.js";
 import { count, type Line, lineText, seg, type Tone } from "./text.js";
 import type { HeaderInfo, TargetInfo, TunnelInfo } from "./types.js";
 
@@ -21,7 +22,7 @@ export function headerLines(
   total: number,
   width: number,
 ): Line[] {
-  const fits = (...parts: Line[]) => parts.reduce((n, l) => n + lineText(l).length, 0) <= width;
+  const fits = (...parts: Line[]) => parts.reduce((n, l) => n + textWidth(lineText(l)), 0) <= width;
   const lines = [titleLine(h)];
   const paste = pasteLine(h);
   const sec = secret(h);

@@ -1,8 +1,13 @@
 import { clock, duration } from "../format-time.js";
 import { shortId } from "../store/ids.js";
-import type { AuthState, DeliveryKind, DeliveryRow } from "../store/types.js";
+import {
+  type AuthState,
+  carriesEvents,
+  type DeliveryKind,
+  type DeliveryRow,
+} from "../store/types.js";
 import { OKTA_TIMEOUT_MS } from "./detail-lines.js";
-import { type Line, padTo, seg, type Tone } from "./text.js";
+import { type Line, padTo, safe, seg, type Tone } from "./text.js";
 
 /** Column widths for one terminal width (kind 0 = no kind column: it joins the type column). */
 export interface RowLayout {
@@ -73,7 +78,9 @@ export function forwardLabel(r: DeliveryRow): [string, Tone] {
     case "pending":
       return ["… pending", "warn"];
     default:
-      return r.kind === "delivery" ? ["captured", "dim"] : [`sent ${r.status}`, "dim"];
+      // Only what the forward did: a request that is not forwarded (verification, 401, 404…)
+      // has none; what okhook answered it is in the kind column.
+      return carriesEvents(r.kind) ? ["captured", "dim"] : ["—", "dim"];
   }
 }
 
@@ -123,7 +130,8 @@ export function rowLine(
     ...kind,
     seg(padTo(r.eventCount ? String(r.eventCount) : "–", FIXED.events, "right"), "dim"),
     gap,
-    seg(padTo(what, layout.type), r.kind === "delivery" ? "plain" : kindTone(r.kind)),
+    // made safe before it is measured: `<U+202E>` is wider than the character it shows
+    seg(padTo(safe(what), layout.type), r.kind === "delivery" ? "plain" : kindTone(r.kind)),
     gap,
     seg(padTo(auth, FIXED.auth), authTone),
     gap,

@@ -1,3 +1,6 @@
+import { safe } from "../text/sanitize.js";
+import { padTo, textWidth, truncate } from "../text/width.js";
+
 /** Semantic colours; the theme maps them to terminal colours, or to none under NO_COLOR. */
 export type Tone =
   | "plain"
@@ -23,19 +26,8 @@ export interface Segment {
 /** One screen line made of segments. */
 export type Line = Segment[];
 
-// C0/C1 controls and DEL: stored bodies and headers are untrusted input and must never
-// reach the terminal as escape sequences.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
-
-/** Make untrusted text safe to print: control characters become visible symbols, tabs spaces. */
-export function safe(s: string): string {
-  return s.replace(/\t/g, "  ").replace(CONTROL, (c) => {
-    const code = c.charCodeAt(0);
-    if (code < 0x20) return String.fromCharCode(0x2400 + code);
-    return code === 0x7f ? "\u2421" : "\ufffd";
-  });
-}
+/** Untrusted text made safe to print (one sanitiser for every layer: src/text/sanitize.ts). */
+export { safe };
 
 /** Shorthand for a segment (text made safe to print). */
 export function seg(text: string, tone?: Tone, bold?: boolean): Segment {
@@ -43,28 +35,20 @@ export function seg(text: string, tone?: Tone, bold?: boolean): Segment {
   return bold ? { text: t, tone, bold } : { text: t, tone };
 }
 
-/** Cut to `width` characters, marking the cut with an ellipsis. */
-export function truncate(s: string, width: number): string {
-  if (width <= 0) return "";
-  if (s.length <= width) return s;
-  return width === 1 ? "…" : `${s.slice(0, width - 1)}…`;
-}
+/** Cut to `width` terminal cells, marking the cut with an ellipsis. */
+/** Truncate then pad with spaces to exactly `width` terminal cells. */
+export { padTo, truncate };
 
-/** Truncate then pad with spaces to exactly `width` characters. */
-export function padTo(s: string, width: number, align: "left" | "right" = "left"): string {
-  const t = truncate(s, width);
-  return align === "left" ? t.padEnd(width) : t.padStart(width);
-}
-
-/** Cut a line of segments to `width` characters. */
+/** Cut a line of segments to `width` terminal cells. */
 export function clipLine(line: Line, width: number): Line {
   const out: Line = [];
   let left = width;
   for (const s of line) {
     if (left <= 0) break;
-    if (s.text.length <= left) {
+    const w = textWidth(s.text);
+    if (w <= left) {
       out.push(s);
-      left -= s.text.length;
+      left -= w;
     } else {
       out.push({ ...s, text: truncate(s.text, left) });
       left = 0;

@@ -487,8 +487,14 @@ describe("okhook listen", () => {
     await post(m[1]!, twoEventDelivery().body);
     const line = await p.waitOut(/^.*user\.lifecycle\.create \+1.*$/m);
     expect(line[0]).toMatch(
-      /^\d\d:\d\d:\d\d\.\d{3}\s+[0-9a-z]{8}\s+delivery\s+user\.lifecycle\.create \+1\s+no auth\s+200\s+ack [\d.]+ms\s+→ forwarded 200/,
+      /^\d\d:\d\d:\d\d\.\d{3}\s+[0-9a-z]{8}\s+delivery\s+user\.lifecycle\.create \+1\s+no auth\s+200\s+ack [\d.]+ms\s+→ forwarding$/,
     );
+    // the forward outcome follows on its own line, stamped when it ended: time order holds
+    const id = line[0].split(/\s+/)[1]!;
+    const done = await p.waitOut(
+      new RegExp(`^(\\S+)\\s+${id}\\s+↳ forwarded 200 in [\\d.]+m?s → `, "m"),
+    );
+    expect(done[1]! >= line[0].slice(0, 12)).toBe(true);
     expect(await p.stop("SIGINT")).toBe(0);
     expect(existsSync(`${db}-wal`)).toBe(false);
     expect(statSync(db).mode & 0o777).toBe(0o600);

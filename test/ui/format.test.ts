@@ -1,10 +1,11 @@
+import stringWidth from "string-width";
 import { describe, expect, it } from "vitest";
 import { attemptLines, headerLines as redactedHeaders } from "../../src/ui/detail-lines.js";
 import { headerLines } from "../../src/ui/header-lines.js";
 import { bodyLines } from "../../src/ui/json-lines.js";
 import { screenLayout } from "../../src/ui/layout.js";
 import { rowLayout, rowLine, titleLine } from "../../src/ui/row-format.js";
-import { lineText, safe } from "../../src/ui/text.js";
+import { clipLine, lineText, safe, seg } from "../../src/ui/text.js";
 import { header, row } from "../helpers/ui.js";
 
 describe("list rows", () => {
@@ -15,6 +16,24 @@ describe("list rows", () => {
     expect(lineText(titleLine(layout))).toHaveLength(w);
     expect(line).toContain("group.user_membership.add");
   });
+
+  it.each([80, 120])(
+    "fit exactly in %i terminal cells with CJK, emoji and control characters",
+    (w) => {
+      const layout = rowLayout(w);
+      for (const firstEventType of [
+        "用户.生命周期.创建.测试.事件.很长的名字.用户.生命周期",
+        "🎉.party.👩‍💻.emoji.events.🎉.party.👩‍💻.emoji.events",
+        "evil\u202e\u001b[2J.type",
+      ]) {
+        const line = lineText(
+          rowLine(row({ firstEventType }), layout, { selected: false, replayed: false }),
+        );
+        expect(stringWidth(line), line).toBe(w);
+      }
+      expect(stringWidth(lineText(clipLine([seg("漢字漢字漢字")], 7)))).toBe(7);
+    },
+  );
 
   it("shows markers for duplicates, replays and Okta's 3 s timeout", () => {
     const line = lineText(
@@ -40,7 +59,9 @@ describe("list rows", () => {
       ),
     );
     expect(verify).toContain("verify GET /okta/events");
-    expect(verify).toContain("sent 200");
+    // FORWARD says only what forwarding did: a verification is never forwarded
+    expect(verify).not.toContain("sent");
+    expect(verify).toMatch(/ ok +— +12ms$/);
     const failed = lineText(
       rowLine(
         row({

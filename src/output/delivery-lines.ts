@@ -1,0 +1,69 @@
+import type { ChalkInstance } from "chalk";
+import type { DeliverySummary, ForwardOutcome } from "../events.js";
+import { shortId } from "../store/ids.js";
+import { carriesEvents } from "../store/types.js";
+import { safe } from "../text/sanitize.js";
+import { textWidth, truncate } from "../text/width.js";
+import { authColor, clock, duration, eventsLabel, kindColor, pad, statusColor } from "./format.js";
+
+/** Cells the events (or method and path) column of a compact line takes. */
+const WHAT_WIDTH = 34;
+
+/**
+ * The line printed when a delivery is stored: time received, id, kind, events, auth, status
+ * sent and ack time. What forwarding does comes later, on `forwardLine`s with their own time,
+ * so the output stays in time order.
+ */
+export function deliveryLine(c: ChalkInstance, d: DeliverySummary): string {
+  const dup = d.duplicateCount ? ` (${d.duplicateCount} dup)` : "";
+  const base = carriesEvents(d.kind)
+    ? eventsLabel(d.eventCount, d.firstEventType)
+    : `${d.method} ${d.path}${d.reason ? ` ${d.reason}` : ""}`;
+  const shown = truncate(safe(base), WHAT_WIDTH - textWidth(dup));
+  const what = carriesEvents(d.kind) ? shown : c.dim(shown);
+  const parts = [
+    c.dim(clock(d.receivedAt)),
+    c.bold(shortId(d.id)),
+    pad(kindColor(c, d.kind), 12),
+    pad(`${what}${dup ? c.yellow(dup) : ""}`, WHAT_WIDTH),
+    pad(authColor(c, d.auth), 12),
+    statusColor(c, d.status),
+    c.dim(`ack ${duration(d.ackMs)}`),
+  ];
+  if (d.forwardState === "pending") parts.push(c.dim("→ forwarding"));
+  else if (carriesEvents(d.kind) && d.forwardState === "none") parts.push(c.dim("→ captured"));
+  return parts.join("  ");
+}
+
+/**
+ * A forward attempt's outcome, stamped with the time it is printed (when the attempt ended):
+ * `14:02:11.497  7f3k2q9a  ↳ forwarded 200 in 12ms → http://localhost:3000/`.
+ */
+export function forwardLine(c: ChalkInstance, o: ForwardOutcome, at: number): string[] {
+  const head = `${c.dim(clock(at))}  ${c.bold(shortId(o.deliveryId))}  `;
+  const answer = o.status === null ? c.red(safe(o.error ?? "error")) : statusColor(c, o.status);
+  const to = c.dim(`→ ${safe(o.target)}`);
+  const tries = o.attempt > 1 ? c.dim(` (attempt ${o.attempt})`) : "";
+  const lines: string[] = [];
+  switch (o.next) {
+    case "retry": {
+      const wait = o.retryInMs === undefined ? "" : ` in ${duration(o.retryInMs)}`;
+      lines.push(
+        `${head}${c.yellow("↻")} attempt ${o.attempt}: ${answer} in ${duration(o.durationMs)}; retrying${wait} ${to}`,
+      );
+      break;
+    }
+    case "parked":
+      lines.push(`${head}${c.yellow("↳ queued")}: target down, forwarded when it is back ${to}`);
+      break;
+    default: {
+      const word = o.next === "forwarded" ? c.green("↳ forwarded") : c.red("↳ failed");
+      lines.push(`${head}${word} ${answer} in ${duration(o.durationMs)}${tries} ${to}`);
+    }
+  }
+  if (o.slow)
+    lines.push(
+      `${head}${c.yellow(`⚠ the target took ${duration(o.durationMs)} — Okta would have timed out here (3 s)`)}`,
+    );
+  return lines;
+}

@@ -1,0 +1,182 @@
+import stringWidth from "string-width";
+import { describe, expect, it } from "vitest";
+import type { CliContext } from "../../src/commands/context.js";
+import { readEnv } from "../../src/config.js";
+import { deliveriesTable } from "../../src/output/deliveries-table.js";
+import { firstControl } from "../helpers/terminal.js";
+import { row } from "../helpers/ui.js";
+
+function ctx(env: Record<string, string> = { NO_COLOR: "1" }): CliContext {
+  return {
+    env: readEnv(env),
+    stdout: { isTTY: false, write: () => true },
+  } as unknown as CliContext;
+}
+
+const ESC = String.fromCharCode(27);
+
+/** The cell where each column starts in `line`, found from the header's column names. */
+function columnStarts(header: string): number[] {
+  return [...header.matchAll(/\S+/g)].map((m) => stringWidth(header.slice(0, m.index)));
+}
+
+/** The text of each column of `line`, cut at the header's column starts (in cells). */
+function cellsOf(line: string, starts: number[]): string[] {
+  const cells: string[] = [];
+  let col = 0;
+  let cell = "";
+  let next = 1;
+  for (const { segment } of new Intl.Segmenter().segment(line)) {
+    if (next < starts.length && col >= starts[next]!) {
+      cells.push(cell.trim());
+      cell = "";
+      next += 1;
+    }
+    cell += segment;
+    col += stringWidth(segment);
+  }
+  cells.push(cell.trim());
+  return cells;
+}
+
+const rows = [
+  row({
+    seq: 6,
+    id: "01jx00000000000000aaaaaaaa",
+    firstEventType: "用户.生命周期.创建",
+    eventCount: 3,
+    duplicateCount: 2,
+  }),
+  row({
+    seq: 5,
+    id: "01jx00000000000000bbbbbbbb",
+    firstEventType: "🎉.party.emoji.👩‍💻",
+    auth: "none",
+    forwardState: "failed",
+    forwardStatus: null,
+    forwardError: "connection refused (127.0.0.1:3000)",
+  }),
+  row({
+    seq: 4,
+    id: "01jx00000000000000cccccccc",
+    kind: "rejected",
+    status: 401,
+    auth: "missing",
+    eventCount: 0,
+    firstEventType: null,
+    forwardState: "none",
+    forwardStatus: null,
+  }),
+  row({
+    seq: 3,
+    id: "01jx00000000000000dddddddd",
+    kind: "method_not_allowed",
+    method: "PUT",
+    status: 405,
+    auth: "none",
+    eventCount: 0,
+    firstEventType: null,
+    forwardState: "none",
+    forwardStatus: null,
+  }),
+  row({
+    seq: 2,
+    id: "01jx00000000000000eeeeeeee",
+    kind: "delivery",
+    auth: "wrong",
+    forwardState: "none",
+    forwardStatus: null,
+    eventCount: 1,
+    firstEventType: "user.lifecycle.create",
+    path: "/okta/events",
+  }),
+  row({
+    seq: 1,
+    id: "01jx00000000000000ffffffff",
+    kind: "not_found",
+    method: "POST",
+    path: `/${"very-long-path/".repeat(8)}`,
+    status: 404,
+    auth: "none",
+    eventCount: 0,
+    firstEventType: null,
+    forwardState: "none",
+    forwardStatus: null,
+  }),
+];
+
+describe("deliveries table", () => {
+  it("keeps every column aligned in terminal cells, with CJK, emoji and long cells", () => {
+    const lines = deliveriesTable(rows, ctx(), "/db").trimEnd().split("\n");
+    const [header, ...body] = lines.slice(0, -1);
+    const starts = columnStarts(header!);
+    expect(header!.split(/\s+/)).toEqual([
+      "RECEIVED",
+      "ID",
+      "KIND",
+      "EVENTS",
+      "DUP",
+      "STATUS",
+      "AUTH",
+      "FORWARD",
+      "ACK",
+    ]);
+    for (const line of body) {
+      // every column starts where its title does: a space just before it, text at it
+      for (const s of starts.slice(1)) {
+        let col = 0;
+        let before = "";
+        for (const { segment } of new Intl.Segmenter().segment(line)) {
+          if (col === s - 1) before = segment;
+          col += stringWidth(segment);
+        }
+        expect(before, `${line}\ncolumn at ${s}`).toBe(" ");
+      }
+    }
+    const cells = body.map((l) => cellsOf(l, starts));
+    expect(cells[0]!.slice(3, 8)).toEqual([
+      "用户.生命周期.创建 +2",
+      "2",
+      "200",
+      "ok",
+      "forwarded 200",
+    ]);
+    expect(cells[1]!.slice(3, 8)).toEqual([
+      "🎉.party.emoji.👩‍💻 +1",
+      "",
+      "200",
+      "—",
+      "failed connection refus…",
+    ]);
+  });
+
+  it("gives each column one meaning whatever the kind of request", () => {
+    const lines = deliveriesTable(rows, ctx(), "/db").split("\n");
+    const starts = columnStarts(lines[0]!);
+    const cells = lines.slice(1, 7).map((l) => cellsOf(l, starts));
+    // STATUS: what okhook answered; AUTH: the auth header; FORWARD: only what forwarding did
+    expect(cells.map((c) => c[5])).toEqual(["200", "200", "401", "405", "200", "404"]);
+    expect(cells.map((c) => c[6])).toEqual(["ok", "—", "missing", "—", "wrong", "—"]);
+    expect(cells.map((c) => c[7])).toEqual([
+      "forwarded 200",
+      "failed connection refus…",
+      "—",
+      "—",
+      "captured",
+      "—",
+    ]);
+    expect(cells[2]![3]).toBe("POST /okta/events");
+    expect(cells[5]![3]!.endsWith("…")).toBe(true);
+    expect(lines.join("\n")).not.toMatch(/sent|no auth|auth missing|dup/);
+  });
+
+  it("shows control characters in stored text instead of sending them to the terminal", () => {
+    const evil = row({
+      firstEventType: `x${ESC}[2J\u009b1m\u202e`,
+      path: `/a${ESC}]52;c;aGk=\u0007`,
+    });
+    const out = deliveriesTable([evil], ctx({ FORCE_COLOR: "1" }), "/db");
+    expect(firstControl(out)).toBeNull();
+    expect(out).toContain("x␛[2J<U+009B>1m<U+202E>");
+  });
+});

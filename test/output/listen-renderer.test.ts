@@ -1,0 +1,140 @@
+import { Chalk } from "chalk";
+import { describe, expect, it } from "vitest";
+import type { DeliverySummary, ForwardOutcome, SessionEvent } from "../../src/events.js";
+import { clock } from "../../src/format-time.js";
+import { plainRenderer, type StatusInfo } from "../../src/output/listen-renderer.js";
+
+const info: StatusInfo = {
+  version: "0.0.0",
+  secret: undefined,
+  secretGenerated: false,
+  showSecret: false,
+  authHeader: "authorization",
+  targets: [],
+  routes: [],
+  tunnelMode: "none",
+};
+
+const T0 = Date.UTC(2026, 10, 20, 14, 2, 11, 0);
+
+function summary(seq: number, receivedAt: number): DeliverySummary {
+  return {
+    seq,
+    id: `01jx0000000000000000000${seq}aa`,
+    receivedAt,
+    method: "POST",
+    path: "/okta/events",
+    kind: "delivery",
+    status: 200,
+    auth: "ok",
+    eventCount: 1,
+    firstEventType: "user.lifecycle.create",
+    duplicateCount: 0,
+    size: 10,
+    ackMs: 2,
+    reason: null,
+    forwardState: "pending",
+  };
+}
+
+function outcome(
+  seq: number,
+  next: ForwardOutcome["next"],
+  over: Partial<ForwardOutcome> = {},
+): ForwardOutcome {
+  return {
+    seq,
+    deliveryId: `01jx0000000000000000000${seq}aa`,
+    target: "http://127.0.0.1:3000/",
+    attempt: 1,
+    status: next === "forwarded" ? 200 : 503,
+    error: null,
+    durationMs: 40,
+    slow: false,
+    next,
+    ...over,
+  };
+}
+
+/** Run events through a renderer whose clock is `at` ms after T0 when each event arrives. */
+function render(mode: "compact" | "json", steps: [number, SessionEvent][]): string[] {
+  let out = "";
+  let now = T0;
+  const r = plainRenderer(
+    mode,
+    { write: (s) => (out += s) },
+    new Chalk({ level: 0 }),
+    info,
+    () => now,
+  );
+  for (const [at, e] of steps) {
+    now = T0 + at;
+    r(e);
+  }
+  return out.trimEnd().split("\n");
+}
+
+const clockOf = (line: string) => line.slice(0, 12);
+
+describe("listen compact output", () => {
+  it("prints each delivery when it is received and each forward outcome when it ends, in time order", () => {
+    const lines = render("compact", [
+      [0, { type: "delivery", delivery: summary(1, T0) }],
+      [5, { type: "delivery", delivery: summary(2, T0 + 5) }],
+      [9, { type: "forward", outcome: outcome(2, "forwarded", { durationMs: 4 }) }],
+      [50, { type: "forward", outcome: outcome(1, "retry", { retryInMs: 1000 }) }],
+      [1100, { type: "forward", outcome: outcome(1, "forwarded", { attempt: 2 }) }],
+    ]);
+    expect(lines).toHaveLength(5);
+    const times = lines.map(clockOf);
+    expect(times).toEqual([...times].sort());
+    expect(times).toEqual([0, 5, 9, 50, 1100].map((ms) => clock(T0 + ms)));
+    expect(lines[0]).toMatch(
+      /delivery\s+user\.lifecycle\.create\s+auth ok\s+200\s+ack 2\.0ms\s+→ forwarding$/,
+    );
+    expect(lines[2]).toMatch(/↳ forwarded 200 in 4\.0ms → http:\/\/127\.0\.0\.1:3000\/$/);
+    expect(lines[3]).toMatch(/↻ attempt 1: 503 in 40ms; retrying in 1\.0s/);
+    expect(lines[4]).toMatch(/↳ forwarded 200 in 40ms \(attempt 2\)/);
+  });
+
+  it("says when a forward waits for a target that is down, and when it was slower than Okta allows", () => {
+    const lines = render("compact", [
+      [0, { type: "delivery", delivery: summary(1, T0) }],
+      [
+        3,
+        {
+          type: "forward",
+          outcome: outcome(1, "parked", { status: null, error: "connection refused" }),
+        },
+      ],
+      [
+        9000,
+        { type: "forward", outcome: outcome(1, "forwarded", { durationMs: 3400, slow: true }) },
+      ],
+    ]);
+    expect(clockOf(lines[1]!)).toBe(clock(T0 + 3));
+    expect(lines[1]).toMatch(/↳ queued: target down/);
+    expect(clockOf(lines[2]!)).toBe(clock(T0 + 9000));
+    expect(lines[2]).toMatch(/↳ forwarded 200 in 3\.4s/);
+    expect(clockOf(lines[3]!)).toBe(clock(T0 + 9000));
+    expect(lines[3]).toMatch(/Okta would have timed out/);
+  });
+});
+
+describe("listen --output json", () => {
+  it("writes receivedAt as ISO 8601 like deliveries --json and show --json", () => {
+    const [line] = render("json", [[7, { type: "delivery", delivery: summary(1, T0 + 3) }]]);
+    const doc = JSON.parse(line!) as { ts: string; delivery: { receivedAt: string } };
+    expect(doc.ts).toBe("2026-11-20T14:02:11.007Z");
+    expect(doc.delivery.receivedAt).toBe("2026-11-20T14:02:11.003Z");
+  });
+
+  it("escapes C1 and bidi characters so the NDJSON is safe on a terminal", () => {
+    const d = { ...summary(1, T0), firstEventType: "x\u009b2J\u202e" };
+    const [line] = render("json", [[0, { type: "delivery", delivery: d }]]);
+    expect(line).toContain("x\\u009b2J\\u202e");
+    expect((JSON.parse(line!) as { delivery: DeliverySummary }).delivery.firstEventType).toBe(
+      d.firstEventType,
+    );
+  });
+});
