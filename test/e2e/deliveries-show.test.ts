@@ -87,6 +87,36 @@ describe("okhook deliveries / show", () => {
     expect(text.stdout).toMatch(/#1 forward .* 200/);
   });
 
+  it("--status with a comma list lists rows matching any of its values, across categories", async () => {
+    const home = tmpDir();
+    const db = join(home, "okhook.db");
+    const env = cliEnv(home);
+    const target = await startTarget();
+    const secret = "status-or-secret";
+    const l = await startListen(["--db", db, "--secret", secret, "--forward-to", target.url], env);
+    expect((await post(l.hookUrl, twoEventDelivery().body, { authorization: secret })).status).toBe(
+      200,
+    );
+    expect((await post(l.hookUrl, twoEventDelivery().body)).status).toBe(401);
+    expect((await post(l.hookUrl, "garbage", { authorization: secret })).status).toBe(400);
+    await waitFor(
+      () => query(db, "SELECT 1 FROM deliveries WHERE forward_state = 'forwarded'").length === 1,
+    );
+    await l.stop();
+    const kinds = async (status: string) => {
+      const r = await runCli(["deliveries", "--db", db, "--json", "--status", status], env);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { kind: string; forwardState: string }[]).map(
+        (d) => `${d.kind}/${d.forwardState}`,
+      );
+    };
+    expect(await kinds("rejected,forwarded")).toEqual(["rejected/none", "delivery/forwarded"]);
+    expect(await kinds("401, Forwarded")).toEqual(["rejected/none", "delivery/forwarded"]);
+    expect(await kinds("invalid,rejected")).toEqual(["invalid/none", "rejected/none"]);
+    expect(await kinds("forwarded")).toEqual(["delivery/forwarded"]);
+    expect(await kinds("failed,pending")).toEqual([]);
+  });
+
   it("prints a curl command that re-sends the delivery, with the secret from $OKHOOK_SECRET", async () => {
     const home = tmpDir();
     const db = join(home, "okhook.db");
