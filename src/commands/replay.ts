@@ -42,7 +42,10 @@ interface ReplayFlags {
 export function registerReplay(program: Command, ctx: CliContext): void {
   program
     .command("replay")
-    .argument("[ids...]", "delivery ids (full, short or unique prefix) or event uuids")
+    .argument(
+      "[ids...]",
+      "delivery ids (full, short, or a unique prefix of either; any case) or event uuids",
+    )
     .description("re-send stored deliveries to your app, as they were or edited")
     .option("--failed", "deliveries whose last attempt was not 2xx, or never forwarded", false)
     .option("--since <dur|ISO>", "received after (30m, 2h, 7d or an ISO time)")

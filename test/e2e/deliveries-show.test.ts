@@ -78,6 +78,13 @@ describe("okhook deliveries / show", () => {
     expect(doc.attempts.map((a) => a.status)).toEqual([200]);
     expect(doc.headers).toContainEqual(["x-okta-request-id", "rq-77"]);
 
+    // Every id form a list or `show` prints resolves, in any case: a prefix of the short id too.
+    for (const ref of [first.shortId.slice(0, 5).toUpperCase(), first.id.toUpperCase()]) {
+      const r = await runCli(["show", ref, "--db", db, "--json"], env);
+      expect(r.code, `${ref}: ${r.stderr}`).toBe(0);
+      expect((JSON.parse(r.stdout) as { id: string }).id).toBe(first.id);
+    }
+
     const byEvent = await runCli(["show", uuids[1]!, "--db", db, "--json"], env);
     expect((JSON.parse(byEvent.stdout) as { id: string }).id).toBe(first.id);
     const raw = await runCli(["show", first.id, "--db", db, "--body"], env);
