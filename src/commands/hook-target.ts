@@ -29,7 +29,7 @@ export async function listenerTarget(
       import("../store/db.js"),
       import("../store/store.js"),
     ]);
-    const store = new Store(openDb(dbPath));
+    const store = new Store(openDb(dbPath, { readonly: true }));
     try {
       url = store.getMeta("listener.url") ?? url;
       secretKey = store.getMeta("listener.secretKey");

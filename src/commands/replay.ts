@@ -106,7 +106,8 @@ async function runReplayCommand(
     concurrency: parseCount(flags.concurrency, "--concurrency", { min: 1, max: 256 }),
     ratePerSecond: flags.rate === undefined ? undefined : parseRate(flags.rate),
   };
-  const { store, path } = await openStoreForRead(flags.db, ctx);
+  // Replays record their attempts (and edited copies); a dry run only reads.
+  const { store, path } = await openStoreForRead(flags.db, ctx, { write: !flags.dryRun });
   if (!store) {
     throw new UsageError(
       `nothing to replay: ${path} does not exist yet (okhook listen creates it)`,

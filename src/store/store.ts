@@ -1,5 +1,5 @@
 import type { Statement } from "better-sqlite3";
-import type { Db } from "./db.js";
+import { closeDb, type Db } from "./db.js";
 import { countSql, listSql } from "./list-sql.js";
 import { resolveRef } from "./lookup.js";
 import type {
@@ -337,9 +337,9 @@ export class Store {
     ).run(key, value);
   }
 
-  /** Close the database (checkpointing the WAL). */
+  /** Close the database (checkpointing the WAL; see closeDb). */
   close(): void {
-    if (this.db.open) this.db.close();
+    closeDb(this.db);
   }
 }
 
