@@ -30,6 +30,8 @@ export interface Counters {
   rejected: number;
   invalid: number;
   verifications: number;
+  /** Requests that failed auth or were not Okta-shaped past the listener's rate: counted, not stored. */
+  notStored?: number;
 }
 
 const DELIVERY_COLUMNS = `seq, id, received_at AS receivedAt, method, path, remote_addr AS remoteAddr,
