@@ -5,12 +5,15 @@ import type { Store } from "../store/store.js";
 import type { CliContext } from "./context.js";
 
 /**
- * Open the store for a reading command. A missing file is a configuration error only when
- * the user named it; the default location simply has nothing yet (`null`).
+ * Open an existing store: read-only (SQLITE_OPEN_READONLY: works in a read-only directory)
+ * unless the command writes to it (`{ write: true }`: a read-only database is then an exit 3
+ * that says so). A missing file is a configuration error only when the user named it; the
+ * default location simply has nothing yet (`null`).
  */
 export async function openStoreForRead(
   dbFlag: string | undefined,
   ctx: CliContext,
+  { write = false } = {},
 ): Promise<{ store: Store | null; path: string }> {
   const path = resolveDbPath(dbFlag, ctx.env);
   if (!existsSync(path)) {
@@ -25,7 +28,7 @@ export async function openStoreForRead(
     import("../store/db.js"),
     import("../store/store.js"),
   ]);
-  return { store: new Store(openDb(path)), path };
+  return { store: new Store(openDb(path, { readonly: !write })), path };
 }
 
 /** Use a store opened for reading, then close it; SQLite failures become one-line exit 3 errors. */

@@ -32,7 +32,7 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
     .option("--limit <n>", "how many", "50")
     .option(
       "--status <s>",
-      "kind (delivery, rejected, invalid, …), forward state (pending, forwarded, failed) or HTTP status; comma list",
+      "kind (delivery, rejected, invalid, …), forward state (pending, forwarded, failed) or HTTP status; a comma list matches any of them",
     )
     .option(
       "--event-type <glob>",
@@ -86,10 +86,11 @@ async function runDeliveries(flags: DeliveriesFlags, ctx: CliContext): Promise<n
 const KINDS: readonly string[] = DELIVERY_KINDS;
 const STATES: readonly string[] = ["none", "pending", "forwarded", "failed", "captured"];
 
-/** `--status` accepts kinds, forward states and HTTP status codes, comma-separated. */
-function parseStatus(
-  value: string | undefined,
-): Pick<ListQuery, "kinds" | "forwardStates" | "statuses"> {
+/**
+ * `--status` accepts kinds, forward states and HTTP status codes, comma-separated; a row
+ * matching any of them is listed (`rejected,forwarded` = rejected OR forwarded).
+ */
+function parseStatus(value: string | undefined): Pick<ListQuery, "anyStatus"> {
   if (!value) return {};
   const kinds: DeliveryKind[] = [];
   const forwardStates: ForwardState[] = [];
@@ -108,5 +109,5 @@ function parseStatus(
       );
     }
   }
-  return { kinds, forwardStates, statuses };
+  return { anyStatus: { kinds, forwardStates, statuses } };
 }

@@ -66,7 +66,7 @@ async function withOwnStore<T>(dbPath: string, fn: (s: Store | null) => T): Prom
     import("../store/db.js"),
     import("../store/store.js"),
   ]);
-  const store = new Store(openDb(dbPath));
+  const store = new Store(openDb(dbPath, { readonly: true }));
   try {
     return fn(store);
   } finally {

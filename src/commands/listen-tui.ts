@@ -53,6 +53,7 @@ export function mountListenTui(o: ListenTuiOptions): TuiHandle {
     store: o.session.store,
     header,
     countersSinceSeq: o.session.store.maxSeq(),
+    notStored: () => o.session.flood.notStored,
     replay: { auth: o.forwardAuth, timeoutMs: o.forwardTimeoutMs, routes: o.routes },
     curlUrl: () => o.session.hookUrl,
     revealSecret: () => o.secret,

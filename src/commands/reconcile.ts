@@ -142,7 +142,10 @@ async function openStore(
 ): Promise<{ store: Store | null; dbPath: string }> {
   const dbPath = resolveDbPath(flags.db, ctx.env);
   if (!flags.replayMissing || existsSync(dbPath)) {
-    const { store, path } = await openStoreForRead(flags.db, ctx);
+    // Backfills are recorded in the database; without them reconcile only reads it.
+    const { store, path } = await openStoreForRead(flags.db, ctx, {
+      write: !!flags.replayMissing,
+    });
     return { store, dbPath: path };
   }
   const [{ openDb }, { Store }] = await Promise.all([

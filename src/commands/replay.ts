@@ -42,7 +42,10 @@ interface ReplayFlags {
 export function registerReplay(program: Command, ctx: CliContext): void {
   program
     .command("replay")
-    .argument("[ids...]", "delivery ids (full, short or unique prefix) or event uuids")
+    .argument(
+      "[ids...]",
+      "delivery ids (full, short, or a unique prefix of either; any case) or event uuids",
+    )
     .description("re-send stored deliveries to your app, as they were or edited")
     .option("--failed", "deliveries whose last attempt was not 2xx, or never forwarded", false)
     .option("--since <dur|ISO>", "received after (30m, 2h, 7d or an ISO time)")
@@ -103,7 +106,8 @@ async function runReplayCommand(
     concurrency: parseCount(flags.concurrency, "--concurrency", { min: 1, max: 256 }),
     ratePerSecond: flags.rate === undefined ? undefined : parseRate(flags.rate),
   };
-  const { store, path } = await openStoreForRead(flags.db, ctx);
+  // Replays record their attempts (and edited copies); a dry run only reads.
+  const { store, path } = await openStoreForRead(flags.db, ctx, { write: !flags.dryRun });
   if (!store) {
     throw new UsageError(
       `nothing to replay: ${path} does not exist yet (okhook listen creates it)`,

@@ -24,7 +24,10 @@ interface ShowFlags {
 export function registerShow(program: Command, ctx: CliContext): void {
   program
     .command("show")
-    .argument("<id>", "delivery id (full, short or unique prefix), event uuid, or tunnel-log")
+    .argument(
+      "<id>",
+      "delivery id (full, short, or a unique prefix of either; any case), event uuid, or tunnel-log",
+    )
     .description("print one delivery: request, events, every forward attempt")
     .option("--json", "the delivery as one JSON document", false)
     .option(

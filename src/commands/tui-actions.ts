@@ -16,6 +16,11 @@ export interface ReplayOptions {
   /** listen's routing table; without it a replay goes to the delivery's last forward target. */
   routes?: RoutingTable;
   dispatcher?: Dispatcher;
+  /**
+   * `okhook ui` reads through a read-only connection; a replay records its attempt through
+   * this one, opened on first use (throws, in words, when the database cannot be written).
+   */
+  writableStore?: () => Store;
 }
 
 /** Where a UI replay goes: the delivery's route (listen), else the target it was last forwarded to. */
@@ -36,7 +41,7 @@ export async function replayDelivery(o: ReplayOptions, seq: number): Promise<Rep
     return { ok: false, target: null, status: null, error: "not found", durationMs: 0 };
   const { replayOne } = await import("../replay/replay-one.js");
   try {
-    const r = await replayOne(o.store, seq, {
+    const r = await replayOne(o.writableStore?.() ?? o.store, seq, {
       to: replayTarget(o, seq) ?? undefined,
       ...(o.authFor ? { authFor: o.authFor } : { secret: o.auth.value, authHeader: o.auth.header }),
       timeoutMs: o.timeoutMs,

@@ -26,6 +26,8 @@ export interface MountTuiOptions {
   store: Store;
   header: HeaderInfo;
   countersSinceSeq: number;
+  /** listen: hostile requests counted but not stored (flood), shown beside the counters. */
+  notStored?: () => number;
   replay: Omit<ReplayOptions, "store">;
   curlUrl: () => string;
   /** The secret the header masks, for the `s` key. */
@@ -41,7 +43,7 @@ export function mountTui(o: MountTuiOptions): TuiHandle {
     quit = resolve;
   });
   const view = new ViewStore({
-    source: storeSource(o.store, { countersSinceSeq: o.countersSinceSeq }),
+    source: storeSource(o.store, { countersSinceSeq: o.countersSinceSeq, notStored: o.notStored }),
     header: o.header,
   });
   if (o.poll) view.startPolling();

@@ -7,7 +7,10 @@ import type { DeliverySource } from "../ui/types.js";
  * (the session for listen, since opening for ui) so they never scan a big table. Once the
  * database is closed (shutdown) every read answers empty instead of throwing.
  */
-export function storeSource(store: Store, o: { countersSinceSeq: number }): DeliverySource {
+export function storeSource(
+  store: Store,
+  o: { countersSinceSeq: number; notStored?: () => number },
+): DeliverySource {
   const open = () => store.db.open;
   return {
     page: (q) => (open() ? store.list(q) : []),
@@ -26,7 +29,7 @@ export function storeSource(store: Store, o: { countersSinceSeq: number }): Deli
     },
     counters: () =>
       open()
-        ? store.counters(o.countersSinceSeq)
+        ? { ...store.counters(o.countersSinceSeq), notStored: o.notStored?.() }
         : {
             received: 0,
             forwarded: 0,

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { selectProductionReact } from "../config.js";
 import { UsageError } from "../errors.js";
+import type { Store } from "../store/store.js";
 import type { CliContext } from "./context.js";
 import { openStoreForRead } from "./db-open.js";
 import { DB_FLAG_HELP } from "./options.js";
@@ -53,12 +54,23 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
     );
   ctx.ownSignals(true);
   selectProductionReact();
+  // Browsing only reads (so it works on a database in a read-only directory); the first
+  // replay opens a writable connection to record its attempt.
+  let writable: Store | undefined;
   try {
-    const [{ mountTui }, { VERSION }, { mask }] = await Promise.all([
+    const [{ mountTui }, { VERSION }, { mask }, { openDb }, storeModule] = await Promise.all([
       import("./tui-mount.js"),
       import("../version.js"),
       import("../output/format.js"),
+      import("../store/db.js"),
+      import("../store/store.js"),
     ]);
+    const writableStore = () => {
+      writable ??= new storeModule.Store(
+        openDb(path, { purpose: "a replay records its attempt in it" }),
+      );
+      return writable;
+    };
     const listenerUrl = store.getMeta("listener.url");
     const { listenerView } = await import("./hook-target.js");
     const listener = await listenerView({ db: flags.db, authHeader: flags.authHeader }, ctx, store);
@@ -80,7 +92,12 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
         countersScope: "since opened",
       },
       countersSinceSeq: store.maxSeq(),
-      replay: { auth: { header: authHeader, value: secret }, authFor: listener.plan, timeoutMs },
+      replay: {
+        auth: { header: authHeader, value: secret },
+        authFor: listener.plan,
+        timeoutMs,
+        writableStore,
+      },
       revealSecret: () => secret,
       curlUrl: () => store.getMeta("listener.url") ?? "http://127.0.0.1:8787/okta/events",
       poll: true,
@@ -89,6 +106,7 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
     await tui.unmount();
     return 0;
   } finally {
+    writable?.close();
     store.close();
   }
 }

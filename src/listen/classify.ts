@@ -55,28 +55,55 @@ const text = (reason: string): Partial<Classification> => ({
 
 /** Classify a request per cli.md "okhook listen" 1–4. Pure: no I/O, never throws. */
 export function classify(req: IncomingRequest, cfg: ClassifyConfig): Classification {
-  const auth = checkAuth(req.header(cfg.authHeader), cfg.secret);
-  if (req.path !== cfg.hookPath) return result("not_found", 404, auth, { reason: "unknown path" });
-  const challenge = req.header("x-okta-verification-challenge");
-  if (req.method === "GET" && challenge !== undefined) {
-    return result("verification", 200, auth, {
-      responseHeaders: { "content-type": "application/json" },
-      responseBody: JSON.stringify({ verification: challenge }),
-    });
-  }
-  if (req.method !== "POST") {
-    return result("method_not_allowed", 405, auth, {
-      reason: `method ${req.method} not allowed`,
-      responseHeaders: { allow: "POST, GET" },
-    });
-  }
-  if (req.tooLarge) return result("too_large", 413, auth, text("body too large"));
-  if (auth === "missing" || auth === "wrong") {
-    return result("rejected", 401, auth, { reason: `auth header ${auth}` });
-  }
+  const { decided, auth } = head(req, cfg);
+  if (decided) return decided;
   // `okhook send fixture` marks its deliveries so reconcile never mistakes them for Okta's
   const kind = req.header("x-okhook-fixture") !== undefined ? "fixture" : "delivery";
   return classifyBody(req.body ?? Buffer.alloc(0), auth, kind);
+}
+
+/**
+ * The answer that method, path, auth (and a body known to be too large) decide without the
+ * body: 404, verification, 405, 413, 401. Undefined when the body decides. The listener asks
+ * before reading a body, so a request that fails auth never has its body buffered.
+ */
+export function classifyHead(
+  req: Omit<IncomingRequest, "body">,
+  cfg: ClassifyConfig,
+): Classification | undefined {
+  return head(req, cfg).decided;
+}
+
+function head(
+  req: Omit<IncomingRequest, "body">,
+  cfg: ClassifyConfig,
+): { decided?: Classification; auth: AuthState } {
+  const auth = checkAuth(req.header(cfg.authHeader), cfg.secret);
+  const decide = (decided: Classification) => ({ decided, auth });
+  if (req.path !== cfg.hookPath)
+    return decide(result("not_found", 404, auth, { reason: "unknown path" }));
+  const challenge = req.header("x-okta-verification-challenge");
+  if (req.method === "GET" && challenge !== undefined) {
+    return decide(
+      result("verification", 200, auth, {
+        responseHeaders: { "content-type": "application/json" },
+        responseBody: JSON.stringify({ verification: challenge }),
+      }),
+    );
+  }
+  if (req.method !== "POST") {
+    return decide(
+      result("method_not_allowed", 405, auth, {
+        reason: `method ${req.method} not allowed`,
+        responseHeaders: { allow: "POST, GET" },
+      }),
+    );
+  }
+  if (req.tooLarge) return decide(result("too_large", 413, auth, text("body too large")));
+  if (auth === "missing" || auth === "wrong") {
+    return decide(result("rejected", 401, auth, { reason: `auth header ${auth}` }));
+  }
+  return { auth };
 }
 
 function classifyBody(body: Buffer, auth: AuthState, kind: "delivery" | "fixture"): Classification {

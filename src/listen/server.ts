@@ -9,7 +9,8 @@ import {
   type ParsedEvent,
 } from "../store/types.js";
 import { redactHeaders } from "./auth.js";
-import { type ClassifyConfig, classify } from "./classify.js";
+import { type Classification, type ClassifyConfig, classify, classifyHead } from "./classify.js";
+import { capHostile, type FloodGate, HOSTILE_BODY_KEEP, isHostile } from "./flood.js";
 import type { IngestWriter } from "./ingest.js";
 
 /** Slow clients may not hold a connection forever (slowloris). */
@@ -46,6 +47,8 @@ export interface ListenerOptions extends ClassifyConfig {
   onProblem: (message: string) => void;
   /** Default HEADERS_TIMEOUT_MS. */
   headersTimeoutMs?: number;
+  /** Past its rate, requests that fail auth or are not Okta-shaped are counted, not stored. */
+  flood: FloodGate;
 }
 
 /** Create the node:http server that persists every request, then acknowledges it. */
@@ -111,25 +114,27 @@ async function handle(
   const startedPerf = performance.now();
   const receivedAt = (opts.now ?? Date.now)();
   const path = (req.url ?? "/").split("?")[0] ?? "/";
-  const body = await readBody(req, opts.maxBodyBytes);
+  const header = (name: string) => headerString(req.headers[name.toLowerCase()]);
+  const method = req.method ?? "GET";
+  // Decided before the body (404, 405, 401…): only what could be stored of it is buffered.
+  const early = classifyHead({ method, path, header, tooLarge: false }, opts);
+  const keep = early && isHostile(early.kind, early.auth) ? HOSTILE_BODY_KEEP : opts.maxBodyBytes;
+  const body = await readBody(req, opts.maxBodyBytes, keep);
   if (body.aborted) {
     opts.onProblem(`request on ${path} cut off before its body ended`);
     return;
   }
-  const c = classify(
-    {
-      method: req.method ?? "GET",
-      path,
-      header: (name) => headerString(req.headers[name.toLowerCase()]),
-      body: body.data,
-      tooLarge: body.tooLarge,
-    },
-    opts,
-  );
-  const record: NewDelivery = {
+  const c = classify({ method, path, header, body: body.data, tooLarge: body.tooLarge }, opts);
+  const hostile = isHostile(c.kind, c.auth);
+  if (hostile && !opts.flood.admit()) {
+    opts.flood.count(c.kind);
+    answer(res, c);
+    return;
+  }
+  const received: NewDelivery = {
     id: opts.newId(),
     receivedAt,
-    method: req.method ?? "GET",
+    method,
     path: (req.url ?? "/").slice(0, 2048),
     remoteAddr: req.socket.remoteAddress ?? null,
     headers: redactHeaders(req.rawHeaders, opts.authHeader),
@@ -143,17 +148,23 @@ async function handle(
     envelopeEventId: c.envelopeEventId,
     forwardState: carriesEvents(c.kind) ? opts.forwardStateFor(c.events) : "none",
   };
+  const record = hostile ? capHostile(received) : received;
   const stored = await opts.writer.write(record, startedPerf);
-  const headers: Record<string, string> = {
+  answer(res, c);
+  opts.onStored(summarize(record, stored), record);
+}
+
+/**
+ * No `connection: close`, also on a 413 sent before the body ended: closing while the client
+ * still uploads makes the kernel reset the connection and the client never reads the answer.
+ * The rest of the body is drained (never buffered), bounded by REQUEST_TIMEOUT_MS.
+ */
+function answer(res: ServerResponse, c: Classification): void {
+  res.writeHead(c.status, {
     ...c.responseHeaders,
     "content-length": String(Buffer.byteLength(c.responseBody)),
-  };
-  // No `connection: close` on a 413: closing while the client still uploads makes the kernel
-  // reset the connection and the client never reads the answer. The rest of the body is
-  // drained (never buffered), bounded by REQUEST_TIMEOUT_MS.
-  res.writeHead(c.status, headers);
+  });
   res.end(c.responseBody);
-  opts.onStored(summarize(record, stored), record);
 }
 
 function summarize(r: NewDelivery, s: StoredDelivery): DeliverySummary {
@@ -187,8 +198,11 @@ interface BodyResult {
   aborted: boolean;
 }
 
-/** Read a body, capping what is buffered while streaming; past the cap only count bytes. */
-function readBody(req: IncomingMessage, max: number): Promise<BodyResult> {
+/**
+ * Read a body, buffering at most `keep` bytes (≤ max) while streaming and only counting the
+ * rest; past `max` it is too large (and nothing is kept).
+ */
+function readBody(req: IncomingMessage, max: number, keep: number): Promise<BodyResult> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > max) {
     req.resume();
@@ -197,6 +211,7 @@ function readBody(req: IncomingMessage, max: number): Promise<BodyResult> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let kept = 0;
     let done = false;
     const finish = (r: Omit<BodyResult, "size">) => {
       if (done) return;
@@ -205,8 +220,13 @@ function readBody(req: IncomingMessage, max: number): Promise<BodyResult> {
     };
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= max) chunks.push(chunk);
-      else if (chunks.length) chunks.length = 0;
+      if (size > max && chunks.length) chunks.length = 0; // too large: nothing will be kept
+      if (kept >= keep || size > max) return;
+      // a copy of the part kept, so the rest of a large chunk is not retained with it
+      const part =
+        chunk.length <= keep - kept ? chunk : Buffer.from(chunk.subarray(0, keep - kept));
+      chunks.push(part);
+      kept += part.length;
     });
     req.on("end", () =>
       finish(

@@ -9,6 +9,7 @@ import { type Checkpointer, startCheckpointer } from "../store/checkpoint.js";
 import { dbError, openDb } from "../store/db.js";
 import { newDeliveryId } from "../store/ids.js";
 import { Store } from "../store/store.js";
+import { FloodGate } from "./flood.js";
 import { IngestWriter } from "./ingest.js";
 import { acquireListenerLock, type ListenerLock } from "./listener-lock.js";
 import { createListener } from "./server.js";
@@ -61,6 +62,8 @@ export class ListenSession {
     readonly port: number,
     private readonly checkpointer: Checkpointer,
     private readonly lock: ListenerLock,
+    /** Hostile requests past the rate: counted, not stored (`notStored` for the header). */
+    readonly flood: FloodGate,
   ) {
     const host = o.host.includes(":") ? `[${o.host}]` : o.host;
     this.localUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
@@ -81,6 +84,9 @@ export class ListenSession {
         onError: (message) => o.bus.emit({ type: "warning", message }),
       });
       const writer = new IngestWriter(store, () => checkpointer?.nudge());
+      const flood = new FloodGate({
+        report: (message) => o.bus.emit({ type: "warning", message }),
+      });
       const forwarder = new Forwarder({
         store,
         routes: o.routes,
@@ -116,6 +122,7 @@ export class ListenSession {
         },
         onProblem: (message) => o.bus.emit({ type: "warning", message }),
         headersTimeoutMs: o.headersTimeoutMs,
+        flood,
       });
       const port = await bind(server, o.host, o.port);
       const session = new ListenSession(
@@ -127,6 +134,7 @@ export class ListenSession {
         port,
         checkpointer,
         lock,
+        flood,
       );
       lock.setUrl(session.hookUrl);
       o.bus.on((e) => {
@@ -184,6 +192,7 @@ export class ListenSession {
     const force = setTimeout(() => this.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await closed;
     clearTimeout(force);
+    this.flood.close();
     await this.writer.drained();
     await this.forwarder.stop(SHUTDOWN_GRACE_MS);
     for (const fn of this.cleanups) {

@@ -31,6 +31,11 @@ export function prepareReplay(
       `"${shortId(original.id)}": its body was not stored (${original.kind}), so it cannot be replayed`,
     );
   }
+  if (stored.length < original.size) {
+    throw new UsageError(
+      `"${shortId(original.id)}": only the first ${stored.length} of its ${original.size} body bytes were kept (${original.kind}), so it cannot be replayed`,
+    );
+  }
   const payload = buildPayload(store, original, stored, item, o);
   const { url, source } = resolveTarget(store, original, o);
   const newId = payload.edited ? newDeliveryId() : undefined;

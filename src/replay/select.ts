@@ -86,9 +86,15 @@ export function resolveRefs(store: Store, refs: readonly string[]): ReplayItem[]
         `"${ref}": a ${delivery.kind} request (${delivery.method} ${delivery.path}), not a delivery: nothing to replay`,
       );
     }
-    if (store.body(delivery.seq) === null) {
+    const body = store.body(delivery.seq);
+    if (body === null) {
       throw new UsageError(
         `"${ref}": its body was not stored (${delivery.kind}), so it cannot be replayed`,
+      );
+    }
+    if (body.length < delivery.size) {
+      throw new UsageError(
+        `"${ref}": only the first ${body.length} of its ${delivery.size} body bytes were kept (${delivery.kind}), so it cannot be replayed`,
       );
     }
     const item: ReplayItem =

@@ -1,22 +1,51 @@
-import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from "node:fs";
 import Database from "better-sqlite3";
 import { ensurePrivateDir } from "../config.js";
 import { ConfigError } from "../errors.js";
+import { BUSY_TIMEOUT_MS, dbError, readOnlyError, whyReadOnly } from "./db-errors.js";
 import { MIGRATIONS } from "./migrations.js";
+
+export { asDbError, BUSY_TIMEOUT_MS, dbError } from "./db-errors.js";
 
 export type Db = Database.Database;
 
-/** How long a statement waits for another okhook process holding the write lock. */
-export const BUSY_TIMEOUT_MS = 5000;
+/**
+ * Largest database read into memory when it cannot be read in place (left in WAL mode in a
+ * read-only directory: SQLite would have to create its -wal beside it).
+ */
+export const SNAPSHOT_MAX_BYTES = 256 * 1024 * 1024;
 
-/** Open (creating if needed) the okhook database: 0600 file, WAL, foreign keys, migrated. */
-export function openDb(file: string, { readonly = false } = {}): Db {
+/**
+ * Open the okhook database. Writable (default): created if needed (0600), WAL, foreign keys,
+ * migrated. `readonly`: an existing file, opened with SQLITE_OPEN_READONLY, nothing written
+ * (see openReadonly).
+ */
+export function openDb(
+  file: string,
+  { readonly = false, purpose }: { readonly?: boolean; purpose?: string } = {},
+): Db {
+  return readonly ? openReadonly(file) : openWritable(file, purpose);
+}
+
+/** `purpose`: what writes, for the error when it cannot (default: the command). */
+function openWritable(file: string, purpose?: string): Db {
   let db: Db;
   try {
-    if (!readonly) createPrivateFile(file);
-    db = new Database(file, { fileMustExist: readonly, timeout: BUSY_TIMEOUT_MS });
+    // SQLite would open a file it may not write read-only, and fail only at the first write.
+    if (file !== ":memory:" && existsSync(file) && whyReadOnly(file))
+      throw readOnlyError(file, undefined, purpose);
+    createPrivateFile(file);
+    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
   } catch (err) {
-    throw dbError(file, err);
+    throw dbError(file, err, purpose);
   }
   try {
     db.pragma("journal_mode = WAL");
@@ -25,9 +54,106 @@ export function openDb(file: string, { readonly = false } = {}): Db {
     migrate(db);
   } catch (err) {
     db.close();
-    throw dbError(file, err);
+    throw dbError(file, err, purpose);
   }
   return db;
+}
+
+/**
+ * Read-only: the first read opens the WAL, so a database left in WAL mode whose -wal cannot
+ * be created (read-only directory) fails here, and is then read from an in-memory copy. A
+ * schema from an older okhook is upgraded once in place (a write; said in words if refused).
+ */
+function openReadonly(file: string, upgraded = false): Db {
+  let db: Db | undefined;
+  let version: number;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    version = db.pragma("user_version", { simple: true }) as number;
+  } catch (err) {
+    db?.close();
+    return snapshot(file, err);
+  }
+  if (version === MIGRATIONS.length) return db;
+  db.close();
+  if (version > MIGRATIONS.length) throw newerSchema(version);
+  if (upgraded)
+    throw new ConfigError(`--db ${file}: its schema upgrade did not take; pass --db <file>`);
+  if (whyReadOnly(file)) {
+    throw readOnlyError(
+      file,
+      undefined,
+      `its schema (from an older okhook) must be upgraded once before it can be read`,
+    );
+  }
+  closeDb(openWritable(file));
+  return openReadonly(file, true);
+}
+
+/** A database in WAL mode that cannot be opened in place, read from an in-memory copy. */
+function snapshot(file: string, err: unknown): Db {
+  const code = (err as { code?: string }).code ?? "";
+  if (!/^SQLITE_(READONLY|CANTOPEN)/.test(code) || !walMode(file)) throw dbError(file, err);
+  const why = whyReadOnly(file)?.why ?? "SQLite cannot create files beside it";
+  if (existsSync(`${file}-wal`)) {
+    throw new ConfigError(
+      `--db ${file}: cannot be read here: its write-ahead log (${file}-wal) holds recent writes but SQLite cannot create ${file}-shm beside it (${why}); make the directory writable once, or copy the database with its -wal file elsewhere and pass --db <copy>`,
+      { cause: err },
+    );
+  }
+  if (statSync(file).size > SNAPSHOT_MAX_BYTES) {
+    throw new ConfigError(
+      `--db ${file}: cannot be read in place: it was left in WAL mode and SQLite cannot create ${file}-wal beside it (${why}); make the directory writable once (okhook then leaves it readable anywhere), or copy it elsewhere and pass --db <copy>`,
+      { cause: err },
+    );
+  }
+  const bytes = readFileSync(file);
+  // Header bytes 18–19: 1 = rollback journal, so the copy is read without a WAL.
+  bytes[18] = 1;
+  bytes[19] = 1;
+  const db = new Database(bytes);
+  try {
+    migrate(db);
+    db.pragma("query_only = ON");
+  } catch (e) {
+    db.close();
+    throw dbError(file, e);
+  }
+  return db;
+}
+
+/** Whether the file's header marks it as a WAL database. */
+function walMode(file: string): boolean {
+  try {
+    const fd = openSync(file, "r");
+    try {
+      const header = Buffer.alloc(20);
+      readSync(fd, header);
+      return header[18] === 2;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Close, leaving a database this connection wrote in rollback-journal mode when it is the
+ * last connection: at rest, a reader then needs no -wal/-shm beside it (a read-only
+ * directory). With other connections open it stays in WAL, as before.
+ */
+export function closeDb(db: Db): void {
+  if (!db.open) return;
+  if (!db.readonly && !db.memory) {
+    try {
+      db.pragma("busy_timeout = 0");
+      db.pragma("journal_mode = DELETE");
+    } catch {
+      // another connection is open: it closes the database later
+    }
+  }
+  db.close();
 }
 
 function createPrivateFile(file: string): void {
@@ -37,64 +163,19 @@ function createPrivateFile(file: string): void {
   chmodSync(file, 0o600);
 }
 
+function newerSchema(version: number): ConfigError {
+  return new ConfigError(
+    `database schema version ${version} is newer than this okhook understands (upgrade okhook)`,
+  );
+}
+
 function migrate(db: Db): void {
   const current = db.pragma("user_version", { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new ConfigError(
-      `database schema version ${current} is newer than this okhook understands (upgrade okhook)`,
-    );
-  }
+  if (current > MIGRATIONS.length) throw newerSchema(current);
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();
   }
-}
-
-/**
- * For errors thrown while using an open database (e.g. SQLITE_CORRUPT on a damaged page, or
- * SQLITE_BUSY past the busy timeout): SQLite's become the one-line ConfigError, others pass.
- */
-export function asDbError(file: string, err: unknown): unknown {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === "string" && code.startsWith("SQLITE_") ? dbError(file, err) : err;
-}
-
-/** Turn a SQLite/file-system failure into a one-line ConfigError naming the file and the fix. */
-export function dbError(file: string, err: unknown): Error {
-  if (err instanceof ConfigError) return err;
-  const code = (err as { code?: string }).code ?? "";
-  const msg = err instanceof Error ? err.message : String(err);
-  if (
-    code === "SQLITE_NOTADB" ||
-    code === "SQLITE_CORRUPT" ||
-    /not a database|malformed/.test(msg)
-  ) {
-    return new ConfigError(
-      `--db ${file}: not a readable okhook database (corrupt or another format); move it aside or pass --db <new file>`,
-      { cause: err },
-    );
-  }
-  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
-    return new ConfigError(
-      `--db ${file}: locked by another process for over ${BUSY_TIMEOUT_MS / 1000} s; stop it or pass --db <other file>`,
-      { cause: err },
-    );
-  }
-  if (code === "SQLITE_READONLY" || code === "EACCES" || code === "EROFS" || code === "EPERM") {
-    return new ConfigError(
-      `--db ${file}: no write permission (${code}); fix the permissions or pass --db <writable file>`,
-      { cause: err },
-    );
-  }
-  if (code === "SQLITE_CANTOPEN" || code === "ENOENT" || code === "ENOTDIR") {
-    return new ConfigError(
-      `--db ${file}: cannot open (${code}); check the directory exists and is writable, or pass --db <file>`,
-      { cause: err },
-    );
-  }
-  return new ConfigError(`--db ${file}: ${msg.split("\n")[0]} (${code || "error"})`, {
-    cause: err,
-  });
 }

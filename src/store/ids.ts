@@ -72,3 +72,25 @@ export function newDeliveryId(now: number = Date.now()): string {
 export function shortId(id: string): string {
   return id.slice(-8);
 }
+
+/** Length of the short id shown in lists. */
+export const SHORT_ID_LENGTH = 8;
+/** Length of a full delivery id. */
+export const ID_LENGTH = TIME_CHARS + RANDOM_CHARS;
+
+/** Letters Crockford base32 reads as digits (what ULID libraries accept on input). */
+const ALIASES: Record<string, string> = { i: "1", l: "1", o: "0" };
+
+/**
+ * What a user typed as (part of) a delivery id, in the stored form: lower case, with
+ * Crockford's look-alikes I/L → 1 and O → 0. Undefined when it cannot be part of an id.
+ */
+export function normalizeIdInput(input: string): string | undefined {
+  const s = input
+    .trim()
+    .toLowerCase()
+    .replace(/[ilo]/g, (c) => ALIASES[c]!);
+  if (s.length === 0 || s.length > ID_LENGTH) return undefined;
+  for (const c of s) if (!ALPHABET.includes(c)) return undefined;
+  return s;
+}

@@ -1,4 +1,4 @@
-import type { ListQuery } from "./types.js";
+import type { ListQuery, StatusAny } from "./types.js";
 
 /** Build the keyset-paged list query. Never OFFSET: `seq < ?` walks the primary key. */
 export function listSql(columns: string, q: ListQuery): { sql: string; params: unknown[] } {
@@ -42,6 +42,11 @@ function whereSql(q: Omit<ListQuery, "limit">): { where: string; params: unknown
   if (q.kinds?.length) inList("kind", q.kinds);
   if (q.forwardStates?.length) inList("forward_state", q.forwardStates);
   if (q.statuses?.length) inList("status", q.statuses);
+  if (q.anyStatus) {
+    const any = anyStatusSql(q.anyStatus);
+    where.push(any.sql);
+    params.push(...any.params);
+  }
   if (q.since !== undefined) {
     where.push("received_at >= ?");
     params.push(q.since);
@@ -68,4 +73,20 @@ function whereSql(q: Omit<ListQuery, "limit">): { where: string; params: unknown
   }
   if (q.lastAttemptFailed) where.push(`COALESCE(${LAST_ATTEMPT_OK}, 0) = 0`);
   return { where: where.length ? ` WHERE ${where.join(" AND ")}` : "", params };
+}
+
+/** `(kind IN (…) OR forward_state IN (…) OR status IN (…))`: any one category may match. */
+function anyStatusSql(a: StatusAny): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  for (const [col, values] of [
+    ["kind", a.kinds],
+    ["forward_state", a.forwardStates],
+    ["status", a.statuses],
+  ] as const) {
+    if (!values.length) continue;
+    parts.push(`${col} IN (${values.map(() => "?").join(",")})`);
+    params.push(...values);
+  }
+  return { sql: parts.length ? `(${parts.join(" OR ")})` : "1", params };
 }

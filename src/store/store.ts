@@ -1,7 +1,7 @@
 import type { Statement } from "better-sqlite3";
-import { UsageError } from "../errors.js";
-import type { Db } from "./db.js";
+import { closeDb, type Db } from "./db.js";
 import { countSql, listSql } from "./list-sql.js";
+import { resolveRef } from "./lookup.js";
 import type {
   AttemptRow,
   DeliveryRow,
@@ -30,10 +30,9 @@ export interface Counters {
   rejected: number;
   invalid: number;
   verifications: number;
+  /** Requests that failed auth or were not Okta-shaped past the listener's rate: counted, not stored. */
+  notStored?: number;
 }
-
-/** Length of the short id shown in lists: the last characters of the ULID. */
-export const SHORT_ID_LENGTH = 8;
 
 const DELIVERY_COLUMNS = `seq, id, received_at AS receivedAt, method, path, remote_addr AS remoteAddr,
   headers, size, kind, status, ack_ms AS ackMs, auth, event_count AS eventCount,
@@ -161,69 +160,23 @@ export class Store {
   }
 
   /**
-   * Find a delivery by full id, short id (last 8), unique id prefix, or event uuid.
-   * Unknown or ambiguous references are usage errors that name the reference.
+   * Find a delivery by full id, short id or a prefix of either (any case), or event uuid;
+   * every lookup is an index search (see lookup.ts). Unknown or ambiguous references are
+   * usage errors that name the reference.
    */
   resolve(ref: string): { delivery: DeliveryRow; viaEvent?: EventRow } {
-    const needle = ref.trim().toLowerCase();
-    if (needle.length < 4) {
-      throw new UsageError(
-        `"${ref}": too short to identify a delivery (give at least 4 characters)`,
-      );
-    }
-    if (needle.includes("-")) {
-      const ev = this.stmt(
-        `SELECT delivery_seq AS deliverySeq, idx, uuid, event_type AS eventType, published,
-          display_message AS displayMessage, actor, outcome, targets, duplicate
-         FROM events WHERE uuid = ? ORDER BY delivery_seq LIMIT 1`,
-      ).get(needle) as RawEvent | undefined;
-      if (ev)
-        return {
-          delivery: this.bySeq(ev.deliverySeq)!,
-          viaEvent: { ...ev, duplicate: !!ev.duplicate },
-        };
-    }
-    const candidates = this.findCandidates(needle);
-    if (candidates.length === 1) return { delivery: candidates[0]! };
-    if (candidates.length === 0) {
-      throw new UsageError(
-        `"${ref}": no delivery or event with that id (list them with: okhook deliveries)`,
-      );
-    }
-    throw new UsageError(
-      `"${ref}": ambiguous, matches ${candidates.map((c) => c.id).join(", ")}${candidates.length >= 5 ? ", …" : ""} (give more characters)`,
+    const found = resolveRef(
+      {
+        get: (sql, ...params) => this.stmt(sql).get(...params),
+        all: (sql, ...params) => this.stmt(sql).all(...params),
+      },
+      ref,
     );
+    const delivery = this.bySeq(found.seq)!;
+    if (found.eventIdx === undefined) return { delivery };
+    return { delivery, viaEvent: this.events(found.seq).find((e) => e.idx === found.eventIdx) };
   }
 
-  private findCandidates(needle: string): DeliveryRow[] {
-    const sel = `SELECT ${DELIVERY_COLUMNS} FROM deliveries`;
-    const exact = this.stmt(`${sel} WHERE id = ?`).get(needle) as RawDelivery | undefined;
-    if (exact) return [toDelivery(exact)];
-    const found = new Map<number, RawDelivery>();
-    if (needle.length === SHORT_ID_LENGTH) {
-      for (const r of this.stmt(`${sel} WHERE substr(id, 19) = ? LIMIT 5`).all(
-        needle,
-      ) as RawDelivery[]) {
-        found.set(r.seq, r);
-      }
-    }
-    for (const r of this.stmt(`${sel} WHERE id >= ? AND id < ? LIMIT 5`).all(
-      needle,
-      `${needle}\u{10ffff}`,
-    ) as RawDelivery[]) {
-      found.set(r.seq, r);
-    }
-    if (found.size === 0 && needle.length < SHORT_ID_LENGTH) {
-      for (const r of this.stmt(`${sel} WHERE id LIKE ? LIMIT 5`).all(
-        `%${needle}`,
-      ) as RawDelivery[]) {
-        found.set(r.seq, r);
-      }
-    }
-    return [...found.values()].map(toDelivery);
-  }
-
-  /** Raw body bytes of a delivery (null for bodies not kept, e.g. too large). */
   /** Raw bodies of several deliveries in one read (a replay reads a selection page at once). */
   bodies(seqs: readonly number[]): Map<number, Buffer | null> {
     const rows = this.stmt(
@@ -247,6 +200,7 @@ export class Store {
     return out;
   }
 
+  /** Raw body bytes of a delivery (null for bodies not kept, e.g. too large). */
   body(seq: number): Buffer | null {
     const row = this.stmt("SELECT body FROM deliveries WHERE seq = ?").get(seq) as
       | { body: Buffer | null }
@@ -385,9 +339,9 @@ export class Store {
     ).run(key, value);
   }
 
-  /** Close the database (checkpointing the WAL). */
+  /** Close the database (checkpointing the WAL; see closeDb). */
   close(): void {
-    if (this.db.open) this.db.close();
+    closeDb(this.db);
   }
 }
 

@@ -122,6 +122,13 @@ export interface AttemptRow {
 /** An attempt to record. */
 export type NewAttempt = Omit<AttemptRow, "id" | "response"> & { response?: Buffer | null };
 
+/** Kinds, forward states and HTTP statuses of which a delivery must match at least one. */
+export interface StatusAny {
+  kinds: DeliveryKind[];
+  forwardStates: ForwardState[];
+  statuses: number[];
+}
+
 /** Filters for listing deliveries, newest first, paged by keyset (`beforeSeq`). */
 export interface ListQuery {
   limit: number;
@@ -130,6 +137,8 @@ export interface ListQuery {
   kinds?: DeliveryKind[];
   forwardStates?: ForwardState[];
   statuses?: number[];
+  /** A row matching ANY of these (`deliveries --status rejected,forwarded`); with the rest: AND. */
+  anyStatus?: StatusAny;
   eventTypeGlob?: string;
   since?: number;
   until?: number;

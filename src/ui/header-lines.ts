@@ -103,6 +103,7 @@ function countersLine(h: HeaderInfo, c: Counters | null): Line {
     if (c.pending) item(c.pending, "pending", "warn");
     item(c.duplicates, "dup", "warn");
     item(c.rejected, "rejected", "bad");
+    if (c.notStored) item(c.notStored, "not stored (flood)", "bad");
     if (c.invalid) item(c.invalid, "invalid", "warn");
     item(c.verifications, "verify", "title");
   }

@@ -78,6 +78,13 @@ describe("okhook deliveries / show", () => {
     expect(doc.attempts.map((a) => a.status)).toEqual([200]);
     expect(doc.headers).toContainEqual(["x-okta-request-id", "rq-77"]);
 
+    // Every id form a list or `show` prints resolves, in any case: a prefix of the short id too.
+    for (const ref of [first.shortId.slice(0, 5).toUpperCase(), first.id.toUpperCase()]) {
+      const r = await runCli(["show", ref, "--db", db, "--json"], env);
+      expect(r.code, `${ref}: ${r.stderr}`).toBe(0);
+      expect((JSON.parse(r.stdout) as { id: string }).id).toBe(first.id);
+    }
+
     const byEvent = await runCli(["show", uuids[1]!, "--db", db, "--json"], env);
     expect((JSON.parse(byEvent.stdout) as { id: string }).id).toBe(first.id);
     const raw = await runCli(["show", first.id, "--db", db, "--body"], env);
@@ -85,6 +92,36 @@ describe("okhook deliveries / show", () => {
     const text = await runCli(["show", first.id, "--db", db], env);
     expect(text.stdout).toMatch(/Events \(2\)/);
     expect(text.stdout).toMatch(/#1 forward .* 200/);
+  });
+
+  it("--status with a comma list lists rows matching any of its values, across categories", async () => {
+    const home = tmpDir();
+    const db = join(home, "okhook.db");
+    const env = cliEnv(home);
+    const target = await startTarget();
+    const secret = "status-or-secret";
+    const l = await startListen(["--db", db, "--secret", secret, "--forward-to", target.url], env);
+    expect((await post(l.hookUrl, twoEventDelivery().body, { authorization: secret })).status).toBe(
+      200,
+    );
+    expect((await post(l.hookUrl, twoEventDelivery().body)).status).toBe(401);
+    expect((await post(l.hookUrl, "garbage", { authorization: secret })).status).toBe(400);
+    await waitFor(
+      () => query(db, "SELECT 1 FROM deliveries WHERE forward_state = 'forwarded'").length === 1,
+    );
+    await l.stop();
+    const kinds = async (status: string) => {
+      const r = await runCli(["deliveries", "--db", db, "--json", "--status", status], env);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { kind: string; forwardState: string }[]).map(
+        (d) => `${d.kind}/${d.forwardState}`,
+      );
+    };
+    expect(await kinds("rejected,forwarded")).toEqual(["rejected/none", "delivery/forwarded"]);
+    expect(await kinds("401, Forwarded")).toEqual(["rejected/none", "delivery/forwarded"]);
+    expect(await kinds("invalid,rejected")).toEqual(["invalid/none", "rejected/none"]);
+    expect(await kinds("forwarded")).toEqual(["delivery/forwarded"]);
+    expect(await kinds("failed,pending")).toEqual([]);
   });
 
   it("prints a curl command that re-sends the delivery, with the secret from $OKHOOK_SECRET", async () => {

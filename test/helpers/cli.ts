@@ -32,11 +32,23 @@ export interface Proc {
 
 const live = new Set<ChildProcess>();
 
+/** Another user to run okhook as (root ignores permission bits; tests of them run as nobody). */
+export interface RunAs {
+  uid?: number;
+  gid?: number;
+}
+
 /** Spawn `okhook <args>` (`nodeArgs` go to node itself, e.g. a test-only `--import` preload). */
-export function startCli(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Proc {
+export function startCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
+  as: RunAs = {},
+): Proc {
   const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
+    ...as,
   });
   live.add(child);
   let out = "";
@@ -82,8 +94,13 @@ export async function runCli(
   args: string[],
   env: NodeJS.ProcessEnv,
   input?: string,
+  as: RunAs = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env,
+    stdio: ["pipe", "pipe", "pipe"],
+    ...as,
+  });
   live.add(child);
   let stdout = "";
   let stderr = "";

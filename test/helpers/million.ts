@@ -8,9 +8,16 @@ export const GENERATED_TYPES = [
   "user.session.start",
 ];
 
-/** The id of generated row `seq`: sortable, unique, and its short form (last 8) encodes seq. */
+const CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";
+
+/**
+ * The id of generated row `seq`: sortable, unique, in the ULID alphabet (Crockford base32,
+ * like real ids), and its short form (last 8) encodes seq.
+ */
 export function generatedId(seq: number): string {
-  return `01jx${seq.toString(32).padStart(22, "0")}`;
+  let digits = "";
+  for (let n = seq; n > 0; n = Math.floor(n / 32)) digits = CROCKFORD[n % 32] + digits;
+  return `01jx${digits.padStart(22, "0")}`;
 }
 
 /**

@@ -34,11 +34,15 @@ export class TmuxSession {
   }
 
   /** Start `okhook <args>` with exactly `env` (nothing inherited, so no CI variable reaches Ink). */
-  start(args: string[], o: { columns: number; rows: number; env: NodeJS.ProcessEnv }): void {
+  start(
+    args: string[],
+    o: { columns: number; rows: number; env: NodeJS.ProcessEnv; prefix?: string[] },
+  ): void {
     const vars = Object.entries({ ...o.env, LANG: "C.UTF-8", TERM: "tmux-256color" })
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${shq(v!)}`);
-    const cmd = [process.execPath, BIN, ...args].map(shq).join(" ");
+    // `prefix`: a command that runs okhook, e.g. setpriv to run it as another user
+    const cmd = [...(o.prefix ?? []), process.execPath, BIN, ...args].map(shq).join(" ");
     const script = `env -i ${vars.join(" ")} ${cmd}; echo "[okhook exited $?]"; exec sleep 300`;
     this.tmux(
       "new-session",

@@ -1,4 +1,4 @@
-import { statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
@@ -157,6 +157,37 @@ describe("store", () => {
     s.setMeta("k", "v2");
     expect(s.getMeta("k")).toBe("v2");
     expect(s.getMeta("missing")).toBeUndefined();
+  });
+
+  it("opens read-only without writing: nothing created, an older schema upgraded once in place", () => {
+    const dir = tmpDir();
+    expect(() => openDb(join(dir, "missing.db"), { readonly: true })).toThrow(ConfigError);
+    expect(existsSync(join(dir, "missing.db"))).toBe(false);
+    const file = join(dir, "v1.db");
+    const v1 = new Database(file);
+    v1.exec(MIGRATIONS[0]!);
+    v1.pragma("user_version = 1");
+    v1.close();
+    const ro = new Store(openDb(file, { readonly: true }));
+    stores.push(ro);
+    expect(ro.db.readonly).toBe(true);
+    expect(ro.db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+    expect(() => ro.setMeta("k", "v")).toThrow(/readonly/);
+  });
+
+  it("closes a database it is alone on in rollback mode (readable without -wal/-shm), else leaves it WAL", () => {
+    const file = join(tmpDir(), "okhook.db");
+    const a = new Store(openDb(file));
+    const b = new Store(openDb(file));
+    a.close();
+    expect(existsSync(`${file}-wal`)).toBe(true);
+    expect(b.db.pragma("journal_mode", { simple: true })).toBe("wal");
+    b.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    const header = readFileSync(file).subarray(18, 20);
+    expect([...header]).toEqual([1, 1]);
+    const again = open(file);
+    expect(again.db.pragma("journal_mode", { simple: true })).toBe("wal");
   });
 
   it("names a corrupt database file and the fix", () => {

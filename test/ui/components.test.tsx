@@ -66,6 +66,11 @@ describe("Header", () => {
     expect(out).toContain("● http://localhost:3000/ up");
     expect(out).toContain("● user.* → http://localhost:4000/ down (refused)");
     expect(out).toContain("12 received  10 forwarded  1 failed  2 dup  1 rejected  1 verify");
+    expect(out).not.toContain("not stored");
+    const flooded = frame(
+      <Header lines={headerLines(h, { ...counters, notStored: 1708 }, 1234, 100)} />,
+    );
+    expect(flooded).toContain("1 rejected  1,708 not stored (flood)  1 verify");
   });
 });
 
