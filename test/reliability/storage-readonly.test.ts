@@ -12,6 +12,11 @@ import { hasTmux, killTmux, TmuxSession } from "../helpers/tmux.js";
 import { oneLine } from "./storage-support.js";
 import { summary } from "./support.js";
 
+/** The database and its side files (-wal, -shm, journals); the 0600 secrets file is not one. */
+function dbFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => !f.endsWith(".secrets.json"));
+}
+
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
 /**
@@ -123,7 +128,7 @@ describe.skipIf(!canDrop)("a database in a read-only directory", () => {
     });
     expect(backfill.code).toBe(3);
     expect(oneLine(backfill.stderr)).toMatch(readOnly);
-    expect(readdirSync(s.dir)).toEqual(["okhook.db"]);
+    expect(dbFiles(s.dir)).toEqual(["okhook.db"]);
     figures.push(
       "cleanly closed: deliveries/show/reconcile/replay --dry-run read it, listen/replay/reconcile --replay-missing exit 3 in words",
     );
@@ -154,7 +159,7 @@ describe.skipIf(!canDrop)("a database in a read-only directory", () => {
     const legacy = new Database(s.db);
     legacy.pragma("journal_mode = WAL");
     legacy.close();
-    expect(readdirSync(s.dir)).toEqual(["okhook.db"]);
+    expect(dbFiles(s.dir)).toEqual(["okhook.db"]);
     readOnlyDir(s.home, s.dir);
     const shown = await run(["show", s.ids.at(-1)!, "--db", s.db, "--json"], s.env);
     expect(shown.code, shown.stderr).toBe(0);
@@ -184,7 +189,7 @@ describe.skipIf(!canDrop)("a database in a read-only directory", () => {
       await tmux.see(/replay not sent: --db .*: the database is read-only here \(its directory/);
       tmux.keys("q");
       await tmux.see("[okhook exited 0]");
-      expect(readdirSync(s.dir)).toEqual(["okhook.db"]);
+      expect(dbFiles(s.dir)).toEqual(["okhook.db"]);
       figures.push("ui browses it, r explains");
     },
   );
