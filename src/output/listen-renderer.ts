@@ -47,6 +47,7 @@ function compactRenderer(
   info: StatusInfo,
 ) {
   const waiting = new Map<number, DeliverySummary>();
+  let lastReadyUrl: string | undefined;
   const line = (s: string) => out.write(`${s}\n`);
   return (e: SessionEvent): void => {
     switch (e.type) {
@@ -67,9 +68,12 @@ function compactRenderer(
             : `${c.red("●")} target ${e.target} is down: ${e.reason ?? "unreachable"} — deliveries are stored and forwarded when it is back`,
         );
         return;
-      case "tunnel":
-        line(tunnelLine(c, e));
+      case "tunnel": {
+        const text = tunnelLine(c, e, lastReadyUrl);
+        if (e.state === "ready") lastReadyUrl = e.publicUrl;
+        if (text !== null) line(text);
         return;
+      }
       case "hook":
         line(
           `${c.cyan("●")} Okta event hook ${e.hookId}: ${e.status}, ${e.verificationStatus}${e.detail ? ` — ${e.detail}` : ""}`,
@@ -85,7 +89,7 @@ function compactRenderer(
         line(c.dim(`Stopping (${e.reason}): finishing acknowledgements and forwards…`));
         return;
       case "stopped":
-        line(c.dim("Stopped. Everything received is in the database."));
+        line(c.dim(`Stopped. Everything received is in the database.${pendingNote(e.pending)}`));
         return;
       default:
         return;
@@ -131,6 +135,13 @@ function forwardLines(
     );
 }
 
+/** What waits after a stop: `N deliveries wait…` (empty when none). */
+export function pendingNote(pending: number): string {
+  if (!pending) return "";
+  const n = pending === 1 ? "1 delivery waits" : `${pending} deliveries wait`;
+  return ` ${n} to be forwarded: the next okhook listen on this database forwards them.`;
+}
+
 /** One compact line: time, id, kind, events, auth, status sent, forward status and duration. */
 export function deliveryLine(
   c: ChalkInstance,
@@ -161,16 +172,28 @@ function forwardPart(c: ChalkInstance, f: ForwardOutcome): string {
   return `→ ${word} ${status} ${duration(f.durationMs)}${f.attempt > 1 ? c.dim(` (attempt ${f.attempt})`) : ""}`;
 }
 
-function tunnelLine(c: ChalkInstance, e: Extract<SessionEvent, { type: "tunnel" }>): string {
+function tunnelLine(
+  c: ChalkInstance,
+  e: Extract<SessionEvent, { type: "tunnel" }>,
+  lastReadyUrl: string | undefined,
+): string | null {
   switch (e.state) {
     case "ready":
+      if (e.publicUrl === lastReadyUrl)
+        return `${c.green("●")} tunnel ready again: ${e.publicUrl} (same URL)`;
       return `${c.green("●")} tunnel ready: ${c.bold(e.publicUrl ?? "")}\n  Paste into Okta: ${c.bold.underline(e.hookUrl ?? "")}`;
+    case "reconnecting":
+      return `${c.yellow("●")} tunnel reconnecting: ${e.reason ?? "edge connection lost"} — Okta cannot reach ${e.publicUrl ?? "the public URL"} until it is back (Okta retries)`;
     case "starting":
-      return c.dim("● tunnel starting…");
+      return e.reason
+        ? `${c.yellow("●")} tunnel starting: ${e.reason}`
+        : c.dim("● tunnel starting…");
     case "failed":
+      // fatal: listen stops and says why once, on stderr
+      if (e.fatal) return null;
       return `${c.red("●")} tunnel failed: ${e.reason ?? "unknown"} — still listening locally`;
-    case "exited":
-      return `${c.red("●")} tunnel exited: ${e.reason ?? ""}`;
+    case "stopped":
+      return c.dim(`● tunnel stopped${e.reason ? `: ${e.reason}` : ""}`);
     default:
       return c.dim("● tunnel off");
   }

@@ -9,10 +9,11 @@ import { NetworkError } from "../../src/errors.js";
 import {
   cloudflaredArgs,
   type SpawnFn,
-  TunnelProcess,
-  type TunnelProcessOptions,
+  Tunnel,
+  type TunnelOptions,
   type TunnelStateChange,
-} from "../../src/tunnel/cloudflared.js";
+  TunnelStoppedError,
+} from "../../src/tunnel/tunnel.js";
 import {
   FAKE_CLOUDFLARED,
   type FakeCloudflaredKnobs,
@@ -24,7 +25,7 @@ import {
 } from "../helpers/fake-cloudflared.js";
 
 let stateDir: string;
-let tunnels: TunnelProcess[] = [];
+let tunnels: Tunnel[] = [];
 let servers: Server[] = [];
 
 beforeEach(() => {
@@ -42,16 +43,15 @@ afterEach(async () => {
 function tunnel(
   mode: FakeCloudflaredMode,
   knobs: FakeCloudflaredKnobs = {},
-  overrides: Partial<TunnelProcessOptions> = {},
-): { tunnel: TunnelProcess; states: TunnelStateChange[] } {
-  const t = new TunnelProcess({
+  overrides: Partial<TunnelOptions> = {},
+): { tunnel: Tunnel; states: TunnelStateChange[] } {
+  const t = new Tunnel({
     binary: FAKE_CLOUDFLARED,
     mode: "quick",
     localUrl: "http://127.0.0.1:9",
     env: { ...process.env, ...fakeCloudflaredEnv(mode, { stateDir, ...knobs }) },
     restart: { maxRetries: 3, baseDelayMs: 20 },
     readyTimeoutMs: 8_000,
-    stopGraceMs: 2_000,
     ...overrides,
   });
   const states: TunnelStateChange[] = [];
@@ -109,19 +109,22 @@ function post(url: string, body: string, headers: Record<string, string>) {
   );
 }
 
-describe("TunnelProcess with the fake cloudflared", () => {
-  it("builds cloudflared's argv without any token", () => {
-    expect(cloudflaredArgs("quick", "http://127.0.0.1:8787")).toEqual([
+describe("Tunnel with the fake cloudflared", () => {
+  it("builds cloudflared's argv without any token: a short grace period and a loopback metrics server", () => {
+    const common = [
       "tunnel",
       "--no-autoupdate",
+      "--grace-period",
+      "500ms",
+      "--metrics",
+      "127.0.0.1:0",
+    ];
+    expect(cloudflaredArgs("quick", "http://127.0.0.1:8787")).toEqual([
+      ...common,
       "--url",
       "http://127.0.0.1:8787",
     ]);
-    expect(cloudflaredArgs("token", "http://127.0.0.1:8787")).toEqual([
-      "tunnel",
-      "--no-autoupdate",
-      "run",
-    ]);
+    expect(cloudflaredArgs("token", "http://127.0.0.1:8787")).toEqual([...common, "run"]);
   });
 
   it("becomes ready with the quick URL, and the public side reaches the local origin", async () => {
@@ -156,13 +159,19 @@ describe("TunnelProcess with the fake cloudflared", () => {
     const pid = t.pid;
     await t.stop();
     expectGone(pid);
-    expect(t.state).toBe("exited");
-    expect(states.at(-1)).toMatchObject({ state: "exited", reason: "stopped" });
+    expect(t.state).toBe("stopped");
+    expect(states.at(-1)).toEqual({
+      state: "stopped",
+      reason: "cloudflared unregistered its connection and exited",
+      restarts: 0,
+    });
     expect(process.listenerCount("exit")).toBe(exitListeners);
     expect(readFakeProxy(stateDir, info.url)).toBeUndefined();
-    expect(
-      t.logLines().some((l) => l.includes("Initiating graceful shutdown due to signal terminated")),
-    ).toBe(true);
+    // one SIGTERM, then cloudflared's own unregister and exit: no SIGKILL
+    const log = t.logLines().join("\n");
+    expect(log).toContain("Initiating graceful shutdown due to signal terminated");
+    expect(log).toContain("Unregistered tunnel connection connIndex=0");
+    expect(log).toContain("Tunnel server stopped");
   });
 
   it("rejects with cloudflared's reason when Cloudflare cannot be reached", async () => {
@@ -170,24 +179,28 @@ describe("TunnelProcess with the fake cloudflared", () => {
     const err = await t.start().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NetworkError);
     expect((err as Error).message).toMatch(
-      /^cloudflared could not reach Cloudflare: failed to request quick Tunnel: Post "https:\/\/api\.trycloudflare\.com\/tunnel": .*no such host \(check the network/,
+      /^cloudflared could not reach Cloudflare's quick tunnel service: failed to request quick Tunnel: Post "https:\/\/api\.trycloudflare\.com\/tunnel": .*no such host \(check the network/,
     );
     expect(t.state).toBe("failed");
     expect(states.at(-1)).toMatchObject({ state: "failed", reason: (err as Error).message });
     expect(t.logLines().at(-1)).toContain("failed to request quick Tunnel");
   });
 
-  it("times out when no connection registers, and kills the child", async () => {
-    const { tunnel: t } = tunnel("noregister", {}, { readyTimeoutMs: 600 });
+  it("says what it waits for while no connection registers, then times out with the last dial error and a hint, and ends the child", async () => {
+    const { tunnel: t, states } = tunnel("noregister", { dialMs: 100 }, { readyTimeoutMs: 900 });
     let pid: number | undefined;
     t.on("log", () => {
       pid ??= t.pid;
     });
     const err = await t.start().catch((e: unknown) => e);
     expect((err as Error).message).toMatch(
-      /^cloudflared did not register a tunnel connection within 0.6 s/,
+      /^cloudflared did not register a tunnel connection within 0.9 s: Failed to dial a quic connection: .*no recent network activity \(outbound UDP\/TCP port 7844/,
     );
     expect(t.state).toBe("failed");
+    // one progress note while starting (cloudflared retries every few seconds: not one per retry)
+    const notes = states.filter((s) => s.state === "starting" && s.reason);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]?.reason).toMatch(/^still connecting to Cloudflare's edge: Failed to dial/);
     expectGone(pid);
   });
 
@@ -212,13 +225,34 @@ describe("TunnelProcess with the fake cloudflared", () => {
     expect(second.previousUrl).toBe(first.url);
     expect(second.restarts).toBe(1);
     const restarting = states.find((s) => s.state === "starting" && s.reason);
-    expect(restarting?.reason).toMatch(
-      /^cloudflared exited with code 1 \(.*crash-after\); restarting in 20 ms$/,
+    expect(restarting?.reason).toBe(
+      "cloudflared exited with code 1: panic: fake-cloudflared crash-after; restarting in 20 ms",
     );
     const pid = t.pid;
     await t.stop();
     if (pid !== undefined) expectGone(pid);
-    expect(t.state).toBe("exited");
+    expect(t.state).toBe("stopped");
+  });
+
+  it("after a kill -9 of cloudflared, gives this run's reason, never an ERR block from start-up", async () => {
+    // the edge discovery block (ending in a 1.1.1.1 URL) that cloudflared prints at start on some networks
+    const { tunnel: t, states } = tunnel("ok", { edgeErrors: true });
+    const first = await t.start();
+    process.kill(t.pid!, "SIGKILL");
+    const restarting = await waitFor(() => states.find((s) => s.state === "starting" && s.reason), {
+      what: "the restart",
+    });
+    expect(restarting.reason).toBe(
+      "cloudflared was killed by SIGKILL (not by okhook: something else ended it); restarting in 20 ms",
+    );
+    const again = await waitFor(
+      () => states.find((s) => s.state === "ready" && s.url !== first.url),
+      {
+        timeoutMs: 8_000,
+        what: "ready with the new URL",
+      },
+    );
+    expect(again.previousUrl).toBe(first.url);
   });
 
   it("gives up after the restart budget", async () => {
@@ -242,15 +276,31 @@ describe("TunnelProcess with the fake cloudflared", () => {
     ]);
   });
 
-  it("stops cleanly while still starting", async () => {
+  it("stops cleanly while still starting: stopped once, never failed", async () => {
     const { tunnel: t, states } = tunnel("noregister");
     const started = t.start().catch((e: unknown) => e);
     const pid = await waitFor(() => t.pid, { what: "the child pid" });
     await t.stop();
-    const err = await started;
-    expect((err as Error).message).toBe("cloudflared was stopped before the tunnel was ready");
-    expect(states.map((s) => s.state)).toEqual(["starting", "exited"]);
+    expect(await started).toBeInstanceOf(TunnelStoppedError);
+    expect(states.map((s) => [s.state, s.reason])).toEqual([
+      ["starting", undefined],
+      ["stopped", "cloudflared exited"],
+    ]);
     expectGone(pid);
+  });
+
+  it("kills cloudflared only as a last resort, and says so", async () => {
+    // okhook passes a 500 ms grace period; a 100 ms wait runs out first
+    const { tunnel: t, states } = tunnel("ok", {}, { stopWaitMs: 100 });
+    await t.start();
+    const pid = t.pid;
+    await t.stop();
+    expectGone(pid);
+    expect(states.at(-1)).toMatchObject({
+      state: "stopped",
+      forced: true,
+      reason: "cloudflared did not exit within 100 ms of SIGTERM and was killed",
+    });
   });
 
   it("registers a synchronous exit hook that SIGKILLs the child", async () => {
@@ -263,7 +313,7 @@ describe("TunnelProcess with the fake cloudflared", () => {
     await waitFor(() => states.some((s) => s.state === "failed"), { what: "the failed state" });
     expectGone(pid);
     expect(states.at(-1)?.reason).toMatch(
-      /^cloudflared was killed by SIGKILL; gave up after 0 restarts$/,
+      /^cloudflared was killed by SIGKILL \(not by okhook: something else ended it\); gave up after 0 restarts$/,
     );
     expect(process.listeners("exit")).toEqual(before);
   });
@@ -288,7 +338,63 @@ describe("TunnelProcess with the fake cloudflared", () => {
   });
 });
 
-describe("TunnelProcess in token mode", () => {
+describe("Tunnel follows the edge connection", () => {
+  it("an edge drop shows as reconnecting with the same URL and why, then ready again (no URL warning)", async () => {
+    const { tunnel: t, states } = tunnel("ok", { reconnectMs: 400 });
+    const info = await t.start();
+    process.kill(t.pid!, "SIGUSR1");
+    const down = await waitFor(() => states.find((s) => s.state === "reconnecting"), {
+      what: "reconnecting",
+    });
+    expect(down).toMatchObject({ url: info.url, downForMs: 0 });
+    expect(down.reason).toBe(
+      "Failed to serve tunnel connection: Application error 0x0 (remote): edge drop",
+    );
+    expect(t.state).toBe("reconnecting");
+    const back = await waitFor(
+      () => states.slice(states.indexOf(down)).find((s) => s.state === "ready"),
+      {
+        what: "ready again",
+      },
+    );
+    expect(back).toEqual({ state: "ready", url: info.url, restarts: 0, pid: t.pid });
+  });
+
+  it("a drop cloudflared does not log still shows: /ready on its metrics server is the truth", async () => {
+    const { tunnel: t, states } = tunnel("ok", { reconnectMs: 2_500 });
+    await t.start();
+    process.kill(t.pid!, "SIGUSR2");
+    await waitFor(() => states.some((s) => s.state === "reconnecting"), {
+      timeoutMs: 3_000,
+      what: "reconnecting from /ready alone",
+    });
+    await waitFor(() => states.at(-1)?.state === "ready", {
+      timeoutMs: 6_000,
+      what: "ready again",
+    });
+  });
+
+  it("a long outage stays visible: how long, and cloudflared's latest error with a hint", async () => {
+    const { tunnel: t, states } = tunnel(
+      "ok",
+      { reconnectMs: -1, dialMs: 100 },
+      { outageNoticeMs: 400 },
+    );
+    await t.start();
+    process.kill(t.pid!, "SIGUSR1");
+    const notice = await waitFor(
+      () => states.find((s) => s.state === "reconnecting" && (s.downForMs ?? 0) > 0),
+      { what: "an outage notice" },
+    );
+    expect(notice.reason).toMatch(
+      /^no connection to Cloudflare's edge for \d+ s; cloudflared keeps retrying: Failed to dial a quic connection: .* \(outbound UDP\/TCP port 7844/,
+    );
+    await t.stop();
+    expect(states.at(-1)).toMatchObject({ state: "stopped", reason: "cloudflared exited" });
+  });
+});
+
+describe("Tunnel in token mode", () => {
   it("passes the token in the environment, never argv, and scrubs it from the log", async () => {
     const token = fakeTunnelToken();
     const calls: { args: readonly string[]; token: string | undefined }[] = [];
@@ -303,7 +409,7 @@ describe("TunnelProcess in token mode", () => {
     );
     const info = await t.start();
     expect(info.url).toBe("https://hooks.example.com");
-    expect(calls).toEqual([{ args: ["tunnel", "--no-autoupdate", "run"], token }]);
+    expect(calls).toEqual([{ args: cloudflaredArgs("token", "http://127.0.0.1:9"), token }]);
     expect(readFakeProxy(stateDir, "hooks.example.com")?.pid).toBe(t.pid);
     const log = t.logLines().join("\n");
     expect(log).toContain("Environmental variables map[TUNNEL_TOKEN:[redacted]]");
@@ -317,19 +423,19 @@ describe("TunnelProcess in token mode", () => {
       { mode: "token", token: "not-a-token", publicUrl: "https://hooks.example.com" },
     );
     const err = await t.start().catch((e: unknown) => e);
-    expect((err as Error).message).toBe(
-      "cloudflared rejected the tunnel token: Provided Tunnel token is not valid. (check --tunnel-token)",
+    expect((err as Error).message).toMatch(
+      /^cloudflared rejected the tunnel token: Provided Tunnel token is not valid\. \(copy the whole token .* into --tunnel-token or OKHOOK_TUNNEL_TOKEN\)$/,
     );
     expect((err as Error).message).not.toContain("not-a-token");
   });
 
   it("needs a token and a public URL", () => {
     expect(
-      () => new TunnelProcess({ binary: "x", mode: "token", localUrl: "http://127.0.0.1:1" }),
+      () => new Tunnel({ binary: "x", mode: "token", localUrl: "http://127.0.0.1:1" }),
     ).toThrow(/--tunnel-token/);
     expect(
       () =>
-        new TunnelProcess({
+        new Tunnel({
           binary: "x",
           mode: "token",
           localUrl: "http://127.0.0.1:1",
