@@ -8,8 +8,8 @@ import {
   parseCloudflaredLine,
   scrubSecrets,
 } from "./cloudflared-log.js";
+import { ConnectionCount } from "./connection-count.js";
 import { describeExit, describeStartFailure, type RunFacts } from "./failure.js";
-import { ReadyProbe } from "./ready-probe.js";
 
 /** The subset of `child_process.spawn` the tunnel needs; injectable for tests. */
 export type SpawnFn = (
@@ -20,10 +20,6 @@ export type SpawnFn = (
 
 /** A child that exited but keeps its pipes open (a grandchild holding them) counts as gone after this. */
 export const CLOSE_AFTER_EXIT_MS = 1_000;
-/** How often `/ready` is asked while the tunnel runs. */
-export const READY_POLL_MS = 1_000;
-/** After a connection line in the log, ask `/ready` this soon (it is updated just after the line). */
-export const READY_NUDGE_MS = 100;
 
 /** The tunnel is serving: its public URL and the first registered edge connection. */
 export interface TunnelReadyInfo {
@@ -68,23 +64,22 @@ export class CloudflaredChild {
   readonly exited: Promise<ChildExit>;
   private url: string | undefined;
   private first: { connIndex: number; location?: string } | undefined;
-  private readonly logged = new Set<number>();
-  private count = 0;
+  private readonly connections: ConnectionCount;
   private readonly problems = new ProblemTracker();
   private fatal: { cause: FatalCause; reason: string } | undefined;
   private quickAnswer: { status?: string; body: string } | undefined;
   private everRegistered = false;
   private shuttingDown = false;
   private signalledElsewhere = false;
-  private isReady = false;
-  private probe: ReadyProbe | undefined;
-  private pollTimer: NodeJS.Timeout | undefined;
   private gone = false;
   private settleReady: ((info: TunnelReadyInfo) => void) | undefined;
   private failReady: ((err: Error) => void) | undefined;
 
   constructor(private readonly options: CloudflaredChildOptions) {
     this.url = options.fixedUrl;
+    this.connections = new ConnectionCount((n) => {
+      if (!this.shuttingDown && !this.gone) options.onConnections(n);
+    });
     this.child = options.spawn(options.binary, options.args, {
       env: options.env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -128,7 +123,7 @@ export class CloudflaredChild {
    */
   async terminate(waitMs: number): Promise<{ exit: ChildExit; forced: boolean }> {
     this.shuttingDown = true;
-    this.stopPolling();
+    this.connections.close();
     if (!this.alive()) return { exit: await this.exited, forced: false };
     this.signal("SIGTERM");
     let forced = false;
@@ -176,7 +171,7 @@ export class CloudflaredChild {
       const done = (exit: ChildExit) => {
         if (this.gone) return;
         this.gone = true;
-        this.stopPolling();
+        this.connections.close();
         resolve(exit);
         this.failBeforeReady(exit);
       };
@@ -225,15 +220,14 @@ export class CloudflaredChild {
       case "registered":
         this.everRegistered = true;
         this.first ??= { connIndex: p.connIndex, location: p.location };
-        this.logged.add(p.connIndex);
         this.problems.clear();
-        this.nudge();
+        this.connections.registered(p.connIndex);
         return;
       case "disconnected":
-        if (this.logged.delete(p.connIndex)) this.nudge();
+        this.connections.ended(p.connIndex);
         return;
       case "metrics":
-        this.probe ??= new ReadyProbe(p.address);
+        this.connections.metricsAt(p.address);
         return;
       case "shutdown":
         // A signal okhook did not send (okhook sets shuttingDown before it signals).
@@ -251,49 +245,13 @@ export class CloudflaredChild {
     }
   }
 
-  /** Re-check the connection count soon (the log hinted at a change). */
-  private nudge(): void {
-    if (!this.isReady) return;
-    if (this.probe) this.schedulePoll(READY_NUDGE_MS);
-    else this.report(this.logged.size);
-  }
-
-  private schedulePoll(ms: number): void {
-    if (this.shuttingDown || this.gone) return;
-    clearTimeout(this.pollTimer);
-    this.pollTimer = setTimeout(() => void this.poll(), ms);
-    this.pollTimer.unref();
-  }
-
-  private async poll(): Promise<void> {
-    const n = await this.probe?.readyConnections();
-    if (this.shuttingDown || this.gone) return;
-    this.report(n ?? this.logged.size);
-    this.schedulePoll(READY_POLL_MS);
-  }
-
-  private report(count: number): void {
-    if (this.shuttingDown || this.gone || !this.isReady) return;
-    if (count === this.count) return;
-    this.count = count;
-    this.options.onConnections(count);
-  }
-
-  private stopPolling(): void {
-    clearTimeout(this.pollTimer);
-    this.pollTimer = undefined;
-    this.probe?.close();
-  }
-
   private settle(info: TunnelReadyInfo): void {
     const resolve = this.settleReady;
     if (!resolve) return;
     this.settleReady = undefined;
     this.failReady = undefined;
-    this.isReady = true;
-    this.count = this.logged.size;
     resolve({ url: info.url, connIndex: info.connIndex, location: info.location });
-    if (this.probe) this.schedulePoll(READY_POLL_MS);
+    this.connections.watch();
   }
 
   private reject(message: string): void {

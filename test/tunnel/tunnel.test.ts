@@ -1,69 +1,26 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { NetworkError } from "../../src/errors.js";
 import {
   cloudflaredArgs,
   type SpawnFn,
   Tunnel,
-  type TunnelOptions,
-  type TunnelStateChange,
   TunnelStoppedError,
 } from "../../src/tunnel/tunnel.js";
-import {
-  FAKE_CLOUDFLARED,
-  type FakeCloudflaredKnobs,
-  type FakeCloudflaredMode,
-  fakeCloudflaredEnv,
-  fakeTunnelToken,
-  readFakeProxy,
-  waitFor,
-} from "../helpers/fake-cloudflared.js";
+import { fakeTunnelToken, readFakeProxy, waitFor } from "../helpers/fake-cloudflared.js";
+import { expectGone, setupTunnelRig } from "../helpers/tunnel-rig.js";
 
-let stateDir: string;
-let tunnels: Tunnel[] = [];
+const rig = setupTunnelRig();
+const tunnel = rig.tunnel;
 let servers: Server[] = [];
 
-beforeEach(() => {
-  stateDir = mkdtempSync(join(tmpdir(), "okhook-tunnel-"));
-});
-
 afterEach(async () => {
-  await Promise.all(tunnels.map((t) => t.stop()));
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  tunnels = [];
   servers = [];
-  rmSync(stateDir, { recursive: true, force: true });
 });
-
-function tunnel(
-  mode: FakeCloudflaredMode,
-  knobs: FakeCloudflaredKnobs = {},
-  overrides: Partial<TunnelOptions> = {},
-): { tunnel: Tunnel; states: TunnelStateChange[] } {
-  const t = new Tunnel({
-    binary: FAKE_CLOUDFLARED,
-    mode: "quick",
-    localUrl: "http://127.0.0.1:9",
-    env: { ...process.env, ...fakeCloudflaredEnv(mode, { stateDir, ...knobs }) },
-    restart: { maxRetries: 3, baseDelayMs: 20 },
-    readyTimeoutMs: 8_000,
-    ...overrides,
-  });
-  const states: TunnelStateChange[] = [];
-  t.on("state", (s) => states.push(s));
-  tunnels.push(t);
-  return { tunnel: t, states };
-}
-
-function expectGone(pid: number | undefined): void {
-  expect(pid).toBeTypeOf("number");
-  expect(() => process.kill(pid as number, 0)).toThrow(expect.objectContaining({ code: "ESRCH" }));
-}
 
 interface Seen {
   method?: string;
@@ -139,7 +96,7 @@ describe("Tunnel with the fake cloudflared", () => {
     expect(states[1]).toMatchObject({ url: info.url, restarts: 0, pid: t.pid });
     expect(process.listenerCount("exit")).toBe(exitListeners + 1);
 
-    const proxy = readFakeProxy(stateDir, info.url);
+    const proxy = readFakeProxy(rig.stateDir(), info.url);
     expect(proxy?.pid).toBe(t.pid);
     const body = JSON.stringify({ data: { events: [{ uuid: "e1" }] } });
     const res = await post(`${proxy?.proxy}/okta/events?x=1`, body, {
@@ -166,7 +123,7 @@ describe("Tunnel with the fake cloudflared", () => {
       restarts: 0,
     });
     expect(process.listenerCount("exit")).toBe(exitListeners);
-    expect(readFakeProxy(stateDir, info.url)).toBeUndefined();
+    expect(readFakeProxy(rig.stateDir(), info.url)).toBeUndefined();
     // one SIGTERM, then cloudflared's own unregister and exit: no SIGKILL
     const log = t.logLines().join("\n");
     expect(log).toContain("Initiating graceful shutdown due to signal terminated");
@@ -234,27 +191,6 @@ describe("Tunnel with the fake cloudflared", () => {
     expect(t.state).toBe("stopped");
   });
 
-  it("after a kill -9 of cloudflared, gives this run's reason, never an ERR block from start-up", async () => {
-    // the edge discovery block (ending in a 1.1.1.1 URL) that cloudflared prints at start on some networks
-    const { tunnel: t, states } = tunnel("ok", { edgeErrors: true });
-    const first = await t.start();
-    process.kill(t.pid!, "SIGKILL");
-    const restarting = await waitFor(() => states.find((s) => s.state === "starting" && s.reason), {
-      what: "the restart",
-    });
-    expect(restarting.reason).toBe(
-      "cloudflared was killed by SIGKILL (not by okhook: something else ended it); restarting in 20 ms",
-    );
-    const again = await waitFor(
-      () => states.find((s) => s.state === "ready" && s.url !== first.url),
-      {
-        timeoutMs: 8_000,
-        what: "ready with the new URL",
-      },
-    );
-    expect(again.previousUrl).toBe(first.url);
-  });
-
   it("gives up after the restart budget", async () => {
     const { tunnel: t, states } = tunnel(
       "crash-after",
@@ -289,20 +225,6 @@ describe("Tunnel with the fake cloudflared", () => {
     expectGone(pid);
   });
 
-  it("kills cloudflared only as a last resort, and says so", async () => {
-    // okhook passes a 500 ms grace period; a 100 ms wait runs out first
-    const { tunnel: t, states } = tunnel("ok", {}, { stopWaitMs: 100 });
-    await t.start();
-    const pid = t.pid;
-    await t.stop();
-    expectGone(pid);
-    expect(states.at(-1)).toMatchObject({
-      state: "stopped",
-      forced: true,
-      reason: "cloudflared did not exit within 100 ms of SIGTERM and was killed",
-    });
-  });
-
   it("registers a synchronous exit hook that SIGKILLs the child", async () => {
     const before = process.listeners("exit");
     const { tunnel: t, states } = tunnel("ok", {}, { restart: { maxRetries: 0, baseDelayMs: 10 } });
@@ -319,7 +241,7 @@ describe("Tunnel with the fake cloudflared", () => {
   });
 
   it("names a binary that cannot be spawned", async () => {
-    const missing = join(stateDir, "no-such-cloudflared");
+    const missing = join(rig.stateDir(), "no-such-cloudflared");
     const { tunnel: t } = tunnel("ok", {}, { binary: missing });
     const err = await t.start().catch((e: unknown) => e);
     expect((err as Error).message).toContain(`cloudflared "${missing}" could not be started`);
@@ -335,62 +257,6 @@ describe("Tunnel with the fake cloudflared", () => {
     const lines = t.logLines();
     expect(lines).toHaveLength(200);
     expect(lines[0]).toContain("filler n=100");
-  });
-});
-
-describe("Tunnel follows the edge connection", () => {
-  it("an edge drop shows as reconnecting with the same URL and why, then ready again (no URL warning)", async () => {
-    const { tunnel: t, states } = tunnel("ok", { reconnectMs: 400 });
-    const info = await t.start();
-    process.kill(t.pid!, "SIGUSR1");
-    const down = await waitFor(() => states.find((s) => s.state === "reconnecting"), {
-      what: "reconnecting",
-    });
-    expect(down).toMatchObject({ url: info.url, downForMs: 0 });
-    expect(down.reason).toBe(
-      "Failed to serve tunnel connection: Application error 0x0 (remote): edge drop",
-    );
-    expect(t.state).toBe("reconnecting");
-    const back = await waitFor(
-      () => states.slice(states.indexOf(down)).find((s) => s.state === "ready"),
-      {
-        what: "ready again",
-      },
-    );
-    expect(back).toEqual({ state: "ready", url: info.url, restarts: 0, pid: t.pid });
-  });
-
-  it("a drop cloudflared does not log still shows: /ready on its metrics server is the truth", async () => {
-    const { tunnel: t, states } = tunnel("ok", { reconnectMs: 2_500 });
-    await t.start();
-    process.kill(t.pid!, "SIGUSR2");
-    await waitFor(() => states.some((s) => s.state === "reconnecting"), {
-      timeoutMs: 3_000,
-      what: "reconnecting from /ready alone",
-    });
-    await waitFor(() => states.at(-1)?.state === "ready", {
-      timeoutMs: 6_000,
-      what: "ready again",
-    });
-  });
-
-  it("a long outage stays visible: how long, and cloudflared's latest error with a hint", async () => {
-    const { tunnel: t, states } = tunnel(
-      "ok",
-      { reconnectMs: -1, dialMs: 100 },
-      { outageNoticeMs: 400 },
-    );
-    await t.start();
-    process.kill(t.pid!, "SIGUSR1");
-    const notice = await waitFor(
-      () => states.find((s) => s.state === "reconnecting" && (s.downForMs ?? 0) > 0),
-      { what: "an outage notice" },
-    );
-    expect(notice.reason).toMatch(
-      /^no connection to Cloudflare's edge for \d+ s; cloudflared keeps retrying: Failed to dial a quic connection: .* \(outbound UDP\/TCP port 7844/,
-    );
-    await t.stop();
-    expect(states.at(-1)).toMatchObject({ state: "stopped", reason: "cloudflared exited" });
   });
 });
 
@@ -410,7 +276,7 @@ describe("Tunnel in token mode", () => {
     const info = await t.start();
     expect(info.url).toBe("https://hooks.example.com");
     expect(calls).toEqual([{ args: cloudflaredArgs("token", "http://127.0.0.1:9"), token }]);
-    expect(readFakeProxy(stateDir, "hooks.example.com")?.pid).toBe(t.pid);
+    expect(readFakeProxy(rig.stateDir(), "hooks.example.com")?.pid).toBe(t.pid);
     const log = t.logLines().join("\n");
     expect(log).toContain("Environmental variables map[TUNNEL_TOKEN:[redacted]]");
     expect(log).not.toContain(token);
