@@ -28,6 +28,10 @@ const ctx: CliContext = {
   ownSignals: (owned) => {
     signalsOwned = owned;
   },
+  forceQuit: (message) => {
+    process.stderr.write(`okhook: ${message}\n`);
+    process.exit(EXIT.interrupted);
+  },
 };
 
 let interrupts = 0;

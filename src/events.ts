@@ -52,17 +52,23 @@ export type SessionEvent =
   | { type: "target"; target: string; health: "up" | "down"; reason?: string }
   | {
       type: "tunnel";
-      state: "starting" | "ready" | "failed" | "exited" | "off";
+      /** `reconnecting`: cloudflared runs but has no edge connection; the URL stays the same. */
+      state: "starting" | "ready" | "reconnecting" | "failed" | "stopped" | "off";
       publicUrl?: string;
       hookUrl?: string;
       reason?: string;
+      /** On `reconnecting`: how long the tunnel has had no edge connection. */
+      downForMs?: number;
+      /** On `failed`: listen stops (exit 4) instead of listening on locally. */
+      fatal?: boolean;
     }
   | { type: "hook"; hookId: string; status: string; verificationStatus: string; detail?: string }
   | { type: "counters"; counters: Counters }
   | { type: "warning"; message: string }
   | { type: "error"; message: string }
   | { type: "stopping"; reason: string }
-  | { type: "stopped" };
+  /** `pending`: deliveries stored but not forwarded yet; the next `listen` on the DB forwards them. */
+  | { type: "stopped"; pending: number };
 
 /** Listener for session events. */
 export type SessionListener = (event: SessionEvent) => void;

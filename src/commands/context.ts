@@ -12,6 +12,8 @@ export interface CliContext {
    * they must then check `signal.aborted` for a signal that came before.
    */
   ownSignals: (owned: boolean) => void;
+  /** A second signal while a command that owns signals shuts down: say what is lost, exit 130 now. */
+  forceQuit: (message: string) => never;
 }
 
 /** A command's action result: an exit code, or nothing for 0. */

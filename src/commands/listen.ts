@@ -1,10 +1,17 @@
 import type { Command } from "commander";
 import { Option } from "commander";
-import { parseCount, parsePort, resolveDbPath, selectProductionReact } from "../config.js";
+import {
+  childEnv,
+  parseCount,
+  parsePort,
+  resolveDbPath,
+  selectProductionReact,
+} from "../config.js";
 import { UsageError } from "../errors.js";
 import type { SessionEvent } from "../events.js";
 import type { CliContext, CommandResult } from "./context.js";
 import { collect, DB_FLAG_HELP, oneOf, parseBytes, parseMs } from "./options.js";
+import { progressLine } from "./progress-line.js";
 
 /** Raw `okhook listen` flags as commander parses them. */
 interface ListenFlags {
@@ -27,6 +34,7 @@ interface ListenFlags {
   retryDelay: string;
   healthInterval: string;
   verifyTimeout: string;
+  tunnelTimeout: string;
   headersTimeout: string;
   output?: string;
   maxBody: string;
@@ -108,6 +116,11 @@ export function registerListen(program: Command, ctx: CliContext): void {
         .hideHelp(),
     )
     .addOption(
+      new Option("--tunnel-timeout <ms>", "how long cloudflared may take to register a connection")
+        .default("45000")
+        .hideHelp(),
+    )
+    .addOption(
       new Option("--headers-timeout <ms>", "how long a client may take to send its headers")
         .default("10000")
         .hideHelp(),
@@ -161,9 +174,8 @@ async function runListen(
       "--register needs a public URL: drop --tunnel none (quick tunnel) or use --tunnel token --public-url",
     );
   }
-  const register = flags.register ? await import("./listen-register.js") : undefined;
-  const plan = register
-    ? await register.planRegister(
+  const plan = flags.register
+    ? await (await import("./listen-register.js")).planRegister(
         {
           org: flags.org,
           events: flags.events,
@@ -172,12 +184,13 @@ async function runListen(
         ctx,
       )
     : undefined;
-  const [{ EventBus }, { RoutingTable }, { ListenSession }, render, secrets] = await Promise.all([
+  const [{ EventBus }, { RoutingTable }, core, render, secrets, signals] = await Promise.all([
     import("../events.js"),
     import("../forward/routes.js"),
-    import("../listen/session.js"),
+    import("../listen/run.js"),
     import("./listen-output.js"),
     import("../listen/secret.js"),
+    import("./listen-signals.js"),
   ]);
   const routes = RoutingTable.parse(
     flags.forwardTo ?? (env.forwardTo ? env.forwardTo.split(/\s*,\s*/) : []),
@@ -190,6 +203,12 @@ async function runListen(
   const bus = new EventBus();
   // The Ink TUI needs a terminal; piped `--output interactive` falls back to compact lines.
   const interactive = output === "interactive" && ctx.stdout.isTTY === true;
+  let tui: import("./tui-mount.js").TuiHandle | undefined;
+  const progress = progressLine({
+    stderr: ctx.stderr,
+    stdoutIsTTY: ctx.stdout.isTTY === true,
+    flash: () => (tui ? (text) => tui?.view.flash(text, "dim") : undefined),
+  });
   const early: SessionEvent[] = [];
   const detach = interactive
     ? bus.on((e) => early.push(e))
@@ -197,6 +216,7 @@ async function runListen(
         mode: output === "interactive" ? "compact" : output,
         bus,
         ctx,
+        out: progress.wrap(ctx.stdout),
         info: {
           secret,
           secretGenerated: given === undefined && secret !== undefined,
@@ -207,136 +227,92 @@ async function runListen(
           tunnelMode: tunnel,
         },
       });
-  ctx.ownSignals(true);
-  // A signal before this point reached only cli.ts's handler, which aborts ctx.signal: stop
-  // here, before the database is taken and pending deliveries are forwarded (exit 0, as Ctrl+C).
-  if (ctx.signal.aborted) {
-    detach();
-    return 0;
-  }
-  let requestQuit: () => void = () => {};
-  const stopSignal = waitForStopSignal(
-    new Promise<void>((resolve) => {
-      requestQuit = resolve;
-    }),
-  );
+  // From here on a signal stops listen in order; a second one quits at once (cli.ts exits 130).
+  const stop = signals.stopOnSignals(ctx);
   const forwardTimeoutMs = parseMs(flags.forwardTimeout, "--forward-timeout");
   const forwardAuth = {
     header: authHeader,
     value: flags.forwardAuth === "none" ? undefined : (flags.forwardAuth ?? secret),
   };
-  const session = await ListenSession.start({
-    dbPath,
-    host: flags.host,
-    port,
-    hookPath: flags.path,
-    secret,
-    authHeader,
-    maxBodyBytes: parseBytes(flags.maxBody, "--max-body"),
-    routes,
-    forwardAuth,
-    forwardTimeoutMs,
-    retries: parseCount(flags.retries, "--retries", { max: 20 }),
-    retryBaseMs: parseMs(flags.retryDelay, "--retry-delay"),
-    healthIntervalMs: parseMs(flags.healthInterval, "--health-interval"),
-    headersTimeoutMs: parseMs(flags.headersTimeout, "--headers-timeout"),
-    bus,
-  }).catch((err: unknown) => {
-    detach();
-    throw err;
-  });
-  // what replay, send, show --curl, reconcile and `okhook secret` re-add: beside the DB, never in it
-  secrets.recordListenerAuth(session.store, dbPath, {
-    header: authHeader,
-    secret,
-    flagSecret: flags.secret,
-    envSecret: env.secret,
-    forwardAuth: flags.forwardAuth,
-    targets: routes.targets(),
-    warn: (message) => bus.emit({ type: "warning", message }),
-  });
-  if (interactive) {
-    selectProductionReact();
-    const { mountListenTui } = await import("./listen-tui.js");
-    const tui = mountListenTui({
-      ctx,
-      bus,
-      session,
-      early,
-      routes,
-      forwardAuth,
-      forwardTimeoutMs,
-      secret,
-      showSecret: !!flags.showSecret,
-      authHeader,
-      tunnelMode: tunnel,
-      dbPath,
-    });
-    detach();
-    void tui.quitRequested.then(() => requestQuit());
-  }
-  if (tunnel !== "none") {
-    const failure = await Promise.race([
-      startTunnel({ mode: tunnel, flags, ctx, session, bus, token: tunnelToken }),
-      stopSignal.then(() => null),
-    ]);
-    if (failure && (tunnelExplicit || plan)) {
-      await session.stop("tunnel could not start");
-      detach();
-      throw failure;
-    }
-    if (plan && register && !failure && secret) {
-      session.onStop(() => register.deactivateOnStop(plan, session, bus));
-      const registered = await Promise.race([
-        registerOnTunnel({ register, plan, session, bus, secret, authHeader }),
-        stopSignal.then(() => null),
-      ]);
-      if (registered instanceof Error) {
-        await session.stop("could not register the Okta event hook");
-        detach();
-        throw registered;
-      }
-    }
-  }
-  const why = await stopSignal;
-  await session.stop(why);
-  detach();
-  if (interactive) ctx.stdout.write(`okhook: stopped. Deliveries are stored in ${dbPath}\n`);
-  return 0;
-}
-
-/** Register once the tunnel is ready, and again whenever its URL changes. */
-async function registerOnTunnel(o: {
-  register: typeof import("./listen-register.js");
-  plan: import("./listen-register.js").RegisterPlan;
-  session: import("../listen/session.js").ListenSession;
-  bus: import("../events.js").EventBus;
-  secret: string;
-  authHeader: string;
-}): Promise<Error | null> {
-  let current = o.session.publicHookUrl;
-  if (!current) return new Error("the tunnel has no public URL yet");
-  const run = (hookUrl: string) =>
-    o.register.registerForSession({
-      plan: o.plan,
-      session: o.session,
-      bus: o.bus,
-      hookUrl,
-      secret: o.secret,
-      authHeader: o.authHeader,
-    });
-  o.bus.on((e) => {
-    if (e.type !== "tunnel" || e.state !== "ready" || !e.hookUrl || e.hookUrl === current) return;
-    current = e.hookUrl;
-    run(e.hookUrl).catch((err: Error) =>
-      o.bus.emit({ type: "warning", message: `could not re-register the hook: ${err.message}` }),
-    );
-  });
+  if (interactive) selectProductionReact();
+  const tuiModule = interactive ? await import("./listen-tui.js") : undefined;
   try {
-    await run(current);
-    return null;
-  } catch (err) {
-    return err instanceof Error ? err : new Error(String(err));
+    const result = await core.runListen({
+      session: {
+        dbPath,
+        host: flags.host,
+        port,
+        hookPath: flags.path,
+        secret,
+        authHeader,
+        maxBodyBytes: parseBytes(flags.maxBody, "--max-body"),
+        routes,
+        forwardAuth,
+        forwardTimeoutMs,
+        retries: parseCount(flags.retries, "--retries", { max: 20 }),
+        retryBaseMs: parseMs(flags.retryDelay, "--retry-delay"),
+        healthIntervalMs: parseMs(flags.healthInterval, "--health-interval"),
+        headersTimeoutMs: parseMs(flags.headersTimeout, "--headers-timeout"),
+      },
+      bus,
+      tunnel:
+        tunnel === "none"
+          ? undefined
+          : {
+              mode: tunnel,
+              // exit 4 instead of listening on locally: asked for on the command line, or needed
+              required: tunnelExplicit || plan !== undefined,
+              explicitBinary: flags.cloudflared ?? env.cloudflared,
+              explicitLabel: flags.cloudflared ? "--cloudflared" : "OKHOOK_CLOUDFLARED",
+              pathEnv: env.path,
+              childEnv: childEnv(),
+              token: tunnelToken,
+              publicUrl: flags.publicUrl,
+              readyTimeoutMs: parseMs(flags.tunnelTimeout, "--tunnel-timeout"),
+            },
+      register: plan && secret ? { plan, secret, authHeader } : undefined,
+      stop: stop.signal,
+      onProgress: progress.report,
+      onStarted: (session) => {
+        stop.whileStopping(() => session.store.pendingForward().length);
+        // what replay, send, show --curl, reconcile and `okhook secret` re-add: beside the DB, never in it
+        secrets.recordListenerAuth(session.store, dbPath, {
+          header: authHeader,
+          secret,
+          flagSecret: flags.secret,
+          envSecret: env.secret,
+          forwardAuth: flags.forwardAuth,
+          targets: routes.targets(),
+          warn: (message) => bus.emit({ type: "warning", message }),
+        });
+        if (!tuiModule) return;
+        tui = tuiModule.mountListenTui({
+          ctx,
+          bus,
+          session,
+          early,
+          routes,
+          forwardAuth,
+          forwardTimeoutMs,
+          secret,
+          showSecret: !!flags.showSecret,
+          authHeader,
+          tunnelMode: tunnel,
+          dbPath,
+        });
+        detach();
+        void tui.quitRequested.then(() => stop.request("quit"));
+      },
+    });
+    if (interactive && result) {
+      ctx.stdout.write(
+        `okhook: stopped. Deliveries are stored in ${dbPath}.${render.pendingNote(result.pending)}\n`,
+      );
+    }
+    return 0;
+  } finally {
+    progress.report(undefined);
+    detach();
   }
 }
 
@@ -348,51 +324,4 @@ function checkTokenMode(token: string | undefined, publicUrl: string | undefined
       `--public-url "${publicUrl ?? ""}": --tunnel token needs the tunnel's https URL (try --public-url https://hooks.example.com)`,
     );
   }
-}
-
-/** Start the tunnel; on failure report it and return the error (the caller decides if that is fatal). */
-async function startTunnel(o: {
-  mode: "quick" | "token";
-  flags: ListenFlags;
-  ctx: CliContext;
-  session: import("../listen/session.js").ListenSession;
-  bus: import("../events.js").EventBus;
-  token: string | undefined;
-}): Promise<Error | null> {
-  const { attachTunnel } = await import("../tunnel/attach.js");
-  const { childEnv } = await import("../config.js");
-  try {
-    await attachTunnel({
-      mode: o.mode,
-      localUrl: o.session.localUrl,
-      hookPath: o.flags.path,
-      bus: o.bus,
-      explicitBinary: o.flags.cloudflared ?? o.ctx.env.cloudflared,
-      explicitLabel: o.flags.cloudflared ? "--cloudflared" : "OKHOOK_CLOUDFLARED",
-      pathEnv: o.ctx.env.path,
-      childEnv: childEnv(),
-      token: o.token,
-      publicUrl: o.flags.publicUrl,
-      register: (stop) => o.session.onStop(stop),
-      logFile: `${o.session.o.dbPath}.tunnel.log`,
-    });
-    return null;
-  } catch (err) {
-    const failure = err instanceof Error ? err : new Error(String(err));
-    o.bus.emit({ type: "tunnel", state: "failed", reason: failure.message });
-    return failure;
-  }
-}
-
-/** Resolve on SIGINT/SIGTERM/SIGHUP, or when the TUI asks to quit (q, Ctrl+C in raw mode). */
-function waitForStopSignal(quit?: Promise<void>): Promise<string> {
-  return new Promise((resolve) => {
-    const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-    // The handlers stay installed until exit: Ink's signal-exit re-raises a signal when it
-    // is the only listener left, which would kill the shutdown half-way (exit 129 on SIGHUP).
-    const done = (why: string) => resolve(why);
-    const handler = (sig: NodeJS.Signals) => done(sig === "SIGINT" ? "signal" : sig);
-    for (const s of signals) process.on(s, handler);
-    void quit?.then(() => done("quit"));
-  });
 }

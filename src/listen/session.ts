@@ -49,7 +49,7 @@ export class ListenSession {
   readonly localUrl: string;
   readonly hookUrl: string;
   private readonly cleanups: (() => Promise<void> | void)[] = [];
-  private stopped: Promise<void> | undefined;
+  private stopped: Promise<{ pending: number }> | undefined;
   /** The public hook URL while a tunnel is ready (set from tunnel session events). */
   publicHookUrl: string | undefined;
 
@@ -179,13 +179,17 @@ export class ListenSession {
     this.cleanups.unshift(fn);
   }
 
-  /** Shutdown order: stop accepting → finish acks → finish forwards (≤ 5 s) → cleanups → checkpointer → release the DB → close it. */
-  stop(reason: string): Promise<void> {
+  /**
+   * Shutdown order: stop accepting → finish acks → finish forwards (≤ 5 s) → cleanups →
+   * checkpointer → release the DB → close it. Resolves with the deliveries still waiting to be
+   * forwarded (the next listen on this DB forwards them).
+   */
+  stop(reason: string): Promise<{ pending: number }> {
     this.stopped ??= this.doStop(reason);
     return this.stopped;
   }
 
-  private async doStop(reason: string): Promise<void> {
+  private async doStop(reason: string): Promise<{ pending: number }> {
     this.o.bus.emit({ type: "stopping", reason });
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
@@ -202,10 +206,12 @@ export class ListenSession {
         this.o.bus.emit({ type: "warning", message: `during shutdown: ${(err as Error).message}` });
       }
     }
+    const pending = this.store.pendingForward().length;
     await this.checkpointer.stop();
     this.lock.release();
     this.store.close();
-    this.o.bus.emit({ type: "stopped" });
+    this.o.bus.emit({ type: "stopped", pending });
+    return { pending };
   }
 }
 

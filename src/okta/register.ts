@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { RemoteApiError } from "../errors.js";
 import { backoffMs } from "../forward/backoff.js";
 import type { OktaClient } from "./client.js";
@@ -20,9 +21,14 @@ export interface RegisterOptions {
   knownId?: string;
   verifyDeadlineMs?: number;
   verifyBaseDelayMs?: number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
+  /** What is being waited for, and for how long (each request and each wait between verifies). */
   onProgress?: (message: string) => void;
+  /** Told the hook id as soon as it exists, so a cancelled registration can still be undone. */
+  onHookId?: (id: string) => void;
+  /** Cancels the registration between steps and during waits (give the client the same signal). */
+  signal?: AbortSignal;
 }
 
 /** The registered hook and whether this run created it. */
@@ -37,20 +43,30 @@ export interface Registered {
  * DNS for a new tunnel hostname propagates), then activate it. Okta errors are RemoteApiErrors.
  */
 export async function registerHook(o: RegisterOptions): Promise<Registered> {
+  const step = () => o.signal?.throwIfAborted();
+  o.onProgress?.(`looking up okhook's event hook in ${o.client.orgUrl}`);
   const existing = await findHook(o);
+  step();
   const body = hookBody(o);
   let hook: EventHook;
   if (existing) {
+    o.onHookId?.(existing.id);
     o.onProgress?.(`updating Okta event hook ${existing.id} to ${o.hookUrl}`);
     hook = await o.client.updateEventHook(existing.id, body);
   } else {
     o.onProgress?.(`creating Okta event hook "${o.name}"`);
     hook = await o.client.createEventHook(body);
+    o.onHookId?.(hook.id);
   }
+  step();
   const verifyAttempts = await verifyWithRetry(o, hook);
+  step();
   hook = await o.client.getEventHook(hook.id);
   if (hook.status !== "ACTIVE") {
+    step();
     await checkActiveLimit(o.client, hook.id);
+    step();
+    o.onProgress?.(`activating Okta event hook ${hook.id}`);
     hook = await o.client.activate(hook.id);
   }
   return { hook, created: !existing, verifyAttempts };
@@ -114,25 +130,44 @@ function headerKey(name: string): string {
 
 async function verifyWithRetry(o: RegisterOptions, hook: EventHook): Promise<number> {
   const now = o.now ?? Date.now;
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const deadline = now() + (o.verifyDeadlineMs ?? VERIFY_DEADLINE_MS);
+  const sleep = o.sleep ?? defaultSleep;
+  const totalMs = o.verifyDeadlineMs ?? VERIFY_DEADLINE_MS;
+  const started = now();
+  const deadline = started + totalMs;
+  const upTo = `up to ${secs(totalMs)}`;
   for (let attempt = 1; ; attempt++) {
     try {
-      o.onProgress?.(`verifying ${o.hookUrl} (attempt ${attempt})`);
+      o.onProgress?.(
+        `asking Okta to verify ${o.hookUrl} (attempt ${attempt}; retried for ${upTo} while a new tunnel hostname propagates)`,
+      );
       await o.client.verify(hook.id);
       return attempt;
     } catch (err) {
+      o.signal?.throwIfAborted();
       const retryable =
         err instanceof RemoteApiError && err.status === 400 && err.errorCode === "E0000001";
       const wait = backoffMs(attempt - 1, o.verifyBaseDelayMs ?? 1000, 8000);
       if (!retryable) throw err;
       if (now() + wait > deadline) {
         throw new RemoteApiError(
-          `Okta could not verify ${o.hookUrl} within ${Math.round((o.verifyDeadlineMs ?? VERIFY_DEADLINE_MS) / 1000)} s (${err.message}); check it answers with: okhook send verify --to ${o.hookUrl}`,
+          `Okta could not verify ${o.hookUrl} within ${secs(totalMs)} (${err.message}); check it answers with: okhook send verify --to ${o.hookUrl}`,
           { status: err.status, errorCode: err.errorCode, errorId: err.errorId },
         );
       }
-      await sleep(wait);
+      o.onProgress?.(
+        `Okta could not verify ${o.hookUrl} yet; retrying in ${secs(wait)} (${secs(now() - started)} of ${upTo})`,
+      );
+      await sleep(wait, o.signal);
     }
   }
+}
+
+/** A wait the signal cuts short (rejecting with its reason). */
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return delay(ms, undefined, signal ? { signal } : undefined);
+}
+
+/** `1500` → `2 s` (whole seconds: these are waits a person reads). */
+function secs(ms: number): string {
+  return `${Math.round(ms / 1000)} s`;
 }

@@ -54,6 +54,7 @@ function compactRenderer(
   now: () => number,
 ) {
   const waiting = new Set<number>();
+  let lastReadyUrl: string | undefined;
   // Fields are made safe where they are inserted; the guard catches anything else a message
   // quotes (a tunnel error, a warning naming a path) before it reaches the terminal.
   const line = (s: string) => out.write(`${guardOutput(s)}\n`);
@@ -78,9 +79,12 @@ function compactRenderer(
             : `${c.red("●")} target ${e.target} is down: ${e.reason ?? "unreachable"} — deliveries are stored and forwarded when it is back`,
         );
         return;
-      case "tunnel":
-        line(tunnelLine(c, e));
+      case "tunnel": {
+        const text = tunnelLine(c, e, lastReadyUrl);
+        if (e.state === "ready") lastReadyUrl = e.publicUrl;
+        if (text !== null) line(text);
         return;
+      }
       case "hook":
         line(
           `${c.cyan("●")} Okta event hook ${e.hookId}: ${e.status}, ${e.verificationStatus}${e.detail ? ` — ${e.detail}` : ""}`,
@@ -96,7 +100,7 @@ function compactRenderer(
         line(c.dim(`Stopping (${e.reason}): finishing acknowledgements and forwards…`));
         return;
       case "stopped":
-        line(c.dim("Stopped. Everything received is in the database."));
+        line(c.dim(`Stopped. Everything received is in the database.${pendingNote(e.pending)}`));
         return;
       default:
         return;
@@ -104,16 +108,35 @@ function compactRenderer(
   };
 }
 
-function tunnelLine(c: ChalkInstance, e: Extract<SessionEvent, { type: "tunnel" }>): string {
+/** What waits after a stop: `N deliveries wait…` (empty when none). */
+export function pendingNote(pending: number): string {
+  if (!pending) return "";
+  const n = pending === 1 ? "1 delivery waits" : `${pending} deliveries wait`;
+  return ` ${n} to be forwarded: the next okhook listen on this database forwards them.`;
+}
+
+function tunnelLine(
+  c: ChalkInstance,
+  e: Extract<SessionEvent, { type: "tunnel" }>,
+  lastReadyUrl: string | undefined,
+): string | null {
   switch (e.state) {
     case "ready":
+      if (e.publicUrl === lastReadyUrl)
+        return `${c.green("●")} tunnel ready again: ${e.publicUrl} (same URL)`;
       return `${c.green("●")} tunnel ready: ${c.bold(e.publicUrl ?? "")}\n  Paste into Okta: ${c.bold.underline(e.hookUrl ?? "")}`;
+    case "reconnecting":
+      return `${c.yellow("●")} tunnel reconnecting: ${e.reason ?? "edge connection lost"} — Okta cannot reach ${e.publicUrl ?? "the public URL"} until it is back (Okta retries)`;
     case "starting":
-      return c.dim("● tunnel starting…");
+      return e.reason
+        ? `${c.yellow("●")} tunnel starting: ${e.reason}`
+        : c.dim("● tunnel starting…");
     case "failed":
+      // fatal: listen stops and says why once, on stderr
+      if (e.fatal) return null;
       return `${c.red("●")} tunnel failed: ${e.reason ?? "unknown"} — still listening locally`;
-    case "exited":
-      return `${c.red("●")} tunnel exited: ${e.reason ?? ""}`;
+    case "stopped":
+      return c.dim(`● tunnel stopped${e.reason ? `: ${e.reason}` : ""}`);
     default:
       return c.dim("● tunnel off");
   }

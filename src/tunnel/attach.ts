@@ -1,7 +1,8 @@
 import { writeFileSync } from "node:fs";
+import { describeError, NetworkError } from "../errors.js";
 import type { EventBus } from "../events.js";
-import { TunnelProcess } from "./cloudflared.js";
 import { resolveCloudflared } from "./resolve.js";
+import { Tunnel, type TunnelStateChange, TunnelStoppedError } from "./tunnel.js";
 
 /** What `listen` asks of the tunnel. */
 export interface AttachTunnelOptions {
@@ -9,6 +10,8 @@ export interface AttachTunnelOptions {
   localUrl: string;
   hookPath: string;
   bus: EventBus;
+  /** A failure ends `listen` (exit 4) instead of leaving it listening locally; said on the event. */
+  required: boolean;
   explicitBinary?: string;
   explicitLabel?: string;
   pathEnv?: string;
@@ -18,32 +21,47 @@ export interface AttachTunnelOptions {
   readyTimeoutMs?: number;
   /** Where to keep cloudflared's last 200 log lines (secrets scrubbed) for `okhook show tunnel-log`. */
   logFile?: string;
-  /** Called as soon as the child exists, with its stop function, so shutdown can never miss it. */
-  register?: (stop: () => Promise<void>) => void;
 }
 
-/** A running tunnel as `listen` sees it. */
+/** A tunnel as `listen` sees it: started at once, stoppable at any moment. */
 export interface AttachedTunnel {
-  process: TunnelProcess;
-  publicUrl: string;
+  /** The public hook URL once the tunnel first serves; rejects when it cannot start (already reported). */
+  ready: Promise<string>;
+  /** Resolves with the error when the tunnel is gone for good, at start or after restarts (already reported). */
+  lost: Promise<NetworkError>;
+  /** Stop cloudflared (it unregisters and exits); safe to call at any time, more than once. */
   stop: () => Promise<void>;
 }
 
 /**
- * Resolve cloudflared, start it, and report every state change as a `tunnel` session event
- * (with the full hook URL to paste into Okta). Rejects with a NetworkError when it cannot start;
- * the caller decides whether that is fatal.
+ * Resolve cloudflared, start it, and report every state change once as a `tunnel` session
+ * event (with the full hook URL to paste into Okta).
  */
-export async function attachTunnel(o: AttachTunnelOptions): Promise<AttachedTunnel> {
-  o.bus.emit({ type: "tunnel", state: "starting" });
-  let tunnel: TunnelProcess | undefined;
-  try {
+export function attachTunnel(o: AttachTunnelOptions): AttachedTunnel {
+  let tunnel: Tunnel | undefined;
+  let stopping = false;
+  let reportLost!: (err: NetworkError) => void;
+  const lost = new Promise<NetworkError>((resolve) => {
+    reportLost = resolve;
+  });
+  const fail = (err: NetworkError, emit: boolean) => {
+    if (emit)
+      o.bus.emit({ type: "tunnel", state: "failed", reason: err.message, fatal: o.required });
+    reportLost(err);
+  };
+  const ready = (async () => {
+    o.bus.emit({ type: "tunnel", state: "starting" });
     const bin = await resolveCloudflared({
       explicit: o.explicitBinary,
       explicitLabel: o.explicitLabel,
       pathEnv: o.pathEnv,
+    }).catch((err: unknown) => {
+      const failure = err instanceof NetworkError ? err : new NetworkError(describeError(err));
+      if (!stopping) fail(failure, true);
+      throw stopping ? new TunnelStoppedError() : failure;
     });
-    tunnel = new TunnelProcess({
+    if (stopping) throw new TunnelStoppedError();
+    const t = new Tunnel({
       binary: bin.path,
       mode: o.mode,
       localUrl: o.localUrl,
@@ -52,43 +70,69 @@ export async function attachTunnel(o: AttachTunnelOptions): Promise<AttachedTunn
       env: o.childEnv,
       readyTimeoutMs: o.readyTimeoutMs,
     });
-    const t = tunnel;
-    const saveLog = () => {
-      if (!o.logFile) return;
-      try {
-        writeFileSync(o.logFile, `${t.logLines().join("\n")}\n`, { mode: 0o600 });
-      } catch {
-        // the log is a debugging aid; never let it break the tunnel
-      }
-    };
-    o.register?.(async () => {
-      await t.stop();
-      saveLog();
-    });
+    tunnel = t;
     t.on("state", (change) => {
-      if (change.state !== "starting") saveLog();
-      if (change.state === "ready" && change.url) {
-        const hookUrl = joinUrl(change.url, o.hookPath);
-        o.bus.emit({ type: "tunnel", state: "ready", publicUrl: change.url, hookUrl });
-        if (change.previousUrl && change.previousUrl !== change.url) {
-          o.bus.emit({
-            type: "warning",
-            message: `the public URL CHANGED after cloudflared restarted: paste ${hookUrl} into Okta (or run with --register to keep the hook pointing here)`,
-          });
-        }
-      } else if (change.state === "starting" && change.restarts > 0) {
-        o.bus.emit({ type: "tunnel", state: "starting", reason: change.reason });
-      } else if (change.state === "failed" || change.state === "exited") {
-        o.bus.emit({ type: "tunnel", state: change.state, reason: change.reason });
-      }
+      if (change.state !== "starting") saveLog(o.logFile, t);
+      if (change.state === "failed")
+        fail(new NetworkError(change.reason ?? "the tunnel failed"), true);
+      else emitState(o, change);
     });
     const info = await t.start();
-    return { process: t, publicUrl: info.url, stop: () => t.stop() };
-  } catch (err) {
-    await tunnel?.stop();
-    if (o.logFile && tunnel)
-      writeFileSync(o.logFile, `${tunnel.logLines().join("\n")}\n`, { mode: 0o600 });
-    throw err;
+    return joinUrl(info.url, o.hookPath);
+  })();
+  ready.catch(() => {});
+  return {
+    ready,
+    lost,
+    stop: async () => {
+      stopping = true;
+      await tunnel?.stop();
+      if (tunnel) saveLog(o.logFile, tunnel);
+    },
+  };
+}
+
+function emitState(o: AttachTunnelOptions, change: TunnelStateChange): void {
+  const url = change.url;
+  const hookUrl = url ? joinUrl(url, o.hookPath) : undefined;
+  switch (change.state) {
+    case "ready":
+      o.bus.emit({ type: "tunnel", state: "ready", publicUrl: url, hookUrl });
+      if (change.previousUrl) {
+        o.bus.emit({
+          type: "warning",
+          message: `the public URL CHANGED after cloudflared restarted: paste ${hookUrl} into Okta (or run with --register to keep the hook pointing here)`,
+        });
+      }
+      return;
+    case "reconnecting":
+      o.bus.emit({
+        type: "tunnel",
+        state: "reconnecting",
+        publicUrl: url,
+        hookUrl,
+        reason: change.reason,
+        downForMs: change.downForMs,
+      });
+      return;
+    case "starting":
+      // the first `starting` was announced before cloudflared was even resolved
+      if (change.reason) o.bus.emit({ type: "tunnel", state: "starting", reason: change.reason });
+      return;
+    case "stopped":
+      o.bus.emit({ type: "tunnel", state: "stopped", reason: change.reason });
+      return;
+    default:
+      return;
+  }
+}
+
+function saveLog(file: string | undefined, t: Tunnel): void {
+  if (!file) return;
+  try {
+    writeFileSync(file, `${t.logLines().join("\n")}\n`, { mode: 0o600 });
+  } catch {
+    // the log is a debugging aid; never let it break the tunnel
   }
 }
 

@@ -1,7 +1,7 @@
 import { accessSync, constants, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describeError, NetworkError } from "../errors.js";
-import { oneLine } from "./parse.js";
+import { oneLine } from "./cloudflared-log.js";
 
 /** Longest wait for the npm package's download of the cloudflared binary. */
 export const INSTALL_TIMEOUT_MS = 60_000;

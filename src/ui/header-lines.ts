@@ -7,8 +7,9 @@ const TUNNEL: Record<TunnelInfo["state"], [string, Tone]> = {
   off: ["off", "dim"],
   starting: ["starting…", "warn"],
   ready: ["ready", "ok"],
+  reconnecting: ["reconnecting…", "warn"],
   failed: ["failed", "bad"],
-  exited: ["exited", "bad"],
+  stopped: ["stopped", "dim"],
 };
 
 /**
@@ -41,7 +42,8 @@ function titleLine(h: HeaderInfo): Line {
   if (h.mode === "listen") {
     line.push(seg("  local ", "dim"), seg(h.localUrl ?? "starting…"));
     line.push(seg("  tunnel ", "dim"), seg(`● ${tunnel}`, tone));
-    if (h.tunnel.reason && tone === "bad") line.push(seg(` (${h.tunnel.reason})`, "dim"));
+    const why = h.tunnel.state === "failed" || h.tunnel.state === "reconnecting";
+    if (h.tunnel.reason && why) line.push(seg(` (${h.tunnel.reason})`, "dim"));
   } else line.push(seg("  read-only, refreshes while listen runs", "dim"));
   if (h.hook) line.push(seg("  okta hook ", "dim"), seg(h.hook));
   line.push(seg("  db ", "dim"), seg(h.db, "dim"));

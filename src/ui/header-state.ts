@@ -68,10 +68,18 @@ function tunnelChange(h: HeaderInfo, e: Extract<SessionEvent, { type: "tunnel" }
       header: { ...h, tunnel, publicHookUrl: e.hookUrl },
       flash: { text: "tunnel ready: paste the hook URL into Okta", tone: "ok" },
     };
-  if (e.state === "failed" || e.state === "exited")
+  if (e.state === "reconnecting")
+    return {
+      header: { ...h, tunnel },
+      flash: { text: `tunnel reconnecting: ${e.reason ?? "edge connection lost"}`, tone: "warn" },
+    };
+  if (e.state === "failed" || e.state === "stopped")
     return {
       header: { ...h, tunnel, publicHookUrl: undefined },
-      flash: { text: `tunnel ${e.state}: ${e.reason ?? "unknown"}`, tone: "bad" },
+      flash: {
+        text: `tunnel ${e.state}: ${e.reason ?? "unknown"}`,
+        tone: e.state === "failed" ? "bad" : "dim",
+      },
     };
   return { header: { ...h, tunnel } };
 }

@@ -63,7 +63,7 @@ export interface TargetInfo {
 
 /** State of the public tunnel. */
 export interface TunnelInfo {
-  state: "off" | "starting" | "ready" | "failed" | "exited";
+  state: "off" | "starting" | "ready" | "reconnecting" | "failed" | "stopped";
   publicUrl?: string;
   reason?: string;
 }

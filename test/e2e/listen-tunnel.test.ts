@@ -86,8 +86,13 @@ describe("okhook listen behind the tunnel", () => {
     const db = join(home, "okhook.db");
     const p = startCli(["listen", "--port", "0", "--output", "json", "--db", db], env);
     await p.waitOut(/"type":"tunnel","state":"failed"/);
-    const failed = jsonEvents(p.stdout()).find((e) => e.type === "tunnel" && e.state === "failed");
-    expect(failed?.reason).toMatch(
+    const failed = jsonEvents(p.stdout()).filter(
+      (e) => e.type === "tunnel" && e.state === "failed",
+    );
+    // said once, and marked as not ending listen
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ fatal: false });
+    expect(failed[0]?.reason).toMatch(
       /OKHOOK_CLOUDFLARED ".*no-such-cloudflared": no executable cloudflared there .*install/,
     );
     const hook = jsonEvents(p.stdout()).find((e) => e.type === "listening")?.hookUrl as string;
@@ -102,6 +107,8 @@ describe("okhook listen behind the tunnel", () => {
     expect(strict.code).toBe(4);
     expect(strict.stderr.trim().split("\n")).toHaveLength(1);
     expect(strict.stderr).toMatch(/^okhook: OKHOOK_CLOUDFLARED .*no executable cloudflared/);
+    // listen exits 4: nothing may claim it keeps listening
+    expect(strict.stdout).not.toMatch(/still listening|tunnel failed/);
   });
 
   it("exits 4 and leaves no cloudflared behind when the tunnel cannot be created", async () => {
@@ -111,7 +118,10 @@ describe("okhook listen behind the tunnel", () => {
       s.env,
     );
     expect(r.code).toBe(4);
-    expect(r.stderr).toMatch(/cloudflared could not reach Cloudflare/);
+    expect(r.stderr).toMatch(
+      /^okhook: cloudflared could not reach Cloudflare's quick tunnel service: .*\n$/,
+    );
+    expect(r.stdout).not.toMatch(/still listening|tunnel failed/);
     expect(query(s.db, "SELECT COUNT(*) AS n FROM deliveries")).toEqual([{ n: 0 }]);
   });
 

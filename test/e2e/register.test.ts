@@ -123,7 +123,10 @@ describe("okhook listen --register", () => {
       env,
     );
     expect(r.code).toBe(5);
-    expect(r.stderr).toMatch(/^okhook: Okta answered 401/);
+    // progress lines first (what it waits for), the error last and once
+    const lines = r.stderr.trim().split("\n");
+    expect(lines.at(-1)).toMatch(/^okhook: Okta answered 401/);
+    expect(lines.filter((l) => /Okta answered 401/.test(l))).toHaveLength(1);
     expect(r.stderr).toMatch(/OKTA_API_TOKEN/);
     expect(r.stderr + r.stdout).not.toContain("wrong-token-value");
     const none = await runCli(["listen", "--register", "--port", "0", "--db", db], {
@@ -159,5 +162,105 @@ describe("okhook listen --register", () => {
       /Okta could not verify https:\/\/[a-z0-9-]+\.trycloudflare\.com\/okta\/events within 2 s/,
     );
     expect(r.stderr).toMatch(/okhook send verify --to/);
+  });
+});
+
+describe("okhook listen --register: Ctrl+C wins over a registration in flight", () => {
+  const registerArgs = (db: string) => [
+    "listen",
+    "--register",
+    "--port",
+    "0",
+    "--output",
+    "json",
+    "--db",
+    db,
+    "--events",
+    "user.lifecycle.*",
+  ];
+  const requestsAfter = (fake: FakeOkta, i: number, re: RegExp) =>
+    fake.requests.slice(i).filter((r) => re.test(`${r.method} ${r.path}`));
+
+  it("while Okta cannot verify yet: says what it waits for, stops at once, and the hook ends inactive", async () => {
+    const stateDir = tmpDir("okhook-cf-");
+    const fake = await oktaBehindFakeTunnel(stateDir, await freePort());
+    const { db, env } = setup(fake, stateDir);
+    const p = startCli(registerArgs(db), env);
+    // a line per wait on a non-terminal stderr: what, and for how long at most
+    await waitFor(
+      () =>
+        /Okta could not verify \S+ yet; retrying in \d+ s \(\d+ s of up to 60 s\)/.test(p.stderr()),
+      {
+        what: "a verify wait on stderr",
+      },
+    );
+    expect(p.stderr()).toMatch(
+      /okhook: asking Okta to verify https:\/\/\S+ \(attempt 1; retried for up to 60 s/,
+    );
+    const startedAt = Date.now();
+    p.child.kill("SIGINT");
+    expect(await p.exited).toBe(0);
+    // not the rest of the 60 s verify window
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+    expect(hooks(fake)).toHaveLength(1);
+    expect(hooks(fake)[0]).toMatchObject({ status: "INACTIVE" });
+    expect(
+      requestsAfter(fake, 0, /^POST \/api\/v1\/eventHooks\/[^/]+\/lifecycle\/activate$/),
+    ).toEqual([]);
+  });
+
+  it("while Okta is still creating the hook: the hook it made anyway is found and deactivated, never activated", async () => {
+    const stateDir = tmpDir("okhook-cf-");
+    const fake = await oktaBehindFakeTunnel(stateDir);
+    // Okta creates the hook at once but answers only after 20 s
+    fake.inject({ kind: "slow", delayMs: 20_000 }, { path: "/api/v1/eventHooks", method: "POST" });
+    const { db, env } = setup(fake, stateDir);
+    const p = startCli(registerArgs(db), env);
+    await waitFor(() => hooks(fake).length === 1, { what: "the hook created at Okta" });
+    await waitFor(() => /creating Okta event hook/.test(p.stderr()), {
+      what: "the create on stderr",
+    });
+    p.child.kill("SIGINT");
+    expect(await p.exited).toBe(0);
+    const [hook] = hooks(fake);
+    expect(hook).toMatchObject({ status: "INACTIVE" });
+    const deactivated = fake.requests.findIndex((r) => /\/lifecycle\/deactivate$/.test(r.path));
+    expect(deactivated).toBeGreaterThan(0);
+    expect(requestsAfter(fake, 0, /\/lifecycle\/(activate|verify)$/)).toEqual([]);
+  });
+
+  it("a second Ctrl+C while shutdown waits on Okta quits at once (exit 130) and says what is left", async () => {
+    const stateDir = tmpDir("okhook-cf-");
+    const fake = await oktaBehindFakeTunnel(stateDir);
+    const { db, env } = setup(fake, stateDir);
+    const p = startCli(registerArgs(db), env);
+    await p.waitOut(/"type":"hook"/, 20_000);
+    const ready = await p.waitOut(/"type":"tunnel","state":"ready","publicUrl":"([^"]+)"/);
+    const cloudflared = readFakeProxy(stateDir, ready[1]!)!.pid;
+    const [hook] = hooks(fake);
+    fake.inject(
+      { kind: "slow", delayMs: 30_000 },
+      { path: `/api/v1/eventHooks/${hook!.id}/lifecycle/deactivate` },
+    );
+    p.child.kill("SIGINT");
+    await waitFor(() => /deactivating Okta event hook/.test(p.stderr()), {
+      what: "the deactivate wait",
+    });
+    p.child.kill("SIGINT");
+    expect(await p.exited).toBe(130);
+    expect(p.stderr()).toMatch(
+      /okhook: second Ctrl\+C: quit without finishing the shutdown \(cloudflared killed; a hook registered with --register stays active/,
+    );
+    await waitFor(
+      () => {
+        try {
+          process.kill(cloudflared, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      { what: "no cloudflared left" },
+    );
   });
 });

@@ -1,20 +1,31 @@
 #!/usr/bin/env node
 // A stand-in for cloudflared in tests: prints cloudflared's real stderr lines (same prefixes,
-// same order) and runs a loopback HTTP proxy playing the "public" trycloudflare URL.
+// same order, as captured from cloudflared 2025.5.0 in ../shared/cloudflared-real/README.md),
+// runs a loopback HTTP proxy playing the "public" trycloudflare URL and a metrics server whose
+// /ready tells whether a connection is registered, and stops the way cloudflared does.
 //
-// Usage: fake-cloudflared.mjs tunnel [--no-autoupdate] --url <origin>
-//        fake-cloudflared.mjs tunnel [--no-autoupdate] run [--token <t>]   (or TUNNEL_TOKEN)
+// Usage: fake-cloudflared.mjs tunnel [--no-autoupdate] [--grace-period 1s] [--metrics host:port] --url <origin>
+//        fake-cloudflared.mjs tunnel [--no-autoupdate] [...] run [--token <t>]   (or TUNNEL_TOKEN)
+// Signals (like cloudflared): SIGTERM/SIGINT with a registered connection unregisters it, waits
+//        the grace period (30 s by default), exits 0; before any registration it exits at once;
+//        a second signal ends it at once (killed by that signal).
+//        SIGUSR1: the edge drops the connection (ERR lines, /ready 503, 530 on the proxy), then it
+//        registers again after FAKE_CLOUDFLARED_RECONNECT_MS. SIGUSR2: the same without a log line
+//        (cloudflared's reconnect-signal path: only /ready tells).
 // Env:   FAKE_CLOUDFLARED_MODE      ok (default) | fail | slow | noregister | crash-after
 //        FAKE_CLOUDFLARED_DELAY_MS  registration delay in `slow` mode (default 1000)
 //        FAKE_CLOUDFLARED_CRASH_MS  time after registration before `crash-after` exits 1 (default 500)
-//        FAKE_CLOUDFLARED_STATE_DIR write <hostname>.json = {proxy, pid} there while running
+//        FAKE_CLOUDFLARED_RECONNECT_MS  after a drop, registers again this much later (default 300; -1 never)
+//        FAKE_CLOUDFLARED_DIAL_MS   while not connected (noregister, dropped), a dial error this often (default 1000)
+//        FAKE_CLOUDFLARED_EDGE_ERRORS  "1": print the multi-line edge discovery ERR block at start
+//        FAKE_CLOUDFLARED_STATE_DIR write <hostname>.json = {proxy, pid, metrics} there while running
 //        FAKE_CLOUDFLARED_EXTRA_LINES  print this many filler INF lines after registering
 //        FAKE_CLOUDFLARED_ECHO_TOKEN   "1": log the token in clear (as a careless build might)
 //        FAKE_CLOUDFLARED_HOSTNAME  hostname used in token mode (default named-tunnel.example.com)
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import http from "node:http";
 import { join } from "node:path";
+import { startMetrics, startProxy } from "./fake-cloudflared-servers.mjs";
 
 const env = process.env;
 const mode = env.FAKE_CLOUDFLARED_MODE || "ok";
@@ -40,19 +51,17 @@ const WORDS = [
 ];
 const DISCLAIMER =
   "Thank you for trying Cloudflare Tunnel. Doing so, without a Cloudflare account, is a quick way to experiment and try it out. However, be aware that these account-less Tunnels have no uptime guarantee, are subject to the Cloudflare Online Services Terms of Use (https://www.cloudflare.com/website-terms/), and Cloudflare reserves the right to investigate your use of Tunnels for violations of such terms. If you intend to use Tunnels in production you should use a pre-created named tunnel by following: https://developers.cloudflare.com/cloudflare-one/connections/connect-apps";
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "transfer-encoding",
-  "upgrade",
-  "te",
-  "trailer",
-  "proxy-authenticate",
-  "proxy-authorization",
-]);
-const MAX_IN_FLIGHT = 200;
 const EDGE_IP = "198.41.192.7";
+const EDGE_DISCOVERY_BLOCK = [
+  'edge discovery: error looking up Cloudflare edge IPs: the DNS query failed error="lookup _v2-origintunneld._tcp.argotunnel.com on 127.0.0.53:53: no such host" event=0',
+  "Please try the following things to diagnose this issue: event=0",
+  '  1. ensure that argotunnel.com is returning "origintunneld" service records. event=0',
+  "     Run your system's equivalent of: dig srv _origintunneld._tcp.argotunnel.com event=0",
+  "  2. ensure that your DNS resolver is not returning compressed SRV records. event=0",
+  "     See GitHub issue https://github.com/golang/go/issues/27546 event=0",
+  "     For example, you could use Cloudflare's 1.1.1.1 as your resolver: event=0",
+  "     https://developers.cloudflare.com/1.1.1.1/setting-up-1.1.1.1/ event=0",
+];
 
 const stamp = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 const log = (level, msg) => process.stderr.write(`${stamp()} ${level} ${msg}\n`);
@@ -68,7 +77,7 @@ function parseArgs(argv) {
     if (a === "tunnel" && !out.tunnel) out.tunnel = true;
     else if (a === "run") out.run = true;
     else if (name === "no-autoupdate") out.flags["no-autoupdate"] = true;
-    else if (name === "url" || name === "token") {
+    else if (["url", "token", "grace-period", "metrics"].includes(name)) {
       const value = inline ?? argv[++i];
       out[name] = value;
       out.flags[name] = value;
@@ -95,52 +104,6 @@ function validToken(token) {
   }
 }
 
-function startProxy(origin, hostname) {
-  let inFlight = 0;
-  const server = http.createServer((req, res) => {
-    if (inFlight >= MAX_IN_FLIGHT) {
-      res.writeHead(429, { "content-type": "text/plain" }).end("429 Too Many Requests");
-      return;
-    }
-    inFlight++;
-    res.on("close", () => inFlight--);
-    forward(req, res, origin, hostname);
-  });
-  server.keepAliveTimeout = 5_000;
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
-function forward(req, res, origin, hostname) {
-  const target = new URL(req.url || "/", origin);
-  const headers = {};
-  for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k)) headers[k] = v;
-  const ray = `${randomBytes(8).toString("hex")}-LAX`;
-  Object.assign(headers, {
-    host: hostname,
-    "cf-connecting-ip": req.socket.remoteAddress ?? "127.0.0.1",
-    "x-forwarded-for": req.socket.remoteAddress ?? "127.0.0.1",
-    "x-forwarded-proto": "https",
-    "cf-ray": ray,
-    "cf-visitor": '{"scheme":"https"}',
-    "cdn-loop": "cloudflare",
-  });
-  const upstream = http.request(target, { method: req.method, headers }, (up) => {
-    const back = {};
-    for (const [k, v] of Object.entries(up.headers)) if (!HOP_BY_HOP.has(k)) back[k] = v;
-    res.writeHead(up.statusCode ?? 502, back);
-    up.pipe(res);
-  });
-  upstream.on("error", (err) => {
-    log(
-      "ERR",
-      ` error="Unable to reach the origin service. The service may be down or it may not be responding to traffic from cloudflared: ${err.message}" cfRay=${ray} event=1 ingressRule=0 originService=${origin}`,
-    );
-    if (!res.headersSent) res.writeHead(502, { "content-type": "text/html" });
-    res.end("<!DOCTYPE html><title>Bad gateway</title><h1>Error 502</h1>");
-  });
-  req.pipe(upstream);
-}
-
 function startupLines(args) {
   info(
     "Cannot determine default configuration path. No file [config.yml config.yaml] in [~/.cloudflared ~/.cloudflare-warp ~/cloudflare-warp /etc/cloudflared /usr/local/etc/cloudflared]",
@@ -164,7 +127,7 @@ function startupLines(args) {
   info("Initial protocol quic");
   info("ICMP proxy will use 127.0.0.1 as source for IPv4");
   info("ICMP proxy will use ::1 in zone lo as source for IPv6");
-  info("Starting metrics server on 127.0.0.1:20241/metrics");
+  if (env.FAKE_CLOUDFLARED_EDGE_ERRORS === "1") for (const l of EDGE_DISCOVERY_BLOCK) log("ERR", l);
 }
 
 function registerLines(connections) {
@@ -178,8 +141,13 @@ function registerLines(connections) {
     );
   }
   for (const line of pending) info(line);
-  const extra = Number(env.FAKE_CLOUDFLARED_EXTRA_LINES || 0);
-  for (let i = 0; i < extra; i++) info(`okhook-fake filler n=${i}`);
+}
+
+/** `500ms`, `1s`, `2m` → ms (cloudflared takes Go durations; these are the forms okhook uses). */
+function durationMs(text) {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text ?? "");
+  if (!m) return 30_000;
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2]];
 }
 
 async function main() {
@@ -218,21 +186,69 @@ async function main() {
   } else {
     info(`Starting tunnel tunnelID=${randomUUID()}`);
   }
+  await run(args, hostname);
+}
+
+async function run(args, hostname) {
+  const connections = args.run ? 4 : 1;
+  const registered = new Set();
+  let stopping = false;
+  let dialTimer;
+  let reconnectTimer;
   const origin = args.url || "http://127.0.0.1:8787";
-  const server = await startProxy(origin, hostname);
-  const proxy = `http://127.0.0.1:${server.address().port}`;
+  const proxyServer = await startProxy({
+    origin,
+    hostname,
+    connected: () => registered.size > 0,
+    onOriginError: (err, ray) =>
+      log(
+        "ERR",
+        ` error="Unable to reach the origin service. The service may be down or it may not be responding to traffic from cloudflared: ${err.message}" cfRay=${ray} event=1 ingressRule=0 originService=${origin}`,
+      ),
+  });
+  startupLines(args);
+  const metrics = await startMetrics({
+    address: args.flags.metrics || "127.0.0.1:0",
+    connectorId: randomUUID(),
+    hostname,
+    readyConnections: () => registered.size,
+  });
+  const metricsAt = `127.0.0.1:${metrics.address().port}`;
+  info(`Starting metrics server on ${metricsAt}/metrics`);
+  const proxy = `http://127.0.0.1:${proxyServer.address().port}`;
   const stateDir = env.FAKE_CLOUDFLARED_STATE_DIR;
   const stateFile = stateDir ? join(stateDir, `${hostname}.json`) : undefined;
   if (stateFile) {
     mkdirSync(stateDir, { recursive: true });
-    writeFileSync(stateFile, JSON.stringify({ proxy, pid: process.pid, hostname, origin }));
+    const state = { proxy, pid: process.pid, hostname, origin, metrics: metricsAt };
+    writeFileSync(stateFile, JSON.stringify(state));
   }
-  startupLines(args);
   info(`okhook-fake proxy=${proxy} hostname=${hostname}`);
-  let registered = false;
+  const dialErrors = () => {
+    clearInterval(dialTimer);
+    dialTimer = setInterval(
+      () => {
+        log(
+          "ERR",
+          `Failed to dial a quic connection error="failed to dial to edge with quic: timeout: no recent network activity" connIndex=0 event=0 ip=${EDGE_IP}`,
+        );
+        info(
+          `Tunnel connection curve preferences: [X25519MLKEM768 CurveP256] connIndex=0 event=0 ip=${EDGE_IP}`,
+        );
+      },
+      Number(env.FAKE_CLOUDFLARED_DIAL_MS || 1000),
+    );
+  };
   const register = () => {
-    registered = true;
-    registerLines(args.run ? 4 : 1);
+    if (stopping) return;
+    clearInterval(dialTimer);
+    registerLines(connections);
+    for (let i = 0; i < connections; i++) registered.add(i);
+  };
+  const firstRegister = () => {
+    register();
+    const extra = Number(env.FAKE_CLOUDFLARED_EXTRA_LINES || 0);
+    for (let i = 0; i < extra; i++) info(`okhook-fake filler n=${i}`);
     if (mode === "crash-after") {
       after(Number(env.FAKE_CLOUDFLARED_CRASH_MS || 500), () => {
         process.stderr.write("panic: fake-cloudflared crash-after\n");
@@ -241,21 +257,67 @@ async function main() {
       });
     }
   };
-  if (mode === "slow") after(Number(env.FAKE_CLOUDFLARED_DELAY_MS || 1000), register);
-  else if (mode !== "noregister") after(20, register);
-  const shutdown = (signal) => {
-    info(
-      `Initiating graceful shutdown due to signal ${signal === "SIGINT" ? "interrupt" : "terminated"} ...`,
-    );
-    if (registered) info(`Unregistered tunnel connection connIndex=0 event=0 ip=${EDGE_IP}`);
+  if (mode === "slow") after(Number(env.FAKE_CLOUDFLARED_DELAY_MS || 1000), firstRegister);
+  else if (mode === "noregister") dialErrors();
+  else after(20, firstRegister);
+
+  const drop = (loud) => {
+    if (stopping || registered.size === 0) return;
+    const why = "Application error 0x0 (remote): edge drop";
+    if (loud) {
+      for (const i of registered) {
+        log(
+          "ERR",
+          `Failed to serve tunnel connection error="${why}" connIndex=${i} event=0 ip=${EDGE_IP}`,
+        );
+        log("ERR", `Serve tunnel error error="${why}" connIndex=${i} event=0 ip=${EDGE_IP}`);
+        info(`Retrying connection in up to 1s connIndex=${i} event=0 ip=${EDGE_IP}`);
+      }
+    }
+    registered.clear();
+    const wait = Number(env.FAKE_CLOUDFLARED_RECONNECT_MS ?? 300);
+    if (wait < 0) dialErrors();
+    else reconnectTimer = after(wait, register);
+  };
+  process.on("SIGUSR1", () => drop(true));
+  process.on("SIGUSR2", () => drop(false));
+
+  const finish = (wasRegistered) => {
+    if (wasRegistered)
+      log(
+        "ERR",
+        `Failed to serve tunnel connection error="context canceled" connIndex=0 event=0 ip=${EDGE_IP}`,
+      );
     info("Tunnel server stopped");
     info("Metrics server stopped");
     if (stateFile) rmSync(stateFile, { force: true });
-    server.closeAllConnections();
-    server.close(() => process.exit(0));
+    proxyServer.closeAllConnections();
+    metrics.closeAllConnections();
+    metrics.close();
+    proxyServer.close(() => process.exit(0));
   };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  const shutdown = (signal) => {
+    if (stopping) {
+      // like cloudflared after its first signal: the default action, at once
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+      return;
+    }
+    stopping = true;
+    clearInterval(dialTimer);
+    clearTimeout(reconnectTimer);
+    info(
+      `Initiating graceful shutdown due to signal ${signal === "SIGINT" ? "interrupt" : "terminated"} ...`,
+    );
+    const wasRegistered = registered.size > 0;
+    if (!wasRegistered) return finish(false);
+    for (const i of registered)
+      info(`Unregistered tunnel connection connIndex=${i} event=0 ip=${EDGE_IP}`);
+    registered.clear();
+    after(durationMs(args.flags["grace-period"]), () => finish(true));
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
 }
 
 main();

@@ -16,6 +16,12 @@ export interface FakeCloudflaredKnobs {
   extraLines?: number;
   echoToken?: boolean;
   hostname?: string;
+  /** After a drop (SIGUSR1/SIGUSR2 to the fake), register again this much later; -1 never. */
+  reconnectMs?: number;
+  /** While not connected, a dial error line this often. */
+  dialMs?: number;
+  /** Print the multi-line edge discovery ERR block at start (some networks show it). */
+  edgeErrors?: boolean;
 }
 
 /** Environment selecting a mode of the fake (merge it over process.env for the child). */
@@ -30,6 +36,10 @@ export function fakeCloudflaredEnv(
   if (knobs.extraLines !== undefined) env.FAKE_CLOUDFLARED_EXTRA_LINES = String(knobs.extraLines);
   if (knobs.echoToken) env.FAKE_CLOUDFLARED_ECHO_TOKEN = "1";
   if (knobs.hostname !== undefined) env.FAKE_CLOUDFLARED_HOSTNAME = knobs.hostname;
+  if (knobs.reconnectMs !== undefined)
+    env.FAKE_CLOUDFLARED_RECONNECT_MS = String(knobs.reconnectMs);
+  if (knobs.dialMs !== undefined) env.FAKE_CLOUDFLARED_DIAL_MS = String(knobs.dialMs);
+  if (knobs.edgeErrors) env.FAKE_CLOUDFLARED_EDGE_ERRORS = "1";
   return env;
 }
 
@@ -39,6 +49,8 @@ export interface FakeProxyState {
   pid: number;
   hostname: string;
   origin: string;
+  /** `127.0.0.1:<port>` of the fake's metrics server (`/ready`). */
+  metrics: string;
 }
 
 /** Read `<hostname>.json` from the fake's state dir; undefined when not (or no longer) there. */

@@ -1,13 +1,15 @@
 import type { ChildProcess, SpawnOptions } from "node:child_process";
 import { describeError, NetworkError } from "../errors.js";
 import {
-  describeFailure,
-  type FailureFacts,
+  type CloudflaredLine,
   type FatalCause,
   LineSplitter,
+  ProblemTracker,
   parseCloudflaredLine,
   scrubSecrets,
-} from "./parse.js";
+} from "./cloudflared-log.js";
+import { ConnectionCount } from "./connection-count.js";
+import { describeExit, describeStartFailure, type RunFacts } from "./failure.js";
 
 /** The subset of `child_process.spawn` the tunnel needs; injectable for tests. */
 export type SpawnFn = (
@@ -34,38 +36,50 @@ export interface ChildExit {
   spawnError?: string;
 }
 
-/** Inputs of one cloudflared run. */
-export interface CloudflaredRunOptions {
+/** Inputs of one cloudflared child. */
+export interface CloudflaredChildOptions {
   binary: string;
   args: readonly string[];
   env: NodeJS.ProcessEnv | undefined;
   spawn: SpawnFn;
+  mode: "quick" | "token";
   readyTimeoutMs: number;
-  stopGraceMs: number;
   /** Token mode: the URL is configured in Cloudflare, not read from the log. */
   fixedUrl?: string;
   secrets: ReadonlyArray<string | undefined>;
   /** Every output line, secrets already scrubbed. */
   onLine: (line: string) => void;
+  /** After the first registration: how many edge connections are registered, on every change. */
+  onConnections: (count: number) => void;
+  /** A connection-level problem (a dial that failed, a connection that dropped), as it happens. */
+  onProblem: (problem: string) => void;
 }
 
-/** One spawned cloudflared: watches its log until ready, and owns its termination. */
-export class CloudflaredRun {
+/** One spawned cloudflared: reads its log, knows its registered connections, owns its end. */
+export class CloudflaredChild {
   readonly child: ChildProcess;
   /** Resolves when the tunnel serves; rejects (NetworkError) on exit, timeout or spawn error. */
   readonly ready: Promise<TunnelReadyInfo>;
   /** Resolves once the child is gone; never rejects. */
   readonly exited: Promise<ChildExit>;
   private url: string | undefined;
-  private registered: { connIndex: number; location?: string } | undefined;
-  private readonly facts: { fatal?: { cause: FatalCause; reason: string }; lastError?: string } =
-    {};
+  private first: { connIndex: number; location?: string } | undefined;
+  private readonly connections: ConnectionCount;
+  private readonly problems = new ProblemTracker();
+  private fatal: { cause: FatalCause; reason: string } | undefined;
+  private quickAnswer: { status?: string; body: string } | undefined;
+  private everRegistered = false;
+  private shuttingDown = false;
+  private signalledElsewhere = false;
   private gone = false;
   private settleReady: ((info: TunnelReadyInfo) => void) | undefined;
   private failReady: ((err: Error) => void) | undefined;
 
-  constructor(private readonly options: CloudflaredRunOptions) {
+  constructor(private readonly options: CloudflaredChildOptions) {
     this.url = options.fixedUrl;
+    this.connections = new ConnectionCount((n) => {
+      if (!this.shuttingDown && !this.gone) options.onConnections(n);
+    });
     this.child = options.spawn(options.binary, options.args, {
       env: options.env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -93,18 +107,32 @@ export class CloudflaredRun {
     return !this.gone && this.child.pid !== undefined && this.child.exitCode === null;
   }
 
-  /** The most telling problem in the log so far (fatal line, else last ERR line). */
+  /** The newest problem since the last registered connection (one line per ERR block). */
   lastProblem(): string | undefined {
-    return this.facts.fatal?.reason ?? this.facts.lastError;
+    return this.fatal?.reason ?? this.problems.latest();
   }
 
-  /** SIGTERM, then SIGKILL after the grace period; resolves when the child is gone. */
-  async terminate(graceMs = this.options.stopGraceMs): Promise<ChildExit> {
-    if (!this.alive()) return this.exited;
+  /** Why this run ended, from its own log only. */
+  describeExit(exit: ChildExit): string {
+    return describeExit(this.facts(exit));
+  }
+
+  /**
+   * SIGTERM (cloudflared unregisters its connections and exits after its grace period); SIGKILL
+   * only when it is still there after `waitMs`. Resolves when the child is gone.
+   */
+  async terminate(waitMs: number): Promise<{ exit: ChildExit; forced: boolean }> {
+    this.shuttingDown = true;
+    this.connections.close();
+    if (!this.alive()) return { exit: await this.exited, forced: false };
     this.signal("SIGTERM");
-    const timer = setTimeout(() => this.signal("SIGKILL"), graceMs);
+    let forced = false;
+    const timer = setTimeout(() => {
+      forced = true;
+      this.signal("SIGKILL");
+    }, waitMs);
     try {
-      return await this.exited;
+      return { exit: await this.exited, forced };
     } finally {
       clearTimeout(timer);
     }
@@ -123,12 +151,27 @@ export class CloudflaredRun {
     }
   }
 
+  private facts(exit?: ChildExit, timedOutMs?: number): RunFacts {
+    return {
+      mode: this.options.mode,
+      fatal: this.fatal,
+      problem: this.problems.latest(),
+      quickAnswer: this.quickAnswer,
+      everRegistered: this.everRegistered,
+      signalledElsewhere: this.signalledElsewhere,
+      exitCode: exit?.code,
+      signal: exit?.signal,
+      timedOutMs,
+    };
+  }
+
   private watchExit(): Promise<ChildExit> {
     return new Promise<ChildExit>((resolve) => {
       let spawnError: string | undefined;
       const done = (exit: ChildExit) => {
         if (this.gone) return;
         this.gone = true;
+        this.connections.close();
         resolve(exit);
         this.failBeforeReady(exit);
       };
@@ -161,47 +204,79 @@ export class CloudflaredRun {
     const line = scrubSecrets(raw, this.options.secrets);
     this.options.onLine(line);
     const parsed = parseCloudflaredLine(line);
-    if (!parsed) return;
-    if (parsed.kind === "url" && this.url === undefined) this.url = parsed.url;
-    else if (parsed.kind === "registered" && !this.registered) this.registered = parsed;
-    else if (parsed.kind === "fatal") this.facts.fatal ??= parsed;
-    else if (parsed.kind === "error") this.facts.lastError = parsed.reason;
-    if (this.url !== undefined && this.registered) {
-      this.settle({ url: this.url, ...this.registered });
+    const fresh = this.problems.push(parsed);
+    if (parsed) this.apply(parsed);
+    if (fresh && !this.shuttingDown && isConnectionProblem(parsed)) {
+      this.options.onProblem(this.problems.latest() ?? "");
+    }
+    if (this.url !== undefined && this.first) this.settle({ url: this.url, ...this.first });
+  }
+
+  private apply(p: CloudflaredLine): void {
+    switch (p.kind) {
+      case "url":
+        this.url ??= p.url;
+        return;
+      case "registered":
+        this.everRegistered = true;
+        this.first ??= { connIndex: p.connIndex, location: p.location };
+        this.problems.clear();
+        this.connections.registered(p.connIndex);
+        return;
+      case "disconnected":
+        this.connections.ended(p.connIndex);
+        return;
+      case "metrics":
+        this.connections.metricsAt(p.address);
+        return;
+      case "shutdown":
+        // A signal okhook did not send (okhook sets shuttingDown before it signals).
+        if (!this.shuttingDown) this.signalledElsewhere = true;
+        this.shuttingDown = true;
+        return;
+      case "quick-answer":
+        this.quickAnswer = { status: p.status, body: p.body };
+        return;
+      case "fatal":
+        this.fatal ??= { cause: p.cause, reason: p.reason };
+        return;
+      default:
+        return;
     }
   }
 
   private settle(info: TunnelReadyInfo): void {
     const resolve = this.settleReady;
+    if (!resolve) return;
     this.settleReady = undefined;
     this.failReady = undefined;
-    resolve?.({ url: info.url, connIndex: info.connIndex, location: info.location });
+    resolve({ url: info.url, connIndex: info.connIndex, location: info.location });
+    this.connections.watch();
   }
 
-  private fail(facts: FailureFacts): void {
+  private reject(message: string): void {
     const reject = this.failReady;
     this.settleReady = undefined;
     this.failReady = undefined;
-    reject?.(new NetworkError(describeFailure({ ...this.facts, ...facts })));
+    reject?.(new NetworkError(message));
   }
 
   private failBeforeReady(exit: ChildExit): void {
+    if (!this.failReady) return;
     if (exit.spawnError) {
-      const msg = `cloudflared "${this.options.binary}" could not be started: ${exit.spawnError} (check the path, or pass --cloudflared <path>)`;
-      const reject = this.failReady;
-      this.settleReady = undefined;
-      this.failReady = undefined;
-      reject?.(new NetworkError(msg));
+      this.reject(
+        `cloudflared "${this.options.binary}" could not be started: ${exit.spawnError} (check the path, or pass --cloudflared <path>)`,
+      );
       return;
     }
-    this.fail({ exitCode: exit.code, signal: exit.signal });
+    this.reject(describeStartFailure(this.facts(exit)));
   }
 
   private armReadyTimeout(): void {
     const timer = setTimeout(() => {
       if (!this.failReady) return;
-      this.fail({ timedOutMs: this.options.readyTimeoutMs });
-      void this.terminate();
+      this.reject(describeStartFailure(this.facts(undefined, this.options.readyTimeoutMs)));
+      void this.terminate(CLOSE_AFTER_EXIT_MS);
     }, this.options.readyTimeoutMs);
     timer.unref();
     void this.ready.then(
@@ -209,4 +284,15 @@ export class CloudflaredRun {
       () => clearTimeout(timer),
     );
   }
+}
+
+/** A problem with one edge connection worth showing as it happens ("context canceled" says nothing). */
+function isConnectionProblem(p: CloudflaredLine | null): boolean {
+  const about =
+    (p?.kind === "disconnected" && p.reason !== "unregistered") ||
+    (p?.kind === "error" && p.conn === true);
+  return (
+    about &&
+    !/context canceled$/.test(p?.kind === "error" || p?.kind === "disconnected" ? p.reason : "")
+  );
 }

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { headerLines } from "../../src/ui/header-lines.js";
+import { applyHeaderEvent } from "../../src/ui/header-state.js";
+import { lineText } from "../../src/ui/text.js";
+import type { HeaderInfo } from "../../src/ui/types.js";
+
+const URL = "https://quiet-river-fox-lamp.trycloudflare.com";
+const base: HeaderInfo = {
+  mode: "listen",
+  version: "0.1.0",
+  db: "/tmp/okhook.db",
+  localUrl: "http://127.0.0.1:8787",
+  localHookUrl: "http://127.0.0.1:8787/okta/events",
+  authHeader: "authorization",
+  secretLabel: "hunt…2222",
+  tunnel: { state: "starting" },
+  targets: [],
+  countersScope: "session",
+};
+
+describe("the header follows the tunnel's real connection", () => {
+  it("reconnecting: says so and why, keeps the URL to paste (it does not change), then ready again", () => {
+    const ready = applyHeaderEvent(base, {
+      type: "tunnel",
+      state: "ready",
+      publicUrl: URL,
+      hookUrl: `${URL}/okta/events`,
+    }).header!;
+    const down = applyHeaderEvent(ready, {
+      type: "tunnel",
+      state: "reconnecting",
+      publicUrl: URL,
+      hookUrl: `${URL}/okta/events`,
+      reason: "Failed to serve tunnel connection: drop",
+      downForMs: 0,
+    });
+    expect(down.flash).toEqual({
+      text: "tunnel reconnecting: Failed to serve tunnel connection: drop",
+      tone: "warn",
+    });
+    const lines = headerLines(down.header!, null, 0, 200).map(lineText);
+    expect(lines[0]).toContain("tunnel ● reconnecting… (Failed to serve tunnel connection: drop)");
+    expect(lines[1]).toContain(`Paste into Okta  ${URL}/okta/events`);
+    const back = applyHeaderEvent(down.header!, {
+      type: "tunnel",
+      state: "ready",
+      publicUrl: URL,
+      hookUrl: `${URL}/okta/events`,
+    }).header!;
+    expect(headerLines(back, null, 0, 200).map(lineText)[0]).toContain("tunnel ● ready");
+  });
+
+  it("stopped at shutdown is not shown as a failure", () => {
+    const stopped = applyHeaderEvent(base, {
+      type: "tunnel",
+      state: "stopped",
+      reason: "cloudflared unregistered its connection and exited",
+    });
+    expect(stopped.flash?.tone).toBe("dim");
+    expect(headerLines(stopped.header!, null, 0, 200).map(lineText)[0]).toContain(
+      "tunnel ● stopped",
+    );
+  });
+});
