@@ -64,6 +64,7 @@ export class Forwarder {
     this.health = new TargetHealth({
       targets: o.routes.targets(),
       intervalMs: o.healthIntervalMs ?? 15_000,
+      probeTimeoutMs: o.timeoutMs,
       dispatcher: o.dispatcher,
       onChange: (target, up, reason) => {
         o.bus.emit({ type: "target", target, health: up ? "up" : "down", reason });

@@ -1,8 +1,11 @@
 import type { Dispatcher } from "undici";
 import { sendOnce } from "./send.js";
 
-/** A probe gets this long to see any HTTP answer. */
-export const PROBE_TIMEOUT_MS = 2000;
+/**
+ * A probe waits as long as a forward would (`--forward-timeout`, 10 s by default) for an
+ * answer: an app that answers in 3.5 s is slow, not down (its forwards go out and are flagged).
+ */
+export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
 /**
  * Network failures (refused, reset, timeout) in a row on one target, across deliveries, after
  * which it counts as down: deliveries then wait for a probe instead of spending their retries
@@ -23,6 +26,8 @@ export interface HealthOptions {
   targets: string[];
   /** Longest wait between probes while a target is down (`--health-interval`). */
   intervalMs: number;
+  /** How long a probe waits for an answer: the forward timeout. */
+  probeTimeoutMs?: number;
   /** Wait before the first probe of a down target; defaults to FIRST_PROBE_DELAY_MS. */
   firstProbeMs?: number;
   dispatcher?: Dispatcher;
@@ -32,9 +37,10 @@ export interface HealthOptions {
 
 /**
  * Target health: probed at start, and while down after 1 s, 2 s, 4 s… up to `intervalMs`.
- * Any HTTP answer means up (a 404 from HEAD still proves the app listens); refused, reset or
- * silent means down, for a probe at once and for forwards after DOWN_AFTER_NETWORK_FAILURES
- * in a row.
+ * Any HTTP answer means up (a 404 from HEAD still proves the app listens), however slow, as
+ * long as it comes within the forward timeout; refused, reset, or no answer within the
+ * forward timeout (a hung app, e.g. paused in a debugger) means down, for a probe at once and
+ * for forwards after DOWN_AFTER_NETWORK_FAILURES in a row.
  */
 export class TargetHealth {
   private readonly state = new Map<string, "up" | "down" | "unknown">();
@@ -124,7 +130,7 @@ export class TargetHealth {
       url: target,
       method: "HEAD",
       headers: { "user-agent": "okhook health probe" },
-      timeoutMs: PROBE_TIMEOUT_MS,
+      timeoutMs: this.o.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
       dispatcher: this.o.dispatcher,
     });
     this.probing.delete(target);

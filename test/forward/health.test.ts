@@ -91,4 +91,35 @@ describe("TargetHealth", () => {
     // only a loose lower bound: the probe did wait rather than fire at once
     expect(changes[1]!.at - changes[0]!.at).toBeGreaterThanOrEqual(900);
   });
+
+  it("sees an app that answers the probe after 2.5 s (within the forward timeout) up: slow is not down", async () => {
+    const target = await startTarget("/hook", undefined, 0, 2500);
+    const changes: string[] = [];
+    const health = new TargetHealth({
+      targets: [target.url],
+      intervalMs: 15_000,
+      probeTimeoutMs: 10_000,
+      onChange: (_t, up, reason) => changes.push(up ? "up" : `down: ${reason}`),
+    });
+    running.push(health);
+    health.start();
+    // before, a probe gave up after 2 s and called the app down
+    await waitFor(() => changes.length > 0, { timeoutMs: 8000, what: "the start probe's verdict" });
+    expect(changes).toEqual(["up"]);
+  });
+
+  it("calls an app that accepts the connection but does not answer within the forward timeout down (hung)", async () => {
+    const target = await startTarget("/hook", undefined, 0, 5000);
+    const changes: string[] = [];
+    const health = new TargetHealth({
+      targets: [target.url],
+      intervalMs: 15_000,
+      probeTimeoutMs: 300,
+      onChange: (_t, up, reason) => changes.push(up ? "up" : `down: ${reason}`),
+    });
+    running.push(health);
+    health.start();
+    await waitFor(() => changes.length > 0, { what: "the start probe's verdict" });
+    expect(changes).toEqual(["down: no answer within 300 ms"]);
+  });
 });
