@@ -128,8 +128,12 @@ export class Forwarder {
 
   /** Hold a job until its target answers a probe; `announce: false` when an outcome said so. */
   private park(job: Job, announce = true): void {
-    const set = this.parked.get(job.target) ?? new Set<number>();
-    this.parked.set(job.target, set);
+    let set = this.parked.get(job.target);
+    if (!set) {
+      set = new Set<number>();
+      this.parked.set(job.target, set);
+      this.health.setWaiting(job.target, true);
+    }
     if (set.has(job.seq)) return;
     set.add(job.seq);
     if (!announce) return;
@@ -154,6 +158,7 @@ export class Forwarder {
     const set = this.parked.get(target);
     if (!set) return;
     this.parked.delete(target);
+    this.health.setWaiting(target, false);
     for (const seq of set) this.push({ seq, target, retry: 0 });
   }
 

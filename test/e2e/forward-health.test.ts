@@ -55,4 +55,35 @@ describe("listen: target health as the app sees it", () => {
     expect(outcome).toMatchObject({ next: "forwarded", slow: true });
     expect(await l.stop()).toBe(0);
   });
+
+  it("gives a restarted app its waiting delivery within a second or two, even after 8 s down (default --health-interval)", async () => {
+    const { db, env } = setup();
+    const app = await startTarget();
+    const l = await startListen(["--db", db, "--forward-to", app.url, "--retry-delay", "10"], env);
+    const health = () =>
+      jsonEvents(l.stdout()).flatMap((e) => (e.type === "target" ? [e.health] : []));
+    await waitFor(() => health().includes("up"), { what: "the app seen up" });
+    await app.close(); // the app crashes
+    expect((await post(l.hookUrl, twoEventDelivery().body)).status).toBe(200);
+    await waitFor(() => health().includes("down"), { what: "the app seen down" });
+    const downAt = Date.now();
+    // The app stays down 8 s: probes backing off 1, 2, 4, 8 s would next look 15 s after it
+    // went down. This wait is the scenario (how long the app is away), not a synchronisation.
+    await waitFor(() => Date.now() - downAt >= 8000, { timeoutMs: 12_000, what: "8 s of outage" });
+    expect(query(db, "SELECT forward_state FROM deliveries")).toEqual([
+      { forward_state: "pending" },
+    ]);
+    const back = await startTarget("/hook", undefined, app.port);
+    const backAt = Date.now();
+    await waitFor(() => back.posts().length > 0, {
+      timeoutMs: 15_000,
+      what: "the waiting delivery at the restarted app",
+    });
+    const lateMs = back.posts()[0]!.at - backAt;
+    // README: "a restarted app gets its deliveries within a second or two"
+    expect(lateMs).toBeLessThan(2500);
+    await waitFor(() => forwarded(db) === 1);
+    expect(health()).toEqual(["up", "down", "up"]);
+    expect(await l.stop()).toBe(0);
+  });
 });
