@@ -99,7 +99,12 @@ export function showText(d: DeliveryDetail, ctx: CliContext): string {
 }
 
 function attemptLine(c: ReturnType<typeof colorFor>, a: AttemptRow): string {
-  const result = a.status !== null ? statusColor(c, a.status) : c.red(a.error ?? "error");
+  const result =
+    a.status !== null
+      ? statusColor(c, a.status)
+      : a.error !== null
+        ? c.red(a.error)
+        : c.yellow("sent, no answer yet");
   const slow = a.slow ? c.yellow(" >3 s: Okta would have timed out") : "";
   return `#${a.attempt} ${pad(a.kind, 8)} ${localTime(a.startedAt)} → ${a.target}  ${result}  ${duration(a.durationMs)}${slow}`;
 }
