@@ -7,10 +7,10 @@ import { backoffMs } from "./backoff.js";
 import { type AttemptRef, attemptOutcome, decide, parkedOutcome } from "./decide.js";
 import { type ForwardAuth, forwardHeaders } from "./headers.js";
 import { TargetHealth } from "./health.js";
-import { ForwardProgress, type FreshDelivery } from "./progress.js";
+import { ForwardProgress, type FreshDelivery, type Payload } from "./progress.js";
 import type { RoutingTable } from "./routes.js";
 import { SendGroup, type SendResult, sendOnce } from "./send.js";
-import { TargetQueues } from "./target-queues.js";
+import { Slots, TargetQueues } from "./target-queues.js";
 import { WriteQueue } from "./write-queue.js";
 
 /** Forwarder settings (cli.md: --forward-timeout, --retries, --forward-auth). */
@@ -46,6 +46,8 @@ interface Job {
  */
 export class Forwarder {
   private readonly queues: TargetQueues<Job>;
+  /** Requests in flight per target (`concurrencyPerTarget`). */
+  private readonly slots: Slots;
   private readonly parked = new Map<string, Set<number>>();
   private readonly inFlightSends = new SendGroup();
   private aborted = false;
@@ -57,8 +59,11 @@ export class Forwarder {
 
   constructor(private readonly o: ForwarderOptions) {
     this.progress = new ForwardProgress(o.store, o.routes);
+    const limit = o.concurrencyPerTarget ?? 8;
+    this.slots = new Slots(limit);
     this.queues = new TargetQueues<Job>({
-      limit: o.concurrencyPerTarget ?? 8,
+      // as many again have their attempt rows committed, ready for the next free slot
+      limit: 2 * limit,
       run: (job) => this.runSafely(job),
       // a retry whose backoff ran out goes first: its wait was the backoff, not the backoff
       // plus the queue ahead of it
@@ -168,11 +173,35 @@ export class Forwarder {
     if (this.health.isDown(job.target)) return this.park(job);
     const attempt = this.progress.nextAttempt(job.seq, job.target);
     // Committed before the request leaves: a crash mid-send leaves this row without an
-    // answer, so the resend after a restart is the next attempt, not this one again.
+    // answer, so the resend after a restart is the next attempt, not this one again. Rows
+    // are committed for up to `concurrencyPerTarget` attempts ahead of the sends, so a send
+    // slot that frees up is used at once instead of after the next commit.
     const row = { deliverySeq: job.seq, target: job.target, attempt, startedAt: Date.now() };
     const id = await this.writes.committed(() => this.attempts.start(row));
-    if (this.aborted) return this.writes.add(() => this.attempts.drop(id));
-    const res = await sendOnce({
+    await this.slots.acquire(job.target);
+    try {
+      if (this.stopping || this.health.isDown(job.target)) {
+        // never sent: forget the row (the delivery stays pending, or waits for the target)
+        this.writes.add(() => this.attempts.drop(id));
+        this.progress.unreserve(job.seq, job.target);
+        if (!this.stopping) this.park(job);
+        return;
+      }
+      const startedAt = Date.now();
+      const res = await this.send(job, d, attempt);
+      if (this.aborted && res.status === null) {
+        // shutdown cut it: the delivery stays pending, the next listen sends the next attempt
+        const cut = { ...res, startedAt, error: INTERRUPTED_ERROR, slow: false };
+        return this.writes.add(() => this.attempts.finish(id, cut));
+      }
+      this.answered(job, { id, attempt, startedAt, deliveryId: d.id }, res);
+    } finally {
+      this.slots.release(job.target);
+    }
+  }
+
+  private send(job: Job, d: Payload, attempt: number): Promise<SendResult> {
+    return sendOnce({
       url: job.target,
       headers: forwardHeaders(d.headers, this.o.auth, {
         deliveryId: d.id,
@@ -185,18 +214,12 @@ export class Forwarder {
       dispatcher: this.o.dispatcher,
       group: this.inFlightSends,
     });
-    if (this.aborted && res.status === null) {
-      // shutdown cut it: the delivery stays pending and the next listen sends the next attempt
-      const cut = { ...res, error: INTERRUPTED_ERROR, slow: false };
-      return this.writes.add(() => this.attempts.finish(id, cut));
-    }
-    this.answered(job, { id, attempt, deliveryId: d.id }, res);
   }
 
   /** Record what the target did with an attempt and take the next step decide() names. */
   private answered(
     job: Job,
-    a: { id: number } & Pick<AttemptRef, "attempt" | "deliveryId">,
+    a: { id: number; startedAt: number } & Pick<AttemptRef, "attempt" | "deliveryId">,
     res: SendResult,
   ): void {
     const step = decide({
@@ -210,7 +233,7 @@ export class Forwarder {
     const ref = { seq: job.seq, deliveryId: a.deliveryId, target: job.target, attempt: a.attempt };
     const outcome = attemptOutcome(ref, res, step);
     this.writes.add(
-      () => this.attempts.finish(a.id, { ...res, slow: outcome.slow }),
+      () => this.attempts.finish(a.id, { ...res, startedAt: a.startedAt, slow: outcome.slow }),
       () => this.o.bus.emit({ type: "forward", outcome }),
     );
     if (step.next === "parked") this.park(job, false);
@@ -242,24 +265,10 @@ export class Forwarder {
     return this.health.isDown(job.target);
   }
 
-  /**
-   * Update a delivery's forward state once no target has work left: forwarded when every
-   * target took it, failed when one spent its retries. While another target still has
-   * attempts to come it stays pending, so a restart resumes that target.
-   */
+  /** Record the delivery's forward state once no target has work left (see ForwardProgress.outcome). */
   private settle(seq: number, last: SendResult | null): void {
-    const { store } = this.o;
-    if (this.progress.allOk(seq)) {
-      const status = last?.status ?? 200;
-      const ms = last?.durationMs ?? null;
-      this.writes.add(() => store.setForward(seq, { state: "forwarded", status, ms }));
-    } else if (this.progress.allFinished(seq)) {
-      const failure = this.progress.failure(seq);
-      if (failure) {
-        const { status, durationMs: ms, error } = failure;
-        this.writes.add(() => store.setForward(seq, { state: "failed", status, ms, error }));
-      }
-    }
+    const state = this.progress.outcome(seq, last);
+    if (state) this.writes.add(() => this.o.store.setForward(seq, state));
     this.progress.forgetIfDone(seq);
   }
 

@@ -71,3 +71,32 @@ export class TargetQueues<J extends TargetJob> {
     }
   }
 }
+
+/** At most `limit` holders per target at once; the others wait their turn, in order. */
+export class Slots {
+  private readonly held = new Map<string, number>();
+  private readonly waiting = new Map<string, (() => void)[]>();
+
+  constructor(private readonly limit: number) {}
+
+  /** Resolves once the caller holds one of the target's slots; give it back with release(). */
+  acquire(target: string): Promise<void> {
+    const n = this.held.get(target) ?? 0;
+    if (n < this.limit) {
+      this.held.set(target, n + 1);
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const q = this.waiting.get(target) ?? [];
+      this.waiting.set(target, q);
+      q.push(resolve);
+    });
+  }
+
+  /** Give a slot back: the next waiter gets it at once. */
+  release(target: string): void {
+    const next = this.waiting.get(target)?.shift();
+    if (next) next();
+    else this.held.set(target, (this.held.get(target) ?? 1) - 1);
+  }
+}

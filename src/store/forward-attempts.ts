@@ -14,6 +14,8 @@ export interface StartedAttempt {
 
 /** How a started attempt ended. */
 export interface AttemptResult {
+  /** When the request went out (a row is written a little ahead of its send). */
+  startedAt: number;
   durationMs: number | null;
   status: number | null;
   error: string | null;
@@ -39,7 +41,8 @@ export class ForwardAttempts {
        VALUES (?, 'forward', ?, ?, ?)`,
     );
     this.complete = db.prepare(
-      "UPDATE attempts SET duration_ms = ?, status = ?, error = ?, response = ?, slow = ? WHERE id = ?",
+      `UPDATE attempts SET started_at = ?, duration_ms = ?, status = ?, error = ?, response = ?,
+        slow = ? WHERE id = ?`,
     );
     this.remove = db.prepare("DELETE FROM attempts WHERE id = ?");
     // Only a pending delivery can have an attempt in flight (it settles after its answers),
@@ -57,7 +60,8 @@ export class ForwardAttempts {
 
   /** Record how a started attempt ended. */
   finish(id: number, r: AttemptResult): void {
-    this.complete.run(r.durationMs, r.status, r.error, r.response ?? null, r.slow ? 1 : 0, id);
+    const { startedAt, durationMs, status, error } = r;
+    this.complete.run(startedAt, durationMs, status, error, r.response ?? null, r.slow ? 1 : 0, id);
   }
 
   /** Forget a started attempt whose request never went out (okhook stopped first). */
@@ -68,6 +72,8 @@ export class ForwardAttempts {
   /**
    * Mark the forward attempts an earlier run left without an answer (it was killed mid-send;
    * one `listen` per database, so none is in flight now) as interrupted. Returns how many.
+   * Rows are committed a little ahead of their sends (at most one per send slot), so a few
+   * of these may never have gone out: the resend is numbered after them all the same.
    */
   markInterrupted(): number {
     return this.interrupt.run(INTERRUPTED_ERROR).changes;

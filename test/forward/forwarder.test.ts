@@ -339,4 +339,35 @@ describe("Forwarder", () => {
       [2, 200, null],
     ]);
   });
+
+  it("keeps at most concurrencyPerTarget requests at the app; at stop, rows committed ahead of a send that never went out are dropped", async () => {
+    let open = 0;
+    let most = 0;
+    const target = await startTarget("/hook", () => {
+      most = Math.max(most, ++open);
+      return { status: 200, delayMs: 5000 };
+    });
+    const first = setup([target.url], undefined, { concurrencyPerTarget: 2 });
+    const seqs = [1, 2, 3, 4, 5].map(() => {
+      const [stored] = first.store.insertDeliveries([record("user.lifecycle.create")]);
+      first.forwarder.enqueue(stored!.seq, { eventTypes: ["user.lifecycle.create"] });
+      return stored!.seq;
+    });
+    await waitFor(() => target.posts().length === 2);
+    await first.forwarder.stop(50);
+    expect(most).toBe(2);
+    const rows = seqs.map((seq) => first.store.attempts(seq).map((a) => [a.attempt, a.error]));
+    // two were cut at the app; the others never went out and left no row behind
+    expect(rows).toEqual([[[1, INTERRUPTED_ERROR]], [[1, INTERRUPTED_ERROR]], [], [], []]);
+    target.setAnswer(() => ({ status: 200 }));
+    const again = setup([target.url], first.store);
+    expect(again.forwarder.start()).toBe(5);
+    await waitFor(() => seqs.every((seq) => state(first.store, seq) === "forwarded"));
+    const attemptsSent = target
+      .posts()
+      .slice(2)
+      .map((p) => p.headers["x-okhook-attempt"])
+      .sort();
+    expect(attemptsSent).toEqual(["1", "1", "1", "2", "2"]);
+  });
 });
