@@ -100,17 +100,21 @@ describe("Forwarder", () => {
     expect(target.posts()[0]!.body.toString()).toBe(r.body!.toString());
   });
 
-  it("marks a delivery forwarded only once every routed target took it", async () => {
+  it("sends a mixed batch whole to each target one of its events routes to, forwarded once every one took it", async () => {
     const a = await startTarget("/a");
     const b = await startTarget("/b", () => ({ status: 200, delayMs: 150 }));
     const { store, forwarder } = setup([`user.*=${a.url}`, `group.*=${b.url}`]);
     const types = ["user.lifecycle.create", "group.user_membership.add"];
-    const [stored] = store.insertDeliveries([record(...types)]);
+    const r = record(...types);
+    const [stored] = store.insertDeliveries([r]);
     forwarder.enqueue(stored!.seq, { eventTypes: types });
     await waitFor(() => a.posts().length === 1);
     expect(state(store, stored!.seq)).toBe("pending");
     await waitFor(() => state(store, stored!.seq) === "forwarded");
     expect(b.posts()).toHaveLength(1);
+    // README: never split or rewritten, both apps get Okta's bytes with both events
+    expect(a.posts()[0]!.body.equals(r.body!)).toBe(true);
+    expect(b.posts()[0]!.body.equals(r.body!)).toBe(true);
   });
 
   it("stays pending while another target still has work after one failed, then reports the failure", async () => {
