@@ -180,7 +180,7 @@ export class Forwarder {
     const id = await this.writes.committed(() => this.attempts.start(row));
     await this.slots.acquire(job.target);
     try {
-      if (this.stopping || this.health.isDown(job.target)) {
+      if (this.aborted || this.health.isDown(job.target)) {
         // never sent: forget the row (the delivery stays pending, or waits for the target)
         this.writes.add(() => this.attempts.drop(id));
         this.progress.unreserve(job.seq, job.target);
