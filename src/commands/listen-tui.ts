@@ -1,6 +1,6 @@
 import type { EventBus, SessionEvent } from "../events.js";
 import type { ForwardAuth } from "../forward/headers.js";
-import type { RoutingTable } from "../forward/routes.js";
+import { describeRoutes, type RoutingTable } from "../forward/routes.js";
 import type { ListenSession } from "../listen/session.js";
 import { mask } from "../output/format.js";
 import type { HeaderInfo } from "../ui/types.js";
@@ -41,10 +41,9 @@ export function mountListenTui(o: ListenTuiOptions): TuiHandle {
     authHeader: o.authHeader,
     secretLabel: o.secret ? (o.showSecret ? o.secret : mask(o.secret)) : undefined,
     tunnel: { state: o.tunnelMode === "none" ? "off" : "starting" },
-    targets: o.routes.routes.map((r) => ({
-      pattern: r.pattern,
-      target: r.target,
-      health: health.get(r.target) ?? "unknown",
+    targets: describeRoutes(o.routes.routes).map((t) => ({
+      ...t,
+      health: health.get(t.target) ?? "unknown",
     })),
     countersScope: "session",
   };

@@ -105,7 +105,7 @@ export function registerListen(program: Command, ctx: CliContext): void {
     .addOption(
       new Option(
         "--health-interval <ms>",
-        "longest wait between probes while a target is down (the first after 1 s, then doubling)",
+        "longest wait between probes of a down target nothing waits for (1 s while deliveries wait)",
       )
         .default("15000")
         .hideHelp(),

@@ -1,13 +1,16 @@
 import type { Dispatcher } from "undici";
 import { describeError } from "../errors.js";
-import type { EventBus, ForwardOutcome } from "../events.js";
+import type { EventBus } from "../events.js";
+import { ForwardAttempts, INTERRUPTED_ERROR } from "../store/forward-attempts.js";
 import type { Store } from "../store/store.js";
 import { backoffMs } from "./backoff.js";
+import { type AttemptRef, attemptOutcome, decide, parkedOutcome } from "./decide.js";
 import { type ForwardAuth, forwardHeaders } from "./headers.js";
 import { TargetHealth } from "./health.js";
-import { ForwardProgress, type FreshDelivery } from "./progress.js";
+import { ForwardProgress, type FreshDelivery, type Payload } from "./progress.js";
 import type { RoutingTable } from "./routes.js";
-import { OKTA_TIMEOUT_MS, SendGroup, type SendResult, sendOnce } from "./send.js";
+import { SendGroup, type SendResult, sendOnce } from "./send.js";
+import { Slots, TargetQueues } from "./target-queues.js";
 import { WriteQueue } from "./write-queue.js";
 
 /** Forwarder settings (cli.md: --forward-timeout, --retries, --forward-auth). */
@@ -35,26 +38,38 @@ interface Job {
 
 /**
  * Forwards stored deliveries to their targets, asynchronously and never in the ack path.
- * Every attempt is a row; a delivery's state moves pending → forwarded | failed. A target
+ * Every attempt is a row, committed before its request goes out (a crash mid-send leaves it
+ * unanswered: the resend is the next attempt); a delivery's state moves pending →
+ * forwarded | failed. A target
  * counts as down after a few network failures in a row (see TargetHealth); while it is down
  * its deliveries wait (parked, no attempt made) and go out when the health probe sees it back.
  */
 export class Forwarder {
-  private readonly queues = new Map<string, Job[]>();
-  private readonly active = new Map<string, number>();
-  private readonly inFlight = new Set<Promise<void>>();
-  /** Retries waiting out their backoff; they hold no concurrency slot meanwhile. */
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly queues: TargetQueues<Job>;
+  /** Requests in flight per target (`concurrencyPerTarget`). */
+  private readonly slots: Slots;
   private readonly parked = new Map<string, Set<number>>();
   private readonly inFlightSends = new SendGroup();
   private aborted = false;
   private readonly health: TargetHealth;
   private readonly progress: ForwardProgress;
   private readonly writes: WriteQueue;
+  private readonly attempts: ForwardAttempts;
   private stopping = false;
 
   constructor(private readonly o: ForwarderOptions) {
     this.progress = new ForwardProgress(o.store, o.routes);
+    const limit = o.concurrencyPerTarget ?? 8;
+    this.slots = new Slots(limit);
+    this.queues = new TargetQueues<Job>({
+      // as many again have their attempt rows committed, ready for the next free slot
+      limit: 2 * limit,
+      run: (job) => this.runSafely(job),
+      // a retry whose backoff ran out goes first: its wait was the backoff, not the backoff
+      // plus the queue ahead of it
+      due: (job) => this.push(job, true),
+    });
+    this.attempts = new ForwardAttempts(o.store);
     this.writes = new WriteQueue(o.store, (err) =>
       o.bus.emit({
         type: "warning",
@@ -64,6 +79,7 @@ export class Forwarder {
     this.health = new TargetHealth({
       targets: o.routes.targets(),
       intervalMs: o.healthIntervalMs ?? 15_000,
+      probeTimeoutMs: o.timeoutMs,
       dispatcher: o.dispatcher,
       onChange: (target, up, reason) => {
         o.bus.emit({ type: "target", target, health: up ? "up" : "down", reason });
@@ -75,6 +91,7 @@ export class Forwarder {
   /** Probe targets and queue every delivery left pending by an earlier run. Returns how many. */
   start(): number {
     this.health.start();
+    this.attempts.markInterrupted();
     const pending = this.o.store.pendingForward();
     for (const seq of pending) this.enqueue(seq);
     return pending.length;
@@ -98,77 +115,34 @@ export class Forwarder {
     if (!fresh && this.progress.allOk(seq)) this.settle(seq, null);
   }
 
-  /**
-   * Queue a job for its target, or park it while the target is down. A retry whose backoff
-   * ran out goes first: its wait was the backoff, not the backoff plus the queue ahead of it.
-   */
+  /** Queue a job for its target, or park it while the target is down. */
   private push(job: Job, first = false): void {
-    if (this.health.isDown(job.target)) {
-      this.park(job);
-      return;
-    }
-    const q = this.queues.get(job.target) ?? [];
-    this.queues.set(job.target, q);
-    if (first) q.unshift(job);
-    else q.push(job);
-    this.pump(job.target);
-  }
-
-  /** Queue a job again after `ms`, holding no slot meanwhile; stop() cancels it (the delivery stays pending). */
-  private later(job: Job, ms: number): void {
-    if (this.stopping) return;
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      this.push(job, true);
-    }, ms);
-    t.unref(); // the listener's server keeps the process alive; a pending retry alone must not
-    this.timers.add(t);
+    if (this.health.isDown(job.target)) this.park(job);
+    else this.queues.add(job, first);
   }
 
   /** Hold a job until its target answers a probe; `announce: false` when an outcome said so. */
   private park(job: Job, announce = true): void {
-    const set = this.parked.get(job.target) ?? new Set<number>();
-    this.parked.set(job.target, set);
+    let set = this.parked.get(job.target);
+    if (!set) {
+      set = new Set<number>();
+      this.parked.set(job.target, set);
+      this.health.setWaiting(job.target, true);
+    }
     if (set.has(job.seq)) return;
     set.add(job.seq);
     if (!announce) return;
-    const d = this.o.store.bySeq(job.seq);
-    this.o.bus.emit({
-      type: "forward",
-      outcome: {
-        seq: job.seq,
-        deliveryId: d?.id ?? "",
-        target: job.target,
-        attempt: 0,
-        status: null,
-        error: "target down",
-        durationMs: 0,
-        slow: false,
-        next: "parked",
-      },
-    });
+    const deliveryId = this.o.store.bySeq(job.seq)?.id ?? "";
+    const outcome = parkedOutcome({ seq: job.seq, deliveryId, target: job.target });
+    this.o.bus.emit({ type: "forward", outcome });
   }
 
   private unpark(target: string): void {
     const set = this.parked.get(target);
     if (!set) return;
     this.parked.delete(target);
+    this.health.setWaiting(target, false);
     for (const seq of set) this.push({ seq, target, retry: 0 });
-  }
-
-  private pump(target: string): void {
-    const limit = this.o.concurrencyPerTarget ?? 8;
-    const q = this.queues.get(target);
-    while (!this.stopping && q?.length && (this.active.get(target) ?? 0) < limit) {
-      const job = q.shift()!;
-      this.active.set(target, (this.active.get(target) ?? 0) + 1);
-      const p = this.runSafely(job).finally(() => {
-        this.inFlight.delete(p);
-        this.active.set(target, (this.active.get(target) ?? 1) - 1);
-        this.pump(target);
-      });
-      this.inFlight.add(p);
-    }
   }
 
   /**
@@ -185,26 +159,53 @@ export class Forwarder {
         message: `forwarding delivery #${job.seq} paused: ${describeError(err)}; trying again`,
       });
       const pauses = job.pauses ?? 0;
-      this.later({ ...job, pauses: pauses + 1 }, backoffMs(pauses, this.o.retryBaseMs ?? 500));
+      this.queues.later(
+        { ...job, pauses: pauses + 1 },
+        backoffMs(pauses, this.o.retryBaseMs ?? 500),
+      );
     }
   }
 
   /** One attempt; a retryable failure schedules the next one and gives the slot back. */
   private async attempt(job: Job): Promise<void> {
-    const { store } = this.o;
     const d = this.progress.payload(job.seq);
     if (!d) return;
-    if (this.health.isDown(job.target)) {
-      this.park(job);
-      return;
+    if (this.health.isDown(job.target)) return this.park(job);
+    const attempt = this.progress.nextAttempt(job.seq, job.target);
+    // Committed before the request leaves: a crash mid-send leaves this row without an
+    // answer, so the resend after a restart is the next attempt, not this one again. Rows
+    // are committed for up to `concurrencyPerTarget` attempts ahead of the sends, so a send
+    // slot that frees up is used at once instead of after the next commit.
+    const row = { deliverySeq: job.seq, target: job.target, attempt, startedAt: Date.now() };
+    const id = await this.writes.committed(() => this.attempts.start(row));
+    await this.slots.acquire(job.target);
+    try {
+      if (this.aborted || this.health.isDown(job.target)) {
+        // never sent: forget the row (the delivery stays pending, or waits for the target)
+        this.writes.add(() => this.attempts.drop(id));
+        this.progress.unreserve(job.seq, job.target);
+        if (!this.stopping) this.park(job);
+        return;
+      }
+      const startedAt = Date.now();
+      const res = await this.send(job, d, attempt);
+      if (this.aborted && res.status === null) {
+        // shutdown cut it: the delivery stays pending, the next listen sends the next attempt
+        const cut = { ...res, startedAt, error: INTERRUPTED_ERROR, slow: false };
+        return this.writes.add(() => this.attempts.finish(id, cut));
+      }
+      this.answered(job, { id, attempt, startedAt, deliveryId: d.id }, res);
+    } finally {
+      this.slots.release(job.target);
     }
-    const attemptNo = this.progress.nextAttempt(job.seq, job.target);
-    const startedAt = Date.now();
-    const res = await sendOnce({
+  }
+
+  private send(job: Job, d: Payload, attempt: number): Promise<SendResult> {
+    return sendOnce({
       url: job.target,
       headers: forwardHeaders(d.headers, this.o.auth, {
         deliveryId: d.id,
-        attempt: attemptNo,
+        attempt,
         replay: false,
         receivedAt: d.receivedAt,
       }),
@@ -213,37 +214,38 @@ export class Forwarder {
       dispatcher: this.o.dispatcher,
       group: this.inFlightSends,
     });
-    if (this.aborted && res.status === null) return; // shutdown: stays pending
-    const ok = res.status !== null && res.status >= 200 && res.status < 300;
-    const retryable = !ok && (res.network || (res.status !== null && res.status >= 500));
-    const down = this.updateHealth(job, res);
-    // while stopping, later() schedules nothing: a failure with retries left stays pending.
-    // Once the target is down a retry would only hammer a closed port: wait for the probe.
-    const more = retryable && job.retry < this.o.retries && !down;
-    // A network error with the target down: the app is not there. The delivery waits for it
-    // (parked, and still `pending` in the database so the next listen forwards it too)
-    // instead of counting as failed; a 5xx is the app's answer and does count.
-    const parks = !ok && !more && res.network;
-    const retryInMs = more ? backoffMs(job.retry, this.o.retryBaseMs ?? 500) : undefined;
-    const outcome = this.outcome(
-      job,
-      d.id,
-      attemptNo,
-      res,
-      ok ? "forwarded" : more ? "retry" : parks ? "parked" : "failed",
-    );
-    if (retryInMs !== undefined) outcome.retryInMs = retryInMs;
+  }
+
+  /** Record what the target did with an attempt and take the next step decide() names. */
+  private answered(
+    job: Job,
+    a: { id: number; startedAt: number } & Pick<AttemptRef, "attempt" | "deliveryId">,
+    res: SendResult,
+  ): void {
+    const step = decide({
+      status: res.status,
+      network: res.network,
+      retry: job.retry,
+      retries: this.o.retries,
+      targetDown: this.updateHealth(job, res),
+      retryBaseMs: this.o.retryBaseMs ?? 500,
+    });
+    const ref = { seq: job.seq, deliveryId: a.deliveryId, target: job.target, attempt: a.attempt };
+    const outcome = attemptOutcome(ref, res, step);
     this.writes.add(
-      () => store.addAttempt({ ...attemptRow(job, attemptNo, startedAt, res), slow: outcome.slow }),
+      () => this.attempts.finish(a.id, { ...res, startedAt: a.startedAt, slow: outcome.slow }),
       () => this.o.bus.emit({ type: "forward", outcome }),
     );
-    if (parks) this.park(job, false);
-    else if (!more) {
-      this.progress.finish(job.seq, job.target, ok ? undefined : res);
+    if (step.next === "parked") this.park(job, false);
+    else if (step.next === "retry") {
+      // while stopping, nothing is scheduled: the delivery stays pending
+      this.queues.later(
+        { seq: job.seq, target: job.target, retry: job.retry + 1 },
+        step.retryInMs ?? 0,
+      );
+    } else {
+      this.progress.finish(job.seq, job.target, step.next === "forwarded" ? undefined : res);
       this.settle(job.seq, res);
-    }
-    if (retryInMs !== undefined) {
-      this.later({ seq: job.seq, target: job.target, retry: job.retry + 1 }, retryInMs);
     }
   }
 
@@ -263,44 +265,10 @@ export class Forwarder {
     return this.health.isDown(job.target);
   }
 
-  private outcome(
-    job: Job,
-    deliveryId: string,
-    attempt: number,
-    res: SendResult,
-    next: ForwardOutcome["next"],
-  ): ForwardOutcome {
-    return {
-      seq: job.seq,
-      deliveryId,
-      target: job.target,
-      attempt,
-      status: res.status,
-      error: res.error,
-      durationMs: res.durationMs,
-      slow: res.durationMs > OKTA_TIMEOUT_MS,
-      next,
-    };
-  }
-
-  /**
-   * Update a delivery's forward state once no target has work left: forwarded when every
-   * target took it, failed when one spent its retries. While another target still has
-   * attempts to come it stays pending, so a restart resumes that target.
-   */
+  /** Record the delivery's forward state once no target has work left (see ForwardProgress.outcome). */
   private settle(seq: number, last: SendResult | null): void {
-    const { store } = this.o;
-    if (this.progress.allOk(seq)) {
-      const status = last?.status ?? 200;
-      const ms = last?.durationMs ?? null;
-      this.writes.add(() => store.setForward(seq, { state: "forwarded", status, ms }));
-    } else if (this.progress.allFinished(seq)) {
-      const failure = this.progress.failure(seq);
-      if (failure) {
-        const { status, durationMs: ms, error } = failure;
-        this.writes.add(() => store.setForward(seq, { state: "failed", status, ms, error }));
-      }
-    }
+    const state = this.progress.outcome(seq, last);
+    if (state) this.writes.add(() => this.o.store.setForward(seq, state));
     this.progress.forgetIfDone(seq);
   }
 
@@ -320,9 +288,7 @@ export class Forwarder {
     this.health.stop();
     // a scheduled retry has its attempts recorded but no final state: its delivery stays
     // pending and the next listen resumes it
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    const all = Promise.allSettled([...this.inFlight]);
+    const all = this.queues.close();
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, graceMs);
@@ -334,18 +300,4 @@ export class Forwarder {
     await all;
     this.writes.flush();
   }
-}
-
-function attemptRow(job: Job, attempt: number, startedAt: number, res: SendResult) {
-  return {
-    deliverySeq: job.seq,
-    kind: "forward" as const,
-    target: job.target,
-    attempt,
-    startedAt,
-    durationMs: res.durationMs,
-    status: res.status,
-    error: res.error,
-    response: res.response,
-  };
 }

@@ -100,6 +100,12 @@ export class ForwardProgress {
     return n;
   }
 
+  /** Give back the attempt number nextAttempt() just reserved (the attempt was not made). */
+  unreserve(seq: number, target: string): void {
+    const s = this.get(seq);
+    s.attempts.set(target, (s.attempts.get(target) ?? 1) - 1);
+  }
+
   /** Record a target's final outcome for this delivery (2xx, or `failure` once retries are spent). */
   finish(seq: number, target: string, failure?: FinalFailure): void {
     const s = this.get(seq);
@@ -123,6 +129,22 @@ export class ForwardProgress {
   allOk(seq: number): boolean {
     const s = this.get(seq);
     return s.targets.length > 0 && s.ok.size === s.targets.length;
+  }
+
+  /**
+   * A delivery's forward state once no target has work left: forwarded when every target
+   * took it, failed when one spent its retries; null while another target still has
+   * attempts to come (it stays pending, so a restart resumes that target).
+   */
+  outcome(seq: number, last: Pick<FinalFailure, "status" | "durationMs"> | null) {
+    if (this.allOk(seq)) {
+      const state = "forwarded" as const;
+      return { state, status: last?.status ?? 200, ms: last?.durationMs ?? null };
+    }
+    const failure = this.allFinished(seq) ? this.failure(seq) : undefined;
+    if (!failure) return null;
+    const { status, durationMs: ms, error } = failure;
+    return { state: "failed" as const, status, ms, error };
   }
 
   /** Drop a delivery with nothing left to do (a later enqueue reloads it from the store). */

@@ -37,6 +37,19 @@ export class WriteQueue {
     }
   }
 
+  /** Queue a write; resolves with what it returned once it is committed. */
+  committed<T>(write: () => T): Promise<T> {
+    return new Promise((resolve) => {
+      let result: T;
+      this.add(
+        () => {
+          result = write();
+        },
+        () => resolve(result),
+      );
+    });
+  }
+
   /** Commit everything queued now (also called at shutdown). */
   flush(): void {
     this.scheduled = false;

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import type { SessionEvent } from "../events.js";
+import { describeRoutes, routingNotes } from "../forward/routes.js";
 import { guardOutput, toJson } from "../text/sanitize.js";
 import { deliveryLine, forwardLine } from "./delivery-lines.js";
 import { mask, pad } from "./format.js";
@@ -153,7 +154,12 @@ export function statusBlock(
     ? `${info.authHeader}: ${info.showSecret ? info.secret : mask(info.secret)}${info.showSecret ? "" : c.dim("  (--show-secret to reveal)")}${info.secretGenerated ? c.dim("  generated") : ""}`
     : c.dim("none (any request is accepted; set --secret or OKHOOK_SECRET)");
   const targets = info.routes.length
-    ? info.routes.map((r) => `${r.pattern ? `${r.pattern} → ` : ""}${r.target}`).join(", ")
+    ? [
+        ...describeRoutes(info.routes).map(
+          (t) => `${t.target}${t.receives ? c.dim(` ← ${t.receives}`) : ""}`,
+        ),
+        ...routingNotes(info.routes).map((n) => c.dim(n)),
+      ].join(`\n${" ".repeat(16)}`)
     : c.dim("none (capture only; add --forward-to 3000)");
   const lines = [
     `${c.bold("okhook listen")} ${c.dim(`v${info.version}`)}`,

@@ -105,7 +105,12 @@ function eventLines(c: ReturnType<typeof colorFor>, e: EventRow): string[] {
 }
 
 function attemptLine(c: ReturnType<typeof colorFor>, a: AttemptRow): string {
-  const result = a.status !== null ? statusColor(c, a.status) : c.red(safe(a.error ?? "error"));
+  const result =
+    a.status !== null
+      ? statusColor(c, a.status)
+      : a.error !== null
+        ? c.red(safe(a.error))
+        : c.yellow("sent, no answer yet");
   const slow = a.slow ? c.yellow(" >3 s: Okta would have timed out") : "";
   return `#${a.attempt} ${pad(a.kind, 8)} ${localTime(a.startedAt)} → ${safe(a.target)}  ${result}  ${duration(a.durationMs)}${slow}`;
 }

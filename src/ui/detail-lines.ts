@@ -95,7 +95,9 @@ export function attemptLines(attempts: readonly AttemptRow[]): Line[] {
     const head: Line = [
       seg(a.kind === "replay" ? "↻ replay " : "→ forward", a.kind === "replay" ? "accent" : "dim"),
       seg(` #${a.attempt} `, "dim"),
-      seg(a.status === null ? "error" : String(a.status), statusTone(a.status), true),
+      a.status === null && a.error === null
+        ? seg("sent, no answer yet", "warn", true)
+        : seg(a.status === null ? "error" : String(a.status), statusTone(a.status), true),
       seg(` ${duration(a.durationMs)}`, a.slow ? "warn" : "plain"),
       seg(`  ${clock(a.startedAt)}  `, "dim"),
       seg(a.target),

@@ -88,7 +88,7 @@ function target(t: TargetInfo, gap: boolean): Line {
   const [word, tone]: [string, Tone] =
     t.health === "up" ? ["up", "ok"] : t.health === "down" ? ["down", "bad"] : ["checking", "dim"];
   const line: Line = gap ? [seg("   ")] : [];
-  line.push(seg("● ", tone), seg(t.pattern ? `${t.pattern} → ` : "", "dim"), seg(t.target));
+  line.push(seg("● ", tone), seg(t.target), seg(t.receives ? ` ← ${t.receives}` : "", "dim"));
   line.push(seg(` ${word}`, tone));
   if (t.health === "down" && t.reason) line.push(seg(` (${t.reason})`, "dim"));
   return line;

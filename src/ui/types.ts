@@ -53,9 +53,10 @@ export interface UiActions {
 /** Health of one forward target as the header shows it. */
 export type TargetHealthState = "up" | "down" | "unknown";
 
-/** One forward route in the header. */
+/** One forward target in the header. */
 export interface TargetInfo {
-  pattern: string | null;
+  /** What it receives (e.g. `user.lifecycle.*`, `everything else`); null for the one catch-all. */
+  receives: string | null;
   target: string;
   health: TargetHealthState;
   reason?: string;

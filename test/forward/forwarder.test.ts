@@ -5,6 +5,7 @@ import { Forwarder, type ForwarderOptions } from "../../src/forward/forwarder.js
 import { DOWN_AFTER_NETWORK_FAILURES } from "../../src/forward/health.js";
 import { RoutingTable } from "../../src/forward/routes.js";
 import { openDb } from "../../src/store/db.js";
+import { ForwardAttempts, INTERRUPTED_ERROR } from "../../src/store/forward-attempts.js";
 import { newDeliveryId } from "../../src/store/ids.js";
 import { Store } from "../../src/store/store.js";
 import type { NewDelivery } from "../../src/store/types.js";
@@ -99,17 +100,21 @@ describe("Forwarder", () => {
     expect(target.posts()[0]!.body.toString()).toBe(r.body!.toString());
   });
 
-  it("marks a delivery forwarded only once every routed target took it", async () => {
+  it("sends a mixed batch whole to each target one of its events routes to, forwarded once every one took it", async () => {
     const a = await startTarget("/a");
     const b = await startTarget("/b", () => ({ status: 200, delayMs: 150 }));
     const { store, forwarder } = setup([`user.*=${a.url}`, `group.*=${b.url}`]);
     const types = ["user.lifecycle.create", "group.user_membership.add"];
-    const [stored] = store.insertDeliveries([record(...types)]);
+    const r = record(...types);
+    const [stored] = store.insertDeliveries([r]);
     forwarder.enqueue(stored!.seq, { eventTypes: types });
     await waitFor(() => a.posts().length === 1);
     expect(state(store, stored!.seq)).toBe("pending");
     await waitFor(() => state(store, stored!.seq) === "forwarded");
     expect(b.posts()).toHaveLength(1);
+    // README: never split or rewritten, both apps get Okta's bytes with both events
+    expect(a.posts()[0]!.body.equals(r.body!)).toBe(true);
+    expect(b.posts()[0]!.body.equals(r.body!)).toBe(true);
   });
 
   it("stays pending while another target still has work after one failed, then reports the failure", async () => {
@@ -280,16 +285,93 @@ describe("Forwarder", () => {
     }
   });
 
-  it("aborts a forward still waiting on the target at stop, leaving the delivery pending", async () => {
-    const target = await startTarget("/slow", () => ({ status: 200, delayMs: 5000 }));
-    const { store, forwarder } = setup([target.url]);
-    const [stored] = store.insertDeliveries([record("user.lifecycle.create")]);
-    forwarder.enqueue(stored!.seq, { eventTypes: ["user.lifecycle.create"] });
+  it("aborts a forward still waiting on the target at stop: its attempt is recorded as interrupted, the delivery stays pending, the next run sends attempt 2", async () => {
+    const target = await startTarget("/slow", (_r, n) => ({
+      status: 200,
+      delayMs: n === 1 ? 5000 : 0,
+    }));
+    const first = setup([target.url]);
+    const [stored] = first.store.insertDeliveries([record("user.lifecycle.create")]);
+    first.forwarder.enqueue(stored!.seq, { eventTypes: ["user.lifecycle.create"] });
     await waitFor(() => target.posts().length === 1);
     const started = performance.now();
-    await forwarder.stop(50);
+    await first.forwarder.stop(50);
     expect(performance.now() - started).toBeLessThan(2000);
-    expect(state(store, stored!.seq)).toBe("pending");
-    expect(store.attempts(stored!.seq)).toEqual([]);
+    expect(state(first.store, stored!.seq)).toBe("pending");
+    expect(first.store.attempts(stored!.seq)).toMatchObject([
+      { attempt: 1, status: null, error: INTERRUPTED_ERROR },
+    ]);
+    const again = setup([target.url], first.store);
+    expect(again.forwarder.start()).toBe(1);
+    await waitFor(() => state(first.store, stored!.seq) === "forwarded");
+    expect(target.posts().map((p) => p.headers["x-okhook-attempt"])).toEqual(["1", "2"]);
+  });
+
+  it("commits the attempt row before the request goes out", async () => {
+    let seen: unknown[] = [];
+    let read = () => [] as unknown[];
+    const target = await startTarget("/hook", () => {
+      seen = read(); // while the request is at the app: the row is there, no answer yet
+      return { status: 200 };
+    });
+    const { store, forwarder } = setup([target.url]);
+    const [stored] = store.insertDeliveries([record("user.lifecycle.create")]);
+    read = () => store.attempts(stored!.seq);
+    forwarder.enqueue(stored!.seq, { eventTypes: ["user.lifecycle.create"] });
+    await waitFor(() => state(store, stored!.seq) === "forwarded");
+    expect(seen).toMatchObject([{ attempt: 1, kind: "forward", status: null, error: null }]);
+    expect(store.attempts(stored!.seq)).toMatchObject([{ attempt: 1, status: 200 }]);
+  });
+
+  it("marks an attempt an earlier run left without an answer (killed mid-send) interrupted and numbers the resend after it", async () => {
+    const target = await startTarget("/hook");
+    const first = setup([target.url]);
+    const [stored] = first.store.insertDeliveries([record("user.lifecycle.create")]);
+    // what a kill -9 between sending and recording the answer leaves behind
+    new ForwardAttempts(first.store).start({
+      deliverySeq: stored!.seq,
+      target: target.url,
+      attempt: 1,
+      startedAt: Date.now(),
+    });
+    const again = setup([target.url], first.store);
+    expect(again.forwarder.start()).toBe(1);
+    await waitFor(() => state(first.store, stored!.seq) === "forwarded");
+    expect(target.posts().map((p) => p.headers["x-okhook-attempt"])).toEqual(["2"]);
+    expect(first.store.attempts(stored!.seq).map((a) => [a.attempt, a.status, a.error])).toEqual([
+      [1, null, INTERRUPTED_ERROR],
+      [2, 200, null],
+    ]);
+  });
+
+  it("keeps at most concurrencyPerTarget requests at the app; at stop, rows committed ahead of a send that never went out are dropped", async () => {
+    let open = 0;
+    let most = 0;
+    const target = await startTarget("/hook", () => {
+      most = Math.max(most, ++open);
+      return { status: 200, delayMs: 5000 };
+    });
+    const first = setup([target.url], undefined, { concurrencyPerTarget: 2 });
+    const seqs = [1, 2, 3, 4, 5].map(() => {
+      const [stored] = first.store.insertDeliveries([record("user.lifecycle.create")]);
+      first.forwarder.enqueue(stored!.seq, { eventTypes: ["user.lifecycle.create"] });
+      return stored!.seq;
+    });
+    await waitFor(() => target.posts().length === 2);
+    await first.forwarder.stop(50);
+    expect(most).toBe(2);
+    const rows = seqs.map((seq) => first.store.attempts(seq).map((a) => [a.attempt, a.error]));
+    // two were cut at the app; the others never went out and left no row behind
+    expect(rows).toEqual([[[1, INTERRUPTED_ERROR]], [[1, INTERRUPTED_ERROR]], [], [], []]);
+    target.setAnswer(() => ({ status: 200 }));
+    const again = setup([target.url], first.store);
+    expect(again.forwarder.start()).toBe(5);
+    await waitFor(() => seqs.every((seq) => state(first.store, seq) === "forwarded"));
+    const attemptsSent = target
+      .posts()
+      .slice(2)
+      .map((p) => p.headers["x-okhook-attempt"])
+      .sort();
+    expect(attemptsSent).toEqual(["1", "1", "1", "2", "2"]);
   });
 });

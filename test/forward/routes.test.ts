@@ -1,11 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
 import { forwardHeaders } from "../../src/forward/headers.js";
-import { normalizeTarget, RoutingTable } from "../../src/forward/routes.js";
+import {
+  describeRoutes,
+  normalizeTarget,
+  RoutingTable,
+  routingNotes,
+} from "../../src/forward/routes.js";
 
 describe("--forward-to", () => {
   it.each([
     ["3000", "http://localhost:3000/"],
+    ["3000/users", "http://localhost:3000/users"],
     ["localhost:3000/hooks", "http://localhost:3000/hooks"],
     ["127.0.0.1:3000", "http://127.0.0.1:3000/"],
     ["http://127.0.0.1:3000/hook?x=1", "http://127.0.0.1:3000/hook?x=1"],
@@ -65,5 +71,38 @@ describe("--forward-to", () => {
       "x-okhook-replay": "false",
       "x-okhook-original-received-at": "1970-01-01T00:00:00.000Z",
     });
+  });
+
+  it("says per target what it receives under first-match routing", () => {
+    const describe = (...specs: string[]) =>
+      describeRoutes(RoutingTable.parse(specs).routes).map((t) => `${t.target} ← ${t.receives}`);
+    expect(describe("3000")).toEqual(["http://localhost:3000/ ← null"]);
+    expect(describe("user.lifecycle.*=3000/users", "3001")).toEqual([
+      "http://localhost:3000/users ← user.lifecycle.*",
+      "http://localhost:3001/ ← everything else",
+    ]);
+    expect(describe("user.*=3000", "group.*=3001", "app.*=3000")).toEqual([
+      "http://localhost:3000/ ← user.*, app.*",
+      "http://localhost:3001/ ← group.*",
+    ]);
+    // a second catch-all, or a pattern after one, never matches anything
+    expect(describe("3000", "3001", "user.*=3002")).toEqual([
+      "http://localhost:3000/ ← everything",
+      "http://localhost:3001/ ← nothing (after the catch-all)",
+      "http://localhost:3002/ ← nothing (after the catch-all)",
+    ]);
+    expect(describe("user.*=3000", "3000")).toEqual(["http://localhost:3000/ ← everything"]);
+  });
+
+  it("notes that a mixed batch goes whole to each target, and what happens with no catch-all", () => {
+    const notes = (...specs: string[]) => routingNotes(RoutingTable.parse(specs).routes);
+    expect(notes("3000")).toEqual([]);
+    expect(notes("user.*=3000", "3001")).toEqual([
+      "a batch goes whole (all its events, Okta's bytes) to each target one of its events routes to",
+    ]);
+    expect(notes("user.*=3000")).toHaveLength(2);
+    expect(notes("user.*=3000")[1]).toBe(
+      "a delivery none of whose events match is stored, not forwarded",
+    );
   });
 });

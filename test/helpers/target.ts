@@ -32,11 +32,12 @@ export interface Target {
 
 const open = new Set<Target>();
 
-/** Start a target answering 200 by default. */
+/** Start a target answering 200 by default (`headDelayMs`: how long health probes wait). */
 export async function startTarget(
   path = "/hook",
   answer?: (req: Received, n: number) => Answer,
   listenPort = 0,
+  headDelayMs = 0,
 ): Promise<Target> {
   let respond = answer ?? (() => ({ status: 200 }));
   const received: Received[] = [];
@@ -55,7 +56,7 @@ export async function startTarget(
       received.push(r);
       const a: Answer =
         req.method === "HEAD"
-          ? { status: 200 }
+          ? { status: 200, delayMs: headDelayMs }
           : respond(r, received.filter((x) => x.method !== "HEAD").length);
       const send = () => {
         if (a.destroy) return req.socket.destroy();

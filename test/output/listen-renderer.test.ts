@@ -2,7 +2,8 @@ import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
 import type { DeliverySummary, ForwardOutcome, SessionEvent } from "../../src/events.js";
 import { clock } from "../../src/format-time.js";
-import { plainRenderer, type StatusInfo } from "../../src/output/listen-renderer.js";
+import { RoutingTable } from "../../src/forward/routes.js";
+import { plainRenderer, type StatusInfo, statusBlock } from "../../src/output/listen-renderer.js";
 
 const info: StatusInfo = {
   version: "0.0.0",
@@ -136,5 +137,48 @@ describe("listen --output json", () => {
     expect((JSON.parse(line!) as { delivery: DeliverySummary }).delivery.firstEventType).toBe(
       d.firstEventType,
     );
+  });
+});
+
+const block = (...specs: string[]) => {
+  const routes = RoutingTable.parse(specs).routes.map((r) => ({
+    pattern: r.pattern,
+    target: r.target,
+  }));
+  const blockInfo: StatusInfo = {
+    version: "0.0.0",
+    secret: undefined,
+    secretGenerated: false,
+    showSecret: false,
+    authHeader: "authorization",
+    targets: [...new Set(routes.map((r) => r.target))],
+    routes,
+    tunnelMode: "none",
+  };
+  return statusBlock(new Chalk({ level: 0 }), blockInfo, {
+    type: "listening",
+    localUrl: "http://127.0.0.1:8080",
+    hookUrl: "http://127.0.0.1:8080/okta/events",
+    db: "/tmp/okhook.db",
+    resumed: 0,
+  });
+};
+
+describe("listen status block: Forward to", () => {
+  it("says per target what it receives and how a mixed batch goes", () => {
+    const out = block("user.lifecycle.*=localhost:3000/users", "localhost:3000/");
+    // before: "user.lifecycle.* → http://localhost:3000/users, http://localhost:3000/", which
+    // reads as if both targets were for that pattern
+    expect(out).toContain(
+      [
+        "  Forward to    http://localhost:3000/users ← user.lifecycle.*",
+        "                http://localhost:3000/ ← everything else",
+        "                a batch goes whole (all its events, Okta's bytes) to each target one of its events routes to",
+      ].join("\n"),
+    );
+  });
+
+  it("shows a single catch-all target bare", () => {
+    expect(block("3000")).toContain("  Forward to    http://localhost:3000/\n  Database");
   });
 });

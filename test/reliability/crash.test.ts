@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cliEnv, killAll, startListen } from "../helpers/cli.js";
+import { cliEnv, killAll, runCli, startListen } from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
+import { post, twoEventDelivery } from "../helpers/payload.js";
 import { closeTargets, startTarget } from "../helpers/target.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
@@ -92,10 +93,14 @@ describe("crash safety: kill -9 under load", () => {
     for (const p of target.posts()) {
       expect(p.body.equals(byId.get(String(p.headers["x-okhook-delivery-id"]))!)).toBe(true);
     }
-    // A copy sent just before a kill has no attempt row, so the restart sends it again (the
-    // target dedupes on x-okhook-delivery-id). What must never happen: a second send of a
-    // delivery whose 2xx was already recorded.
+    // A copy cut by a kill before its answer was recorded is sent again (the target dedupes on
+    // x-okhook-delivery-id), as the next attempt: its row was committed before it went out.
+    // What must never happen: a second send of a delivery whose 2xx was already recorded.
     const duplicated = [...received].filter(([, n]) => n > 1).map(([id]) => id);
+    const copies = target
+      .posts()
+      .map((p) => `${p.headers["x-okhook-delivery-id"]}#${p.headers["x-okhook-attempt"]}`);
+    expect(copies.filter((c, i) => copies.indexOf(c) !== i)).toEqual([]);
     const recordedOk = new Map(
       query<{ id: string; ok: number }>(
         db,
@@ -109,7 +114,39 @@ describe("crash safety: kill -9 under load", () => {
     summary(
       `crash: ${ROUNDS} rounds, ${fmt(acked.size)} acked, ${fmt(acked.size - lost.length)} stored, ${lost.length} lost, ` +
         `${fmt(unacked)} stored but unacknowledged (cut by the kill), ${fmt(errors)} requests cut, ` +
-        `${fmt(received.size)} forwarded, ${duplicated.length} sent twice (first copy cut by a kill before its attempt was recorded)`,
+        `${fmt(received.size)} forwarded, ${duplicated.length} sent twice (first copy cut by a kill before its answer was recorded)`,
     );
+  });
+
+  it("numbers the resend of a forward cut by kill -9 as attempt 2, and show tells the story", async () => {
+    const home = tmpDir();
+    const db = join(home, "okhook.db");
+    const env = cliEnv(home);
+    // the first copy never gets an answer before the kill; the resend is answered at once
+    const target = await startTarget("/hook", (_r, n) => ({
+      status: 200,
+      delayMs: n === 1 ? 60_000 : 0,
+    }));
+    const args = ["--db", db, "--forward-to", target.url];
+    const l = await startListen(args, env);
+    const { body } = twoEventDelivery();
+    expect((await post(l.hookUrl, body)).status).toBe(200);
+    await waitFor(() => target.posts().length === 1, { what: "the first copy at the app" });
+    l.child.kill("SIGKILL");
+    await l.exited;
+
+    const again = await startListen(args, env);
+    await waitFor(
+      () => query(db, "SELECT 1 FROM deliveries WHERE forward_state = 'forwarded'").length === 1,
+      { what: "the delivery forwarded after the restart" },
+    );
+    expect(await again.stop("SIGINT")).toBe(0);
+    const sent = target.posts().map((p) => p.headers["x-okhook-attempt"]);
+    expect(sent).toEqual(["1", "2"]);
+    const id = String(target.posts()[0]!.headers["x-okhook-delivery-id"]);
+    const shown = await runCli(["show", id, "--db", db], env);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/#1 forward .*interrupted: okhook stopped before the answer/);
+    expect(shown.stdout).toMatch(/#2 forward .* 200 /);
   });
 });

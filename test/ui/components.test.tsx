@@ -9,6 +9,7 @@ import { Footer } from "../../src/ui/Footer.js";
 import { Header } from "../../src/ui/Header.js";
 import { CurlOverlay, HELP_KEYS, HelpOverlay } from "../../src/ui/HelpOverlay.js";
 import { headerLines } from "../../src/ui/header-lines.js";
+import { lineText } from "../../src/ui/text.js";
 import { ColorContext } from "../../src/ui/theme.js";
 import type { DeliveryDetail } from "../../src/ui/types.js";
 import { event, header, plain, row } from "../helpers/ui.js";
@@ -45,8 +46,8 @@ describe("Header", () => {
       tunnel: { state: "ready", publicUrl: "https://a-b.trycloudflare.com" },
       publicHookUrl: "https://a-b.trycloudflare.com/okta/events",
       targets: [
-        { pattern: null, target: "http://localhost:3000/", health: "up" },
-        { pattern: "user.*", target: "http://localhost:4000/", health: "down", reason: "refused" },
+        { receives: "user.*", target: "http://localhost:4000/", health: "down", reason: "refused" },
+        { receives: "everything else", target: "http://localhost:3000/", health: "up" },
       ],
     });
     const counters = {
@@ -59,12 +60,15 @@ describe("Header", () => {
       invalid: 0,
       verifications: 1,
     };
-    const out = frame(<Header lines={headerLines(h, counters, 1234, 100)} />);
+    const lines = headerLines(h, counters, 1234, 100);
+    const out = frame(<Header lines={lines} />);
     expect(out).toContain("Paste into Okta  https://a-b.trycloudflare.com/okta/events");
     expect(out).toContain("authorization: hunt…2222");
     expect(out).toContain("tunnel ● ready");
-    expect(out).toContain("● http://localhost:3000/ up");
-    expect(out).toContain("● user.* → http://localhost:4000/ down (refused)");
+    // per target what it receives (not "user.* → A, B", read as if both took user.*)
+    expect(lineText(lines[2]!)).toBe(
+      "Forward to  ● http://localhost:4000/ ← user.* down (refused)   ● http://localhost:3000/ ← everything else up",
+    );
     expect(out).toContain("12 received  10 forwarded  1 failed  2 dup  1 rejected  1 verify");
     expect(out).not.toContain("not stored");
     const flooded = frame(

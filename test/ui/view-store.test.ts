@@ -342,7 +342,7 @@ describe("ViewStore", () => {
     const { view, clock } = viewOver(store, {
       header: header({
         tunnel: { state: "starting" },
-        targets: [{ pattern: null, target: "http://127.0.0.1:3000/", health: "unknown" }],
+        targets: [{ receives: null, target: "http://127.0.0.1:3000/", health: "unknown" }],
       }),
     });
     view.apply({
