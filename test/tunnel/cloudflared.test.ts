@@ -20,8 +20,8 @@ import {
   fakeCloudflaredEnv,
   fakeTunnelToken,
   readFakeProxy,
-  waitFor,
 } from "../helpers/fake-cloudflared.js";
+import { waitFor } from "../helpers/wait.js";
 
 let stateDir: string;
 let tunnels: TunnelProcess[] = [];
