@@ -28,8 +28,6 @@ export interface MountTuiOptions {
   countersSinceSeq: number;
   replay: Omit<ReplayOptions, "store">;
   curlUrl: () => string;
-  /** `okhook ui`: poll the database for rows written by another process. */
-  poll?: boolean;
 }
 
 /** Mount the Ink UI on the command's terminal over the given store. */
@@ -38,11 +36,14 @@ export function mountTui(o: MountTuiOptions): TuiHandle {
   const quitRequested = new Promise<void>((resolve) => {
     quit = resolve;
   });
+  const ui = o.header.mode === "ui";
   const view = new ViewStore({
-    source: storeSource(o.store, { countersSinceSeq: o.countersSinceSeq }),
+    source: storeSource(o.store, { countersSinceSeq: o.countersSinceSeq, listener: ui }),
     header: o.header,
   });
-  if (o.poll) view.startPolling();
+  // Rows written by another process (okhook replay, a backfill; the listener for okhook ui)
+  // raise no session event here: only the database tells.
+  view.startPolling();
   const actions = createTuiActions({
     ...o.replay,
     store: o.store,
@@ -54,7 +55,7 @@ export function mountTui(o: MountTuiOptions): TuiHandle {
   const leave = () => out.write(LEAVE_ALT_SCREEN);
   out.write(ENTER_ALT_SCREEN);
   process.once("exit", leave);
-  const ui = mountUi({
+  const mounted = mountUi({
     store: view,
     actions,
     color: colorFor(out, o.ctx.env).level > 0,
@@ -69,7 +70,7 @@ export function mountTui(o: MountTuiOptions): TuiHandle {
     unmount: () => {
       done ??= (async () => {
         await actions.idle();
-        await ui.unmount();
+        await mounted.unmount();
         process.off("exit", leave);
         leave();
       })();

@@ -41,6 +41,15 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
     throw new UsageError(
       "okhook ui: needs a terminal (stdout is not a TTY); in scripts use: okhook deliveries --json",
     );
+  selectProductionReact();
+  // The UI's modules load while the database opens: the first frame waits for both.
+  const loading = Promise.all([
+    import("./tui-mount.js"),
+    import("./tui-source.js"),
+    import("../version.js"),
+    import("../output/format.js"),
+  ]);
+  loading.catch(() => undefined); // awaited below; a usage error may come first
   const { parseMs } = await import("./options.js");
   const timeoutMs = parseMs(flags.forwardTimeout, "--forward-timeout");
   const { store, path } = await openStoreForRead(flags.db, ctx);
@@ -49,15 +58,10 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
       `okhook ui: no database yet at ${path} (start okhook listen first, or pass --db <file>)`,
     );
   ctx.ownSignals(true);
-  selectProductionReact();
   try {
-    const [{ mountTui }, { VERSION }, { mask }] = await Promise.all([
-      import("./tui-mount.js"),
-      import("../version.js"),
-      import("../output/format.js"),
-    ]);
+    const [{ mountTui }, { listenerStatus }, { VERSION }, { mask }] = await loading;
     const authHeader = flags.authHeader.toLowerCase();
-    const listenerUrl = store.getMeta("listener.url");
+    const listener = listenerStatus(store);
     const { listenerTarget } = await import("./hook-target.js");
     const { secret } = await listenerTarget({ db: flags.db }, ctx);
     const tui = mountTui({
@@ -67,7 +71,7 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
         mode: "ui",
         version: VERSION,
         db: path,
-        localHookUrl: listenerUrl,
+        listener,
         authHeader,
         secretLabel: secret ? mask(secret) : undefined,
         tunnel: { state: "off" },
@@ -77,7 +81,6 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
       countersSinceSeq: store.maxSeq(),
       replay: { auth: { header: authHeader, value: secret }, timeoutMs },
       curlUrl: () => store.getMeta("listener.url") ?? "http://127.0.0.1:8787/okta/events",
-      poll: true,
     });
     await waitForQuit(tui.quitRequested);
     await tui.unmount();

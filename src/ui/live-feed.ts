@@ -17,6 +17,8 @@ export interface FeedTarget {
   maxSeq(): number;
   /** Rows on screen (polling refreshes them: another process may forward them). */
   visibleSeqs(): number[];
+  /** Re-read what the source says about the listener (okhook ui). */
+  refreshListener(): boolean;
   /** Notify subscribers once. */
   commit(): void;
 }
@@ -29,7 +31,7 @@ export interface FeedOptions {
 }
 
 /**
- * Turns a stream of session events (listen) or a polling tick (ui) into at most one view
+ * Turns a stream of session events (listen) and a polling tick (both) into at most one view
  * update per batch window, and counters into at most one re-read per interval.
  */
 export class LiveFeed {
@@ -111,15 +113,24 @@ export class LiveFeed {
     return this.t.refreshCounters();
   }
 
-  /** `okhook ui`: every `ms`, look for rows another process wrote and refresh what is shown. */
-  startPolling(ms: number): void {
+  /**
+   * Every `ms`, look for rows any process wrote (okhook replay, a backfill, or the listener
+   * when this is `okhook ui`) and refresh what is shown. One indexed max(seq) read when
+   * nothing changed. Counters are re-read on every tick with `countersEveryTick` (ui, whose
+   * counters another process moves), else only when new rows turned up.
+   */
+  startPolling(ms: number, o: { countersEveryTick: boolean }): void {
     const tick = () => {
       this.pollTimer = null;
       if (this.disposed) return;
-      if (this.t.maxSeq() > this.lastMax) this.pendingNew = true;
+      if (this.t.maxSeq() > this.lastMax) {
+        this.pendingNew = true;
+        this.countersDue = true;
+      }
       for (const seq of this.t.visibleSeqs()) this.dirty.add(seq);
       this.detailAll = true;
-      this.countersDue = true;
+      if (o.countersEveryTick) this.countersDue = true;
+      this.pendingCommit = this.t.refreshListener() || this.pendingCommit;
       this.flush();
       this.pollTimer = this.o.clock.setTimeout(tick, ms);
     };

@@ -25,7 +25,14 @@ export interface DeliverySource {
   counters(): Counters;
   /** Highest stored sequence number: how many rows exist, and whether new ones arrived. */
   maxSeq(): number;
+  /** `okhook ui`: whether a listen runs on this database now (polled while the UI is open). */
+  listener?(): ListenerStatus;
 }
+
+/** A listen on the database as `okhook ui` shows it: running (pid, URL) or not (the last URL). */
+export type ListenerStatus =
+  | { running: true; pid: number; url?: string }
+  | { running: false; lastUrl?: string };
 
 /** What a replay from the UI did (one new attempt row). */
 export interface ReplayOutcome {
@@ -74,6 +81,8 @@ export interface HeaderInfo {
   localUrl?: string;
   /** The hook URL on this machine (local URL + path). */
   localHookUrl?: string;
+  /** `okhook ui`: the listener on the database, if one runs. */
+  listener?: ListenerStatus;
   /** The URL to paste into Okta, once the tunnel is ready (public URL + path). */
   publicHookUrl?: string;
   authHeader: string;

@@ -124,9 +124,12 @@ export class ViewStore {
     this.feed.flush();
   }
 
-  /** `okhook ui`: look for rows written by another process every `ms` (and refresh visible ones). */
+  /**
+   * Look for rows written by any process every `ms` and refresh the visible ones (and, in
+   * `okhook ui`, the counters and the listener's status).
+   */
   startPolling(ms = POLL_MS): void {
-    this.feed.startPolling(ms);
+    this.feed.startPolling(ms, { countersEveryTick: this.o.header.mode === "ui" });
   }
 
   private feedTarget(): FeedTarget {
@@ -147,6 +150,7 @@ export class ViewStore {
       },
       maxSeq: () => this.o.source.maxSeq(),
       visibleSeqs: () => this.win.visibleSeqs(),
+      refreshListener: () => this.refreshListener(),
       commit: () => this.commit(),
     };
   }
@@ -162,6 +166,14 @@ export class ViewStore {
       this.win.reveal();
       this.afterMove();
     } else this.s = { ...this.s, unseen: this.s.unseen + added };
+    return true;
+  }
+
+  private refreshListener(): boolean {
+    const listener = this.o.source.listener?.();
+    if (!listener || JSON.stringify(listener) === JSON.stringify(this.s.header.listener))
+      return false;
+    this.s = { ...this.s, header: { ...this.s.header, listener } };
     return true;
   }
 

@@ -59,14 +59,14 @@ export class TmuxSession {
   /**
    * Start `okhook <args>` with exactly `env` (nothing inherited, so no CI variable reaches
    * Ink). When it ends the pane shows `[okhook exited <code>]`. `keepTmux` passes the pane's
-   * $TMUX on, as an interactive shell inside tmux would.
+   * $TMUX on, as an interactive shell inside tmux would; `nodeArgs` go to node itself.
    */
-  start(args: string[], o: TmuxStart & { keepTmux?: boolean }): void {
+  start(args: string[], o: TmuxStart & { keepTmux?: boolean; nodeArgs?: string[] }): void {
     const vars = Object.entries({ ...o.env, LANG: "C.UTF-8", TERM: "tmux-256color" })
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${shq(v!)}`);
     if (o.keepTmux) vars.push('TMUX="$TMUX"');
-    const cmd = [process.execPath, BIN, ...args].map(shq).join(" ");
+    const cmd = [process.execPath, ...(o.nodeArgs ?? []), BIN, ...args].map(shq).join(" ");
     this.startScript(
       `env -i ${vars.join(" ")} ${cmd}; echo "[okhook exited $?]"; exec sleep 300`,
       o,
