@@ -1,8 +1,11 @@
+import { resolve } from "node:path";
+import { resolveDbPath } from "../config.js";
 import { colorFor } from "../output/format.js";
 import type { Store } from "../store/store.js";
 import { mountUi } from "../ui/mount.js";
 import type { HeaderInfo } from "../ui/types.js";
 import { ViewStore } from "../ui/view-store.js";
+import { copyToClipboard } from "./clipboard.js";
 import type { CliContext } from "./context.js";
 import { createTuiActions, type ReplayOptions } from "./tui-actions.js";
 import { storeSource } from "./tui-source.js";
@@ -44,11 +47,14 @@ export function mountTui(o: MountTuiOptions): TuiHandle {
   // Rows written by another process (okhook replay, a backfill; the listener for okhook ui)
   // raise no session event here: only the database tells.
   view.startPolling();
+  const defaultDb = resolveDbPath(undefined, { ...o.ctx.env, db: undefined });
   const actions = createTuiActions({
     ...o.replay,
     store: o.store,
     curlUrl: o.curlUrl,
     authHeader: o.header.authHeader,
+    showDb: resolve(o.header.db) === resolve(defaultDb) ? undefined : resolve(o.header.db),
+    copy: (text) => copyToClipboard(text, { out: o.ctx.stdout, env: o.ctx.env }),
     quit: () => quit(),
   });
   const out = o.ctx.stdout;

@@ -9,19 +9,35 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/**
- * A curl command that re-sends a stored delivery. The auth header comes from
- * `$OKHOOK_SECRET` at run time: the secret is never printed.
- */
-export function curlCommand(o: {
+/** What a re-send command is built from. */
+export interface CurlOptions {
   url: string;
   method: string;
   headers: HeaderPairs;
   body: Buffer | null;
   authHeader: string;
-}): string {
+  /**
+   * Take the body from `okhook show <id> --body` on curl's stdin instead of inline: the TUI's
+   * command stays a few short lines that can be copied, whatever the body (pretty-printed over
+   * many lines, or a megabyte on one). `db` is passed as --db when it is not the default.
+   */
+  bodyFrom?: { show: string; db?: string };
+}
+
+/**
+ * The command's shell words, grouped so that a line break (` \` + newline) may go between any
+ * two groups. The auth header comes from `$OKHOOK_SECRET` at run time: the secret is never printed.
+ */
+export function curlParts(o: CurlOptions): string[] {
   const auth = o.authHeader.toLowerCase();
-  const lines = [`curl -sS -X ${o.method} ${shellQuote(o.url)}`];
+  const hasBody = !!o.body && o.body.length > 0;
+  const parts: string[] = [];
+  if (hasBody && o.bodyFrom) {
+    parts.push(`okhook show ${o.bodyFrom.show}`);
+    if (o.bodyFrom.db) parts.push(`--db ${shellQuote(o.bodyFrom.db)}`);
+    parts.push("--body |");
+  }
+  parts.push(`curl -sS -X ${o.method} ${shellQuote(o.url)}`);
   let hadAuth = false;
   for (const [name, value] of o.headers) {
     const lower = name.toLowerCase();
@@ -30,10 +46,17 @@ export function curlCommand(o: {
       continue;
     }
     if (SKIP.test(lower)) continue;
-    lines.push(`-H ${shellQuote(`${name}: ${value}`)}`);
+    parts.push(`-H ${shellQuote(`${name}: ${value}`)}`);
   }
-  if (hadAuth) lines.push(`-H "${auth}: \${OKHOOK_SECRET:?set OKHOOK_SECRET to the hook secret}"`);
-  if (o.body && o.body.length > 0)
-    lines.push(`--data-binary ${shellQuote(o.body.toString("utf8"))}`);
-  return `${lines.join(" \\\n  ")}\n`;
+  if (hadAuth) parts.push(`-H "${auth}: \${OKHOOK_SECRET:?set OKHOOK_SECRET to the hook secret}"`);
+  if (hasBody)
+    parts.push(
+      o.bodyFrom ? "--data-binary @-" : `--data-binary ${shellQuote(o.body!.toString("utf8"))}`,
+    );
+  return parts;
+}
+
+/** A curl command that re-sends a stored delivery, one group per line. */
+export function curlCommand(o: CurlOptions): string {
+  return `${curlParts(o).join(" \\\n  ")}\n`;
 }

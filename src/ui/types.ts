@@ -45,12 +45,19 @@ export interface ReplayOutcome {
   attempt?: number;
 }
 
+/** The curl overlay: the command, and whether it reached the clipboard. */
+export interface CurlView {
+  /** Shell words, grouped: a line may break (with ` \`) between any two groups. */
+  parts: string[];
+  copy: { copied: boolean; note: string };
+}
+
 /** Side effects the UI may ask for; implemented by the command that mounted it. */
 export interface UiActions {
   /** Re-send a stored delivery to its target and record the attempt. Never rejects for a bad target. */
   replay(seq: number): Promise<ReplayOutcome>;
-  /** A shell command that re-sends the delivery (auth taken from $OKHOOK_SECRET). */
-  curl(seq: number): string;
+  /** A shell command that re-sends the delivery, copied to the clipboard where the terminal allows. */
+  curl(seq: number): CurlView;
   /** Leave the UI; the command runs its shutdown order. */
   quit(): void;
 }

@@ -7,7 +7,7 @@ import { applyHeaderEvent, type Flash } from "./header-state.js";
 import { type FeedTarget, LiveFeed } from "./live-feed.js";
 import { RowWindow, type WindowOptions } from "./row-window.js";
 import type { Tone } from "./text.js";
-import type { DeliverySource, HeaderInfo, ReplayOutcome } from "./types.js";
+import type { CurlView, DeliverySource, HeaderInfo, ReplayOutcome } from "./types.js";
 import {
   BATCH_MS,
   COUNTERS_EVERY_MS,
@@ -346,8 +346,8 @@ export class ViewStore {
   }
 
   /** Show a curl command in an overlay (stdout belongs to Ink while mounted). */
-  showCurl(text: string): void {
-    this.commit({ overlay: "curl", curl: text });
+  showCurl(curl: CurlView): void {
+    this.commit({ overlay: "curl", curl });
   }
 
   /** A status-line message that fades after a few seconds. */

@@ -5,7 +5,7 @@ import { newDeliveryId } from "../../src/store/ids.js";
 import { Store, type StoredDelivery } from "../../src/store/store.js";
 import type { DeliveryRow, NewDelivery, ParsedEvent } from "../../src/store/types.js";
 import type { UiClock } from "../../src/ui/clock.js";
-import type { HeaderInfo, ReplayOutcome, UiActions } from "../../src/ui/types.js";
+import type { CurlView, HeaderInfo, ReplayOutcome, UiActions } from "../../src/ui/types.js";
 import { ViewStore, type ViewStoreOptions } from "../../src/ui/view-store.js";
 import { tmpDir } from "./tmp.js";
 
@@ -168,9 +168,16 @@ export function recordingActions(
         ...outcome,
       };
     },
-    curl: (seq: number) => {
+    curl: (seq: number): CurlView => {
       a.curls.push(seq);
-      return `curl -sS -X POST 'http://127.0.0.1:8787/okta/events' # ${seq}\n`;
+      return {
+        parts: [
+          `okhook show ${seq} --body |`,
+          "curl -sS -X POST 'http://127.0.0.1:8787/okta/events'",
+          "--data-binary @-",
+        ],
+        copy: { copied: true, note: "copied via OSC 52" },
+      };
     },
     quit: () => {
       a.quits++;
