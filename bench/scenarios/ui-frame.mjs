@@ -48,7 +48,7 @@ export const uiFrame = {
       rows: [
         {
           scenario: `ui first frame, ${DELIVERIES}-delivery DB`,
-          baseline: "—",
+          baseline: `--version ${fmt(median(version), "ms")}`,
           okhook:
             frame === null
               ? "no frame"
