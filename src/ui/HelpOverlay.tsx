@@ -17,7 +17,7 @@ export const HELP_KEYS: [string, string][] = [
   ["Esc", "close overlay / prompt / detail, then clear the filter"],
   ["r", "replay the selected delivery to its target; shows the new attempt"],
   ["f", "follow new deliveries on / off"],
-  ["c", "curl command that re-sends the selected delivery (copied to the clipboard)"],
+  ["c", "a curl command that re-sends the selection, and copies it"],
   ["?", "this help"],
   ["q  Ctrl+C", "quit"],
 ];
