@@ -25,7 +25,9 @@ export function registerUi(program: Command, ctx: CliContext): void {
       "after",
       `
 Replays (r) go to each delivery's last forward target, with the auth header from $OKHOOK_SECRET
-(else the secret okhook generated for the listener).
+(else the secret okhook generated for the listener). The header says whether a listen runs on
+the database. c shows a curl command that re-sends the selected delivery and copies it (tmux's
+paste buffer inside tmux, else OSC 52; OKHOOK_CLIPBOARD=off turns copying off).
 
 Examples:
   $ okhook ui
