@@ -10,6 +10,8 @@ import { build } from "rolldown";
 const ui = fileURLToPath(new URL("../dist/ui/", import.meta.url));
 
 rmSync(`${ui}chunks`, { recursive: true, force: true });
+// tsc's map describes the unbundled file; a wrong map is worse than none
+rmSync(`${ui}mount.js.map`, { force: true });
 await build({
   input: `${ui}mount.js`,
   platform: "node",
