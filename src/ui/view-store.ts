@@ -129,7 +129,7 @@ export class ViewStore {
    * `okhook ui`, the counters and the listener's status).
    */
   startPolling(ms = POLL_MS): void {
-    this.feed.startPolling(ms, { countersEveryTick: this.o.header.mode === "ui" });
+    this.feed.startPolling(ms, { full: this.o.header.mode === "ui" });
   }
 
   private feedTarget(): FeedTarget {

@@ -350,6 +350,29 @@ describe("ViewStore", () => {
     expect(view.getSnapshot().counters?.received).toBe(2);
   });
 
+  it("listen mode's poll re-reads the open detail (body and all) only when its row changed", () => {
+    const file = `${tempStore().db.name}`;
+    const writer = tempStore(file);
+    seed(writer, 3);
+    const base = storeSource(tempStore(file), { countersSinceSeq: 0 });
+    let reads = 0;
+    const detail = (seq: number) => {
+      reads++;
+      return base.detail(seq);
+    };
+    const source = { ...base, detail };
+    const { view, clock } = viewOver(writer, { source });
+    view.openDetail();
+    view.startPolling(500);
+    const opened = reads;
+    clock.advance(1500);
+    expect(reads).toBe(opened);
+    writer.setForward(3, { state: "forwarded", status: 200, ms: 5 });
+    clock.advance(500);
+    expect(reads).toBe(opened + 1);
+    expect(view.getSnapshot().detail?.delivery.forwardState).toBe("forwarded");
+  });
+
   it("okhook ui mode follows the listener's status on each poll", () => {
     const store = tempStore();
     let listener: ListenerStatus = { running: false, lastUrl: "http://127.0.0.1:1/okta/events" };
