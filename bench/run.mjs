@@ -17,6 +17,7 @@ import { reconcile } from "./scenarios/reconcile.mjs";
 import { replay } from "./scenarios/replay.mjs";
 import { slowTarget } from "./scenarios/slow-target.mjs";
 import { startup } from "./scenarios/startup.mjs";
+import { uiFrame } from "./scenarios/ui-frame.mjs";
 
 const SCENARIOS = [
   startup,
@@ -27,6 +28,7 @@ const SCENARIOS = [
   reconcile,
   replay,
   browse,
+  uiFrame,
   latency,
   bodySize,
 ];

@@ -19,6 +19,10 @@ export interface OkhookEnv {
   noColor: boolean;
   forceColor?: string;
   ci: boolean;
+  /** OKHOOK_CLIPBOARD=off: the TUI's `c` never writes to the clipboard. */
+  clipboard?: string;
+  /** What the terminal is, for the clipboard: $TERM, $TERM_PROGRAM, inside tmux ($TMUX), VTE. */
+  terminal: { term?: string; program?: string; tmux: boolean; vte: boolean };
 }
 
 /** A snapshot of the variables okhook understands. */
@@ -39,6 +43,13 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): OkhookEnv {
     noColor: source.NO_COLOR !== undefined && source.NO_COLOR !== "",
     forceColor: nonEmpty(source.FORCE_COLOR),
     ci: nonEmpty(source.CI) !== undefined,
+    clipboard: nonEmpty(source.OKHOOK_CLIPBOARD),
+    terminal: {
+      term: nonEmpty(source.TERM),
+      program: nonEmpty(source.TERM_PROGRAM),
+      tmux: nonEmpty(source.TMUX) !== undefined,
+      vte: nonEmpty(source.VTE_VERSION) !== undefined,
+    },
   };
 }
 

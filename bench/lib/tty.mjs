@@ -23,7 +23,21 @@ function childrenOf(pid) {
 
 const shellQuote = (s) => `'${String(s).replace(/'/g, "'\\''")}'`;
 
-/** Time to the first output containing `marker` (ms, null if never) and peak RSS (bytes). */
+/** CPU time (user + system, all threads) a process has used so far, in ms (Linux /proc). */
+function cpuMsOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Time to the first output containing `marker` (ms, null if never), the CPU time the command
+ * had used by then (ms: steadier than wall time on a shared machine) and peak RSS (bytes).
+ */
 export function firstFrame(argv, marker, { env = {}, cols = 120, rows = 40 } = {}) {
   return new Promise((resolve) => {
     const started = performance.now();
@@ -34,6 +48,7 @@ export function firstFrame(argv, marker, { env = {}, cols = 120, rows = 40 } = {
     });
     let out = "";
     let frameMs = null;
+    let cpuMs = null;
     let peak = 0;
     let target = null;
     const sample = () => {
@@ -53,6 +68,7 @@ export function firstFrame(argv, marker, { env = {}, cols = 120, rows = 40 } = {
       child.kill("SIGKILL");
       resolve({
         frameMs,
+        cpuMs,
         peakRss: peak || null,
         output: stripVTControlCharacters(out).slice(-2000),
       });
@@ -62,6 +78,8 @@ export function firstFrame(argv, marker, { env = {}, cols = 120, rows = 40 } = {
       out += d.toString("utf8");
       if (frameMs === null && stripVTControlCharacters(out).includes(marker)) {
         frameMs = performance.now() - started;
+        target ??= childrenOf(child.pid)[0] ?? null;
+        cpuMs = target ? cpuMsOf(target) : null;
         clearTimeout(timeout);
         setTimeout(finish, AFTER_FRAME_MS);
       }

@@ -80,7 +80,7 @@ async function uiRuns(ctx, file) {
     });
     runs.push(r);
     ctx.log(
-      `  ui run ${i + 1}: first frame ${r.frameMs === null ? "never" : `${Math.round(r.frameMs)} ms`}, peak RSS ${round(r.peakRss / MB, 0)} MB`,
+      `  ui run ${i + 1}: first frame ${r.frameMs === null ? "never" : `${Math.round(r.frameMs)} ms (CPU ${Math.round(r.cpuMs ?? 0)} ms)`}, peak RSS ${round(r.peakRss / MB, 0)} MB`,
     );
   }
   return runs;
@@ -159,6 +159,7 @@ export const browse = {
         deliveriesMs: list.map((x) => round(x, 1)),
         ui: ui.map((r) => ({
           frameMs: round(r.frameMs, 0),
+          cpuMs: round(r.cpuMs, 0),
           peakRssMB: round((r.peakRss ?? 0) / MB, 1),
         })),
       },

@@ -1,10 +1,10 @@
 import type { Dispatcher } from "undici";
 import type { ForwardAuth } from "../forward/headers.js";
 import type { RoutingTable } from "../forward/routes.js";
-import { curlCommand } from "../output/curl.js";
+import { curlParts } from "../output/curl.js";
 import type { ReplaySendOptions } from "../replay/types.js";
 import type { Store } from "../store/store.js";
-import type { ReplayOutcome, UiActions } from "../ui/types.js";
+import type { CurlView, ReplayOutcome, UiActions } from "../ui/types.js";
 
 /** How the UI's replay sends (the same knobs as forwarding). */
 export interface ReplayOptions {
@@ -71,6 +71,10 @@ export function createTuiActions(
   o: ReplayOptions & {
     curlUrl: () => string;
     authHeader: string;
+    /** --db for `okhook show` in the curl command (undefined: the default database). */
+    showDb?: string;
+    /** Copy a command to the clipboard (the command owns the terminal). */
+    copy: (text: string) => CurlView["copy"];
     quit: () => void;
     revealSecret?: () => string | undefined;
   },
@@ -86,13 +90,16 @@ export function createTuiActions(
     curl: (seq) => {
       const d = o.store.bySeq(seq);
       if (!d) throw new Error("delivery not found");
-      return curlCommand({
+      const parts = curlParts({
         url: o.curlUrl(),
         method: d.method,
         headers: d.headers,
         body: o.store.body(seq),
         authHeader: o.authHeader,
+        bodyFrom: { show: d.id, db: o.showDb },
       });
+      // one line on the clipboard: it pastes as one command
+      return { parts, copy: o.copy(parts.join(" ")) };
     },
     quit: o.quit,
     revealSecret: o.revealSecret,

@@ -1,8 +1,11 @@
+import { resolve } from "node:path";
+import { resolveDbPath } from "../config.js";
 import { colorFor } from "../output/format.js";
 import type { Store } from "../store/store.js";
 import { mountUi } from "../ui/mount.js";
 import type { HeaderInfo } from "../ui/types.js";
 import { ViewStore } from "../ui/view-store.js";
+import { copyToClipboard } from "./clipboard.js";
 import type { CliContext } from "./context.js";
 import { createTuiActions, type ReplayOptions } from "./tui-actions.js";
 import { storeSource } from "./tui-source.js";
@@ -32,8 +35,6 @@ export interface MountTuiOptions {
   curlUrl: () => string;
   /** The secret the header masks, for the `s` key. */
   revealSecret?: () => string | undefined;
-  /** `okhook ui`: poll the database for rows written by another process. */
-  poll?: boolean;
 }
 
 /** Mount the Ink UI on the command's terminal over the given store. */
@@ -42,24 +43,34 @@ export function mountTui(o: MountTuiOptions): TuiHandle {
   const quitRequested = new Promise<void>((resolve) => {
     quit = resolve;
   });
+  const ui = o.header.mode === "ui";
   const view = new ViewStore({
-    source: storeSource(o.store, { countersSinceSeq: o.countersSinceSeq, notStored: o.notStored }),
+    source: storeSource(o.store, {
+      countersSinceSeq: o.countersSinceSeq,
+      notStored: o.notStored,
+      listener: ui,
+    }),
     header: o.header,
   });
-  if (o.poll) view.startPolling();
+  // Rows written by another process (okhook replay, a backfill; the listener for okhook ui)
+  // raise no session event here: only the database tells.
+  view.startPolling();
+  const defaultDb = resolveDbPath(undefined, { ...o.ctx.env, db: undefined });
   const actions = createTuiActions({
     ...o.replay,
     store: o.store,
     curlUrl: o.curlUrl,
     authHeader: o.header.authHeader,
     revealSecret: o.revealSecret,
+    showDb: resolve(o.header.db) === resolve(defaultDb) ? undefined : resolve(o.header.db),
+    copy: (text) => copyToClipboard(text, { out: o.ctx.stdout, env: o.ctx.env }),
     quit: () => quit(),
   });
   const out = o.ctx.stdout;
   const leave = () => out.write(LEAVE_ALT_SCREEN);
   out.write(ENTER_ALT_SCREEN);
   process.once("exit", leave);
-  const ui = mountUi({
+  const mounted = mountUi({
     store: view,
     actions,
     color: colorFor(out, o.ctx.env).level > 0,
@@ -74,7 +85,7 @@ export function mountTui(o: MountTuiOptions): TuiHandle {
     unmount: () => {
       done ??= (async () => {
         await actions.idle();
-        await ui.unmount();
+        await mounted.unmount();
         process.off("exit", leave);
         leave();
       })();

@@ -1,18 +1,35 @@
+import { currentHolder } from "../listen/listener-lock.js";
+import { goneReason } from "../listen/process-alive.js";
 import type { Store } from "../store/store.js";
 import type { DeliveryRow } from "../store/types.js";
-import type { DeliverySource } from "../ui/types.js";
+import type { DeliverySource, ListenerStatus } from "../ui/types.js";
+
+/**
+ * Whether a listen holds the database now: its lock row names a process that still runs.
+ * `listener.url` outlives the listen that wrote it, so it is only ever the *last* URL.
+ */
+export function listenerStatus(store: Store): ListenerStatus {
+  const holder = currentHolder(store);
+  if (holder && goneReason(holder.pid, holder) === null)
+    return { running: true, pid: holder.pid, url: holder.url };
+  return { running: false, lastUrl: store.getMeta("listener.url") };
+}
 
 /**
  * The UI's read interface over the store. Counters cover rows after `countersSinceSeq`
  * (the session for listen, since opening for ui) so they never scan a big table. Once the
- * database is closed (shutdown) every read answers empty instead of throwing.
+ * database is closed (shutdown) every read answers empty instead of throwing. `listener`
+ * (okhook ui) adds the listener's status, polled while the UI is open.
  */
 export function storeSource(
   store: Store,
-  o: { countersSinceSeq: number; notStored?: () => number },
+  o: { countersSinceSeq: number; notStored?: () => number; listener?: boolean },
 ): DeliverySource {
   const open = () => store.db.open;
   return {
+    ...(o.listener
+      ? { listener: (): ListenerStatus => (open() ? listenerStatus(store) : { running: false }) }
+      : {}),
     page: (q) => (open() ? store.list(q) : []),
     rows: (seqs) =>
       open() ? seqs.map((s) => store.bySeq(s)).filter((r): r is DeliveryRow => !!r) : [],

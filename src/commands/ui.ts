@@ -29,7 +29,9 @@ export function registerUi(program: Command, ctx: CliContext): void {
       "after",
       `
 Replays (r) go to each delivery's last forward target with the auth header forwarding used
-(--secret or OKHOOK_SECRET win); s shows the listener's secret for 5 s.
+(--secret or OKHOOK_SECRET win); s shows the listener's secret for 5 s. The header says whether
+a listen runs on the database. c shows a curl command that re-sends the selected delivery and
+copies it (tmux's paste buffer inside tmux, else OSC 52; OKHOOK_CLIPBOARD=off turns copying off).
 
 Examples:
   $ okhook ui
@@ -45,6 +47,15 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
     throw new UsageError(
       "okhook ui: needs a terminal (stdout is not a TTY); in scripts use: okhook deliveries --json",
     );
+  selectProductionReact();
+  // The UI's modules load while the database opens: the first frame waits for both.
+  const loading = Promise.all([
+    import("./tui-mount.js"),
+    import("./tui-source.js"),
+    import("../version.js"),
+    import("../output/format.js"),
+  ]);
+  loading.catch(() => undefined); // awaited below; a usage error may come first
   const { parseMs } = await import("./options.js");
   const timeoutMs = parseMs(flags.forwardTimeout, "--forward-timeout");
   const { store, path } = await openStoreForRead(flags.db, ctx);
@@ -53,17 +64,15 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
       `okhook ui: no database yet at ${path} (start okhook listen first, or pass --db <file>)`,
     );
   ctx.ownSignals(true);
-  selectProductionReact();
   // Browsing only reads (so it works on a database in a read-only directory); the first
   // replay opens a writable connection to record its attempt.
   let writable: Store | undefined;
   try {
-    const [{ mountTui }, { VERSION }, { mask }, { openDb }, storeModule] = await Promise.all([
-      import("./tui-mount.js"),
-      import("../version.js"),
-      import("../output/format.js"),
+    const [{ mountTui }, { listenerStatus }, { VERSION }, { mask }] = await loading;
+    const [{ openDb }, storeModule, { listenerView }] = await Promise.all([
       import("../store/db.js"),
       import("../store/store.js"),
+      import("./hook-target.js"),
     ]);
     const writableStore = () => {
       writable ??= new storeModule.Store(
@@ -71,12 +80,11 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
       );
       return writable;
     };
-    const listenerUrl = store.getMeta("listener.url");
-    const { listenerView } = await import("./hook-target.js");
     const listener = await listenerView({ db: flags.db, authHeader: flags.authHeader }, ctx, store);
     const inbound = listener.plan(listener.url, "listener");
     const secret = inbound.send ? inbound.value : undefined;
     const authHeader = inbound.header;
+    const running = listenerStatus(store);
     const tui = mountTui({
       ctx,
       store,
@@ -84,7 +92,7 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
         mode: "ui",
         version: VERSION,
         db: path,
-        localHookUrl: listenerUrl,
+        listener: running,
         authHeader,
         secretLabel: secret ? mask(secret) : undefined,
         tunnel: { state: "off" },
@@ -100,7 +108,6 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
       },
       revealSecret: () => secret,
       curlUrl: () => store.getMeta("listener.url") ?? "http://127.0.0.1:8787/okta/events",
-      poll: true,
     });
     await waitForQuit(tui.quitRequested);
     await tui.unmount();

@@ -24,22 +24,41 @@ function doubleQuoted(s: string): string {
   return s.replace(/[\\"$`]/g, (c) => `\\${c}`);
 }
 
-/**
- * A curl command that re-sends a stored delivery. The auth header is filled in when the
- * command runs (`auth.expr`; by default from `$OKHOOK_SECRET` when the delivery carried one;
- * `null` sends none): the secret is never printed.
- */
-export function curlCommand(o: {
+/** What a re-send command is built from. */
+export interface CurlOptions {
   url: string;
   method: string;
   headers: HeaderPairs;
   body: Buffer | null;
   authHeader: string;
+  /**
+   * The auth header to add, as a shell expression filled in when the command runs (default:
+   * `$OKHOOK_SECRET` when the delivery carried one; `null` sends none): never the secret itself.
+   */
   auth?: CurlAuth | null;
-}): string {
+  /**
+   * Take the body from `okhook show <id> --body` on curl's stdin instead of inline: the TUI's
+   * command stays a few short lines that can be copied, whatever the body (pretty-printed over
+   * many lines, or a megabyte on one). `db` is passed as --db when it is not the default.
+   */
+  bodyFrom?: { show: string; db?: string };
+}
+
+/**
+ * The command's shell words, grouped so that a line break (` \` + newline) may go between any
+ * two groups.
+ */
+export function curlParts(o: CurlOptions): string[] {
   const auth = o.authHeader.toLowerCase();
   const authNames = new Set([auth, "authorization", o.auth?.header.toLowerCase()]);
-  const lines = [`curl -sS -X ${o.method} ${shellQuote(o.url)}`];
+  const hasBody = !!o.body && o.body.length > 0;
+  const parts: string[] = [];
+  if (hasBody && o.bodyFrom) {
+    parts.push(`okhook show ${o.bodyFrom.show}`);
+    if (o.bodyFrom.db) parts.push(`--db ${shellQuote(o.bodyFrom.db)}`);
+    parts.push("--body |");
+  }
+  parts.push(`curl -sS -X ${o.method} ${shellQuote(o.url)}`);
   let hadAuth = false;
   for (const [name, value] of o.headers) {
     const lower = name.toLowerCase();
@@ -48,12 +67,19 @@ export function curlCommand(o: {
       continue;
     }
     if (SKIP.test(lower)) continue;
-    lines.push(`-H ${shellQuote(`${name}: ${value}`)}`);
+    parts.push(`-H ${shellQuote(`${name}: ${value}`)}`);
   }
   const add =
     o.auth === undefined ? (hadAuth ? { header: auth, expr: ENV_SECRET_EXPR } : null) : o.auth;
-  if (add) lines.push(`-H "${doubleQuoted(add.header.toLowerCase())}: ${add.expr}"`);
-  if (o.body && o.body.length > 0)
-    lines.push(`--data-binary ${shellQuote(o.body.toString("utf8"))}`);
-  return `${lines.join(" \\\n  ")}\n`;
+  if (add) parts.push(`-H "${doubleQuoted(add.header.toLowerCase())}: ${add.expr}"`);
+  if (hasBody)
+    parts.push(
+      o.bodyFrom ? "--data-binary @-" : `--data-binary ${shellQuote(o.body!.toString("utf8"))}`,
+    );
+  return parts;
+}
+
+/** A curl command that re-sends a stored delivery, one group per line. */
+export function curlCommand(o: CurlOptions): string {
+  return `${curlParts(o).join(" \\\n  ")}\n`;
 }

@@ -67,7 +67,8 @@ export function App({ store, actions, color, size: fixed }: AppProps) {
 
 function Body({ s, layout }: { s: ViewState; layout: ReturnType<typeof screenLayout> }) {
   if (s.overlay === "help") return <HelpOverlay height={layout.bodyRows} />;
-  if (s.overlay === "curl") return <CurlOverlay text={s.curl ?? ""} height={layout.bodyRows} />;
+  if (s.overlay === "curl" && s.curl)
+    return <CurlOverlay curl={s.curl} width={layout.width} height={layout.bodyRows} />;
   return (
     <Box flexDirection="column" height={layout.bodyRows}>
       <DeliveryList

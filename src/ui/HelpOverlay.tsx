@@ -1,6 +1,8 @@
 import { Box } from "ink";
+import { curlLines } from "./curl-lines.js";
 import { type Line, seg } from "./text.js";
 import { LineView } from "./theme.js";
+import type { CurlView } from "./types.js";
 
 /** Every key, grouped, as the help overlay lists them. */
 export const HELP_KEYS: [string, string][] = [
@@ -15,7 +17,7 @@ export const HELP_KEYS: [string, string][] = [
   ["Esc", "close overlay / prompt / detail, then clear the filter"],
   ["r", "replay the selected delivery to its target; shows the new attempt"],
   ["f", "follow new deliveries on / off"],
-  ["c", "curl command that re-sends the selected delivery"],
+  ["c", "a curl command that re-sends the selection, and copies it"],
   ["s", "show the secret to paste into Okta for 5 s, then mask it again"],
   ["?", "this help"],
   ["q  Ctrl+C", "quit"],
@@ -49,23 +51,21 @@ export function HelpOverlay({ height }: { height: number }) {
   );
 }
 
-/** The curl overlay: the command wraps so it can be selected and copied whole. */
-export function CurlOverlay({ text, height }: { text: string; height: number }) {
-  const lines = text.replace(/\n$/, "").split("\n");
+/** The curl overlay: a command short enough to copy, wrapped cleanly at the screen width. */
+export function CurlOverlay({
+  curl,
+  width,
+  height,
+}: {
+  curl: CurlView;
+  width: number;
+  height: number;
+}) {
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
-      <LineView
-        line={[
-          seg("curl", "title", true),
-          seg(
-            "  re-sends the selected delivery; auth comes from $OKHOOK_SECRET  (Esc closes)",
-            "dim",
-          ),
-        ]}
-      />
-      {lines.map((l, i) => (
+      {curlLines(curl, width, height).map((line, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: static positional lines
-        <LineView key={i} line={[seg(l)]} />
+        <LineView key={i} line={line} />
       ))}
     </Box>
   );

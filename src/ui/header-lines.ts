@@ -53,8 +53,7 @@ function titleLine(h: HeaderInfo): Line {
 function pasteLine(h: HeaderInfo): Line {
   if (h.publicHookUrl)
     return [seg("Paste into Okta  ", "dim"), seg(h.publicHookUrl, "accent", true)];
-  if (h.mode === "ui")
-    return [seg("Hook URL  ", "dim"), seg(h.localHookUrl ?? "(no listener yet)")];
+  if (h.mode === "ui") return listenerLine(h);
   const why =
     h.tunnel.state === "off"
       ? "  (local only: --tunnel none)"
@@ -62,6 +61,23 @@ function pasteLine(h: HeaderInfo): Line {
         ? "  (local; waiting for the tunnel)"
         : "  (local only: the tunnel is down)";
   return [seg("Hook URL  ", "dim"), seg(h.localHookUrl ?? "…"), seg(why, "dim")];
+}
+
+/** `okhook ui`: whether a listen runs on this database, so a stale URL is never shown as live. */
+function listenerLine(h: HeaderInfo): Line {
+  const l = h.listener;
+  if (l?.running) {
+    const at = l.url
+      ? [seg("listening at ", "ok"), seg(l.url, "accent", true)]
+      : [seg("starting", "ok")];
+    return [seg("● ", "ok"), ...at, seg(` (pid ${l.pid})`, "dim")];
+  }
+  const last = l?.lastUrl;
+  return [
+    seg("○ ", "warn"),
+    seg("no listener running", "warn"),
+    seg(last ? ` (last: ${last})` : "  (start one: okhook listen)", "dim"),
+  ];
 }
 
 function secret(h: HeaderInfo): Line {

@@ -5,8 +5,8 @@ import type { UiClock } from "./clock.js";
 export interface FeedTarget {
   /** Page in rows stored since the last look. */
   takeNewRows(): boolean;
-  /** Re-read these rows if loaded. */
-  refreshRows(seqs: number[]): boolean;
+  /** Re-read these rows if loaded; the seqs of those that changed. */
+  refreshRows(seqs: number[]): number[];
   /** Re-read the open detail if it is one of `seqs` (or any, with `all`). */
   reloadDetail(seqs: ReadonlySet<number>, all: boolean): boolean;
   /** Re-read the counters. */
@@ -17,6 +17,8 @@ export interface FeedTarget {
   maxSeq(): number;
   /** Rows on screen (polling refreshes them: another process may forward them). */
   visibleSeqs(): number[];
+  /** Re-read what the source says about the listener (okhook ui). */
+  refreshListener(): boolean;
   /** Notify subscribers once. */
   commit(): void;
 }
@@ -29,7 +31,7 @@ export interface FeedOptions {
 }
 
 /**
- * Turns a stream of session events (listen) or a polling tick (ui) into at most one view
+ * Turns a stream of session events (listen) and a polling tick (both) into at most one view
  * update per batch window, and counters into at most one re-read per interval.
  */
 export class LiveFeed {
@@ -38,6 +40,8 @@ export class LiveFeed {
   private pendingNew = false;
   private pendingCommit = false;
   private readonly dirty = new Set<number>();
+  /** Rows on screen at a poll: re-read, but their detail only when the row changed. */
+  private readonly polled = new Set<number>();
   private detailAll = false;
   private countersDue = false;
   private lastCountersAt: number;
@@ -90,10 +94,19 @@ export class LiveFeed {
       changed = this.t.takeNewRows() || changed;
     }
     const seqs = [...this.dirty];
+    const polled = [...this.polled].filter((s) => !this.dirty.has(s));
     this.dirty.clear();
-    if (seqs.length) changed = this.t.refreshRows(seqs) || changed;
-    if (seqs.length || this.detailAll)
-      changed = this.t.reloadDetail(new Set(seqs), this.detailAll) || changed;
+    this.polled.clear();
+    // a forward event may add an attempt without changing the row: its detail is re-read anyway
+    const detailSeqs = new Set(seqs);
+    if (seqs.length) changed = this.t.refreshRows(seqs).length > 0 || changed;
+    if (polled.length) {
+      const moved = this.t.refreshRows(polled);
+      for (const seq of moved) detailSeqs.add(seq);
+      changed = moved.length > 0 || changed;
+    }
+    if (detailSeqs.size || this.detailAll)
+      changed = this.t.reloadDetail(detailSeqs, this.detailAll) || changed;
     this.detailAll = false;
     changed = this.maybeCounters() || changed;
     if (changed) this.t.commit();
@@ -111,15 +124,28 @@ export class LiveFeed {
     return this.t.refreshCounters();
   }
 
-  /** `okhook ui`: every `ms`, look for rows another process wrote and refresh what is shown. */
-  startPolling(ms: number): void {
+  /**
+   * Every `ms`, look for rows any process wrote (okhook replay, a backfill, or the listener
+   * when this is `okhook ui`) and re-read the rows on screen: an indexed max(seq) and a few
+   * point reads. `full` (ui, where another process moves everything) also re-reads the open
+   * detail and the counters on every tick; otherwise (listen, whose own events cover its
+   * writes, and which must not spend its ack time on it) the detail only when its row changed
+   * and the counters only when rows turned up.
+   */
+  startPolling(ms: number, o: { full: boolean }): void {
     const tick = () => {
       this.pollTimer = null;
       if (this.disposed) return;
-      if (this.t.maxSeq() > this.lastMax) this.pendingNew = true;
-      for (const seq of this.t.visibleSeqs()) this.dirty.add(seq);
-      this.detailAll = true;
-      this.countersDue = true;
+      if (this.t.maxSeq() > this.lastMax) {
+        this.pendingNew = true;
+        this.countersDue = true;
+      }
+      for (const seq of this.t.visibleSeqs()) this.polled.add(seq);
+      if (o.full) {
+        this.detailAll = true;
+        this.countersDue = true;
+      }
+      this.pendingCommit = this.t.refreshListener() || this.pendingCommit;
       this.flush();
       this.pollTimer = this.o.clock.setTimeout(tick, ms);
     };

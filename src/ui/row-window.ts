@@ -250,17 +250,19 @@ export class RowWindow {
     return { rows: found, bound: Math.max(lo, bound), done: true };
   }
 
-  /** Replace loaded rows with fresh copies (same seq); returns whether any row changed. */
-  refresh(fresh: readonly DeliveryRow[]): boolean {
+  /** Replace loaded rows with fresh copies (same seq); returns the seqs of rows that changed. */
+  refresh(fresh: readonly DeliveryRow[]): number[] {
     let next: DeliveryRow[] | undefined;
+    const changed: number[] = [];
     for (const row of fresh) {
       const i = indexOfSeq(this.rows, row.seq);
       if (i < 0 || sameRow(this.rows[i]!, row)) continue;
       next ??= [...this.rows];
       next[i] = row;
+      changed.push(row.seq);
     }
     if (next) this.rows = next;
-    return next !== undefined;
+    return changed;
   }
 
   /** Seqs of the rows currently on screen. */

@@ -25,7 +25,14 @@ export interface DeliverySource {
   counters(): Counters;
   /** Highest stored sequence number: how many rows exist, and whether new ones arrived. */
   maxSeq(): number;
+  /** `okhook ui`: whether a listen runs on this database now (polled while the UI is open). */
+  listener?(): ListenerStatus;
 }
+
+/** A listen on the database as `okhook ui` shows it: running (pid, URL) or not (the last URL). */
+export type ListenerStatus =
+  | { running: true; pid: number; url?: string }
+  | { running: false; lastUrl?: string };
 
 /** What a replay from the UI did (one new attempt row). */
 export interface ReplayOutcome {
@@ -38,12 +45,19 @@ export interface ReplayOutcome {
   attempt?: number;
 }
 
+/** The curl overlay: the command, and whether it reached the clipboard. */
+export interface CurlView {
+  /** Shell words, grouped: a line may break (with ` \`) between any two groups. */
+  parts: string[];
+  copy: { copied: boolean; note: string };
+}
+
 /** Side effects the UI may ask for; implemented by the command that mounted it. */
 export interface UiActions {
   /** Re-send a stored delivery to its target and record the attempt. Never rejects for a bad target. */
   replay(seq: number): Promise<ReplayOutcome>;
-  /** A shell command that re-sends the delivery (auth taken from $OKHOOK_SECRET). */
-  curl(seq: number): string;
+  /** A shell command that re-sends the delivery, copied to the clipboard where the terminal allows. */
+  curl(seq: number): CurlView;
   /** Leave the UI; the command runs its shutdown order. */
   quit(): void;
   /** The secret the header masks, for the `s` key (read on demand, never kept in the view). */
@@ -77,6 +91,8 @@ export interface HeaderInfo {
   localUrl?: string;
   /** The hook URL on this machine (local URL + path). */
   localHookUrl?: string;
+  /** `okhook ui`: the listener on the database, if one runs. */
+  listener?: ListenerStatus;
   /** The URL to paste into Okta, once the tunnel is ready (public URL + path). */
   publicHookUrl?: string;
   authHeader: string;

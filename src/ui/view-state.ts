@@ -3,7 +3,13 @@ import type { DeliveryRow } from "../store/types.js";
 import { type DetailTab, tabLines } from "./detail-lines.js";
 import type { Flash } from "./header-state.js";
 import type { Line } from "./text.js";
-import type { DeliveryDetail, DeliverySource, HeaderInfo, ReplayOutcome } from "./types.js";
+import type {
+  CurlView,
+  DeliveryDetail,
+  DeliverySource,
+  HeaderInfo,
+  ReplayOutcome,
+} from "./types.js";
 
 /** Session events arriving within this window are applied as one update. */
 export const BATCH_MS = 50;
@@ -33,7 +39,7 @@ export interface ViewState {
   /** Filter text being typed after `/` (null when the prompt is closed). */
   prompt: string | null;
   overlay: Overlay;
-  curl: string | null;
+  curl: CurlView | null;
   detailOpen: boolean;
   tab: DetailTab;
   detail: DeliveryDetail | null;

@@ -7,7 +7,7 @@ import { applyHeaderEvent, type Flash } from "./header-state.js";
 import { type FeedTarget, LiveFeed } from "./live-feed.js";
 import { RowWindow, type WindowOptions } from "./row-window.js";
 import type { Tone } from "./text.js";
-import type { DeliverySource, HeaderInfo, ReplayOutcome } from "./types.js";
+import type { CurlView, DeliverySource, HeaderInfo, ReplayOutcome } from "./types.js";
 import {
   BATCH_MS,
   COUNTERS_EVERY_MS,
@@ -127,9 +127,12 @@ export class ViewStore {
     this.feed.flush();
   }
 
-  /** `okhook ui`: look for rows written by another process every `ms` (and refresh visible ones). */
+  /**
+   * Look for rows written by any process every `ms` and refresh the visible ones (and, in
+   * `okhook ui`, the counters and the listener's status).
+   */
   startPolling(ms = POLL_MS): void {
-    this.feed.startPolling(ms);
+    this.feed.startPolling(ms, { full: this.o.header.mode === "ui" });
   }
 
   private feedTarget(): FeedTarget {
@@ -150,6 +153,7 @@ export class ViewStore {
       },
       maxSeq: () => this.o.source.maxSeq(),
       visibleSeqs: () => this.win.visibleSeqs(),
+      refreshListener: () => this.refreshListener(),
       commit: () => this.commit(),
     };
   }
@@ -165,6 +169,14 @@ export class ViewStore {
       this.win.reveal();
       this.afterMove();
     } else this.s = { ...this.s, unseen: this.s.unseen + added };
+    return true;
+  }
+
+  private refreshListener(): boolean {
+    const listener = this.o.source.listener?.();
+    if (!listener || JSON.stringify(listener) === JSON.stringify(this.s.header.listener))
+      return false;
+    this.s = { ...this.s, header: { ...this.s.header, listener } };
     return true;
   }
 
@@ -338,8 +350,8 @@ export class ViewStore {
   }
 
   /** Show a curl command in an overlay (stdout belongs to Ink while mounted). */
-  showCurl(text: string): void {
-    this.commit({ overlay: "curl", curl: text });
+  showCurl(curl: CurlView): void {
+    this.commit({ overlay: "curl", curl });
   }
 
   /** A status-line message that fades after a few seconds. */

@@ -7,7 +7,7 @@ import { startFakeOkta } from "../helpers/fake-okta.js";
 import { post, twoEventDelivery } from "../helpers/payload.js";
 import { closeTargets, freePort, startTarget } from "../helpers/target.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
-import { hasTmux, killTmux, TmuxSession } from "../helpers/tmux.js";
+import { itTmux, killTmux, TmuxSession } from "../helpers/tmux.js";
 import { waitFor } from "../helpers/wait.js";
 
 const closers: (() => Promise<void>)[] = [];
@@ -126,7 +126,7 @@ describe("okhook listen: one listener per database", () => {
     expect(lockRow(s.db)).toBeUndefined();
   });
 
-  it("leaves the reading commands working while listen runs (deliveries, show, replay, reconcile, ui)", async () => {
+  it("leaves the reading commands working while listen runs (deliveries, show, replay, reconcile)", async () => {
     const s = setup();
     const target = await startTarget("/hook");
     const l = await startListen(["--db", s.db, "--forward-to", target.url], s.env);
@@ -153,19 +153,29 @@ describe("okhook listen: one listener per database", () => {
     expect(reconciled.code, reconciled.stderr).toBe(1);
     expect(reconciled.stderr).not.toContain("in use");
 
-    if (hasTmux) {
-      const tmux = new TmuxSession(s.home);
-      tmux.start(["ui", "--db", s.db], { columns: 120, rows: 30, env: s.env });
-      await tmux.see(shortId(id));
-      tmux.keys("q");
-      await tmux.see("[okhook exited 0]");
-    }
-
     // none of them took or cleared the listener's claim; it keeps storing
     expect(lockRow(s.db)?.pid).toBe(l.child.pid);
     expect((await post(l.hookUrl, twoEventDelivery().body)).status).toBe(200);
     expect(await l.stop()).toBe(0);
   });
+
+  itTmux(
+    "okhook ui opens and quits while listen runs, and leaves the listener's claim",
+    async () => {
+      const s = setup();
+      const l = await startListen(["--db", s.db], s.env);
+      expect((await post(l.hookUrl, twoEventDelivery().body)).status).toBe(200);
+      const id = query<{ id: string }>(s.db, "SELECT id FROM deliveries")[0]!.id;
+      const tmux = new TmuxSession(s.home);
+      tmux.start(["ui", "--db", s.db], { columns: 120, rows: 30, env: s.env });
+      await tmux.see(shortId(id));
+      tmux.keys("q");
+      await tmux.see("[okhook exited 0]");
+      expect(lockRow(s.db)?.pid).toBe(l.child.pid);
+      expect((await post(l.hookUrl, twoEventDelivery().body)).status).toBe(200);
+      expect(await l.stop()).toBe(0);
+    },
+  );
 
   it.each(["SIGINT", "SIGTERM"] as const)(
     "releases the database when stopped with %s",

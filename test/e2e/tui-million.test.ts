@@ -1,31 +1,25 @@
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { shortId } from "../../src/store/ids.js";
 import { cliEnv } from "../helpers/cli.js";
 import { generateDeliveries, generatedId } from "../helpers/million.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
-import { hasTmux, killTmux, TmuxSession } from "../helpers/tmux.js";
+import { describeTmux, killTmux, TmuxSession } from "../helpers/tmux.js";
 
 const ROWS = 1_000_000;
 let home = "";
 let db = "";
 
-beforeAll(() => {
-  if (!hasTmux) return;
-  home = tmpDir("okhook-million-");
-  db = join(home, "million.db");
-  generateDeliveries(db, ROWS);
-}, 60_000);
+describeTmux("okhook ui on a database of a million deliveries (tmux)", () => {
+  beforeAll(() => {
+    home = tmpDir("okhook-million-");
+    db = join(home, "million.db");
+    generateDeliveries(db, ROWS);
+  }, 60_000);
+  afterEach(() => killTmux());
+  afterAll(() => cleanupTmp());
 
-afterEach(() => killTmux());
-afterAll(() => cleanupTmp());
-
-describe("okhook ui on a database of a million deliveries (tmux)", () => {
   it("shows the newest rows at once and answers G and g with the right rows", async () => {
-    if (!hasTmux) {
-      console.log("tmux is not installed: the million-row TUI test has nothing to drive");
-      return;
-    }
     const tmux = new TmuxSession(home);
     tmux.start(["ui", "--db", db], { columns: 120, rows: 40, env: cliEnv(home) });
     const newest = shortId(generatedId(ROWS));

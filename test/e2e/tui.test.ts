@@ -6,7 +6,7 @@ import { query } from "../helpers/db.js";
 import { post, twoEventDelivery } from "../helpers/payload.js";
 import { closeTargets, startTarget } from "../helpers/target.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
-import { alive, childrenOf, hasTmux, killTmux, TmuxSession } from "../helpers/tmux.js";
+import { alive, childrenOf, itTmux, killTmux, TmuxSession } from "../helpers/tmux.js";
 import { waitFor } from "../helpers/wait.js";
 
 afterEach(async () => {
@@ -78,19 +78,14 @@ async function firstSession(columns: number, rows: number): Promise<void> {
 }
 
 describe("okhook listen in a real terminal (tmux)", () => {
-  it("120×40: paste URL, delivery arrives, detail tabs, replay shows the attempt, q exits 0", async () => {
-    if (!hasTmux) {
-      console.log("tmux is not installed: the real-terminal TUI test has nothing to drive");
-      return;
-    }
-    await firstSession(120, 40);
-  });
+  itTmux(
+    "120×40: paste URL, delivery arrives, detail tabs, replay shows the attempt, q exits 0",
+    async () => {
+      await firstSession(120, 40);
+    },
+  );
 
-  it("80×24: the same session on the smallest supported terminal", async () => {
-    if (!hasTmux) {
-      console.log("tmux is not installed: the real-terminal TUI test has nothing to drive");
-      return;
-    }
+  itTmux("80×24: the same session on the smallest supported terminal", async () => {
     await firstSession(80, 24);
   });
 

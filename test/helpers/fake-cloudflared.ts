@@ -81,18 +81,3 @@ export function fakeTunnelToken(secret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0")
   };
   return Buffer.from(JSON.stringify(body)).toString("base64");
 }
-
-/** Poll `check` until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(
-  check: () => T | undefined | false | null,
-  { timeoutMs = 5_000, intervalMs = 20, what = "condition" } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}

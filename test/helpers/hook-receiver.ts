@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
+import { startServer } from "./target.js";
 
 /** How the receiver answers one request. */
 export type ReceiverMode = "echo" | "wrong-echo" | "text" | "500" | "400" | "hang";
@@ -23,48 +23,33 @@ export interface HookReceiver {
   close(): Promise<void>;
 }
 
-/** Start a scripted hook receiver on 127.0.0.1. */
+/** Start a scripted hook receiver on 127.0.0.1 (a loopback server from target.ts). */
 export async function startHookReceiver(path = "/okta/events"): Promise<HookReceiver> {
   const received: ReceivedRequest[] = [];
   const script: ReceiverMode[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks).toString();
-      const seen: ReceivedRequest = {
-        method: req.method ?? "",
-        url: req.url ?? "",
-        headers: req.headers,
-        body,
-      };
-      received.push(seen);
-      const mode = script.shift() ?? "echo";
-      if (mode === "hang") return;
-      seen.status = mode === "500" || mode === "400" ? Number(mode) : 200;
-      if (mode === "500" || mode === "400") {
-        res.statusCode = Number(mode);
-        return void res.end("nope");
-      }
-      if (req.method === "POST") {
-        res.statusCode = 200;
-        return void res.end();
-      }
-      const challenge = String(req.headers["x-okta-verification-challenge"] ?? "");
-      if (mode === "text") return void res.end(`verification=${challenge}`);
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ verification: mode === "wrong-echo" ? "not-it" : challenge }));
-    });
+  const srv = await startServer((req, res) => {
+    const seen: ReceivedRequest = {
+      method: req.method,
+      url: req.url,
+      headers: req.headers,
+      body: req.body.toString(),
+    };
+    received.push(seen);
+    const mode = script.shift() ?? "echo";
+    if (mode === "hang") return;
+    seen.status = mode === "500" || mode === "400" ? Number(mode) : 200;
+    if (mode === "500" || mode === "400") {
+      res.statusCode = Number(mode);
+      return void res.end("nope");
+    }
+    if (req.method === "POST") {
+      res.statusCode = 200;
+      return void res.end();
+    }
+    const challenge = String(req.headers["x-okta-verification-challenge"] ?? "");
+    if (mode === "text") return void res.end(`verification=${challenge}`);
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ verification: mode === "wrong-echo" ? "not-it" : challenge }));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}${path}`,
-    received,
-    script,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { url: `${srv.origin}${path}`, received, script, close: srv.close };
 }

@@ -7,9 +7,11 @@ import { tmpDir } from "./tmp.js";
 
 const open: Store[] = [];
 
-/** A Store on a fresh database file in a temp dir (closed by closeStores). */
-export function tempStore(): { store: Store; file: string } {
-  const file = join(tmpDir(), "okhook.db");
+/**
+ * A Store on a database file in a temp dir (closed by closeStores): a fresh one, or another
+ * connection to `file` (as a second process would open it). The one temp store of the tests.
+ */
+export function tempStore(file = join(tmpDir(), "okhook.db")): { store: Store; file: string } {
   const store = new Store(openDb(file));
   open.push(store);
   return { store, file };

@@ -1,4 +1,9 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** A request the loopback target received. */
@@ -30,16 +35,28 @@ export interface Target {
   close: () => Promise<void>;
 }
 
-const open = new Set<Target>();
+/** The one loopback HTTP server of the tests: what every target and receiver is built on. */
+export interface LoopbackServer {
+  /** `http://127.0.0.1:<port>` */
+  origin: string;
+  port: number;
+  /** Every request, body read whole, in arrival order. */
+  received: Received[];
+  /** setTimeout that `close()` clears (for deliberately slow answers). */
+  later: (fn: () => void, ms: number) => void;
+  close: () => Promise<void>;
+}
 
-/** Start a target answering 200 by default (`headDelayMs`: how long health probes wait). */
-export async function startTarget(
-  path = "/hook",
-  answer?: (req: Received, n: number) => Answer,
-  listenPort = 0,
-  headDelayMs = 0,
-): Promise<Target> {
-  let respond = answer ?? (() => ({ status: 200 }));
+const servers = new Set<LoopbackServer>();
+
+/**
+ * A real node:http server on 127.0.0.1 (port 0 unless given) that records each request and
+ * hands it, body read, to `handle`. Closed by `close()` or `closeTargets()`.
+ */
+export async function startServer(
+  handle: (req: Received, res: ServerResponse, server: LoopbackServer) => void,
+  port = 0,
+): Promise<LoopbackServer> {
   const received: Received[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const server: Server = createServer((req, res) => {
@@ -54,48 +71,67 @@ export async function startTarget(
         at: Date.now(),
       };
       received.push(r);
-      const a: Answer =
-        req.method === "HEAD"
-          ? { status: 200, delayMs: headDelayMs }
-          : respond(r, received.filter((x) => x.method !== "HEAD").length);
-      const send = () => {
-        if (a.destroy) return req.socket.destroy();
-        res.writeHead(a.status ?? 200, { "content-type": "text/plain" });
-        res.end(a.body ?? "");
-      };
-      if (a.delayMs) {
-        const t = setTimeout(() => {
-          timers.delete(t);
-          send();
-        }, a.delayMs);
-        timers.add(t);
-      } else send();
+      handle(r, res, loopback);
     });
   });
-  await new Promise<void>((resolve) => server.listen(listenPort, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  const t: Target = {
-    url: `http://127.0.0.1:${port}${path}`,
-    port,
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const bound = (server.address() as AddressInfo).port;
+  const loopback: LoopbackServer = {
+    origin: `http://127.0.0.1:${bound}`,
+    port: bound,
     received,
-    posts: () => received.filter((r) => r.method === "POST"),
-    setAnswer: (fn) => {
-      respond = fn;
+    later: (fn, ms) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        fn();
+      }, ms);
+      timers.add(t);
     },
     close: async () => {
-      open.delete(t);
-      for (const timer of timers) clearTimeout(timer);
+      if (!servers.delete(loopback)) return;
+      for (const t of timers) clearTimeout(t);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-  open.add(t);
-  return t;
+  servers.add(loopback);
+  return loopback;
 }
 
-/** Close every target still open. */
+/** Start a target answering 200 by default (`headDelayMs`: how long health probes wait). */
+export async function startTarget(
+  path = "/hook",
+  answer?: (req: Received, n: number) => Answer,
+  listenPort = 0,
+  headDelayMs = 0,
+): Promise<Target> {
+  let respond = answer ?? (() => ({ status: 200 }));
+  const srv = await startServer((r, res, self) => {
+    const n = self.received.filter((x) => x.method !== "HEAD").length;
+    const a: Answer = r.method === "HEAD" ? { status: 200, delayMs: headDelayMs } : respond(r, n);
+    const send = () => {
+      if (a.destroy) return res.socket?.destroy();
+      res.writeHead(a.status ?? 200, { "content-type": "text/plain" });
+      res.end(a.body ?? "");
+    };
+    if (a.delayMs) self.later(send, a.delayMs);
+    else send();
+  }, listenPort);
+  return {
+    url: `${srv.origin}${path}`,
+    port: srv.port,
+    received: srv.received,
+    posts: () => srv.received.filter((r) => r.method === "POST"),
+    setAnswer: (fn) => {
+      respond = fn;
+    },
+    close: srv.close,
+  };
+}
+
+/** Close every loopback server still open (targets, receivers). */
 export async function closeTargets(): Promise<void> {
-  await Promise.all([...open].map((t) => t.close()));
+  await Promise.all([...servers].map((s) => s.close()));
 }
 
 /** A port nothing listens on (bound then released). */

@@ -1,23 +1,43 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { describe, it } from "vitest";
 import { BIN } from "./cli.js";
 import { waitFor } from "./wait.js";
 
-/** Whether tmux is installed (the real-terminal tests return early without it). */
+/** Whether tmux is installed. */
 export const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
+
+// CI must drive the real terminal (.ci/run installs tmux): there a missing tmux fails the
+// test with a message; on a developer's machine the test is reported skipped, never "passed".
+export const runTmuxTests = hasTmux || !!process.env.CI;
+
+/** `it` for a test that drives a real terminal: skipped (and reported so) without tmux. */
+export const itTmux = it.skipIf(!runTmuxTests);
+
+/** `describe` for a block that drives a real terminal: skipped (and reported so) without tmux. */
+export const describeTmux = describe.skipIf(!runTmuxTests);
 
 const live = new Set<TmuxSession>();
 
-function shq(s: string): string {
+/** Quote for POSIX shells. */
+export function shq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Size of the terminal and the exact environment of what runs in it (nothing inherited). */
+export interface TmuxStart {
+  columns: number;
+  rows: number;
+  env: NodeJS.ProcessEnv;
+}
+
 /**
- * A private tmux server (own socket in a temp dir) running one okhook command in a real
- * terminal of a given size. When the command ends the pane shows `[okhook exited <code>]`.
+ * A private tmux server (own socket in a temp dir, so no test touches the user's tmux)
+ * running one command in a real terminal of a given size. The only tmux driver the tests use.
  */
 export class TmuxSession {
-  private readonly socket: string;
+  readonly socket: string;
   private readonly name = "okhook";
 
   constructor(dir: string) {
@@ -25,7 +45,10 @@ export class TmuxSession {
     live.add(this);
   }
 
-  private tmux(...args: string[]): string {
+  /** Run a tmux command against this session's server. */
+  tmux(...args: string[]): string {
+    if (!hasTmux)
+      throw new Error("tmux is not installed: .ci/run installs it (apt-get install tmux)");
     // -u: the terminal is UTF-8 (okhook draws ●, ›, …)
     return execFileSync("tmux", ["-u", "-S", this.socket, ...args], {
       encoding: "utf8",
@@ -33,17 +56,31 @@ export class TmuxSession {
     });
   }
 
-  /** Start `okhook <args>` with exactly `env` (nothing inherited, so no CI variable reaches Ink). */
+  /**
+   * Start `okhook <args>` with exactly `env` (nothing inherited, so no CI variable reaches
+   * Ink). When it ends the pane shows `[okhook exited <code>]`. `keepTmux` passes the pane's
+   * $TMUX on, as an interactive shell inside tmux would; `nodeArgs` go to node itself;
+   * `prefix` is a command that runs okhook (e.g. setpriv, to run it as another user).
+   */
   start(
     args: string[],
-    o: { columns: number; rows: number; env: NodeJS.ProcessEnv; prefix?: string[] },
+    o: TmuxStart & { keepTmux?: boolean; nodeArgs?: string[]; prefix?: string[] },
   ): void {
     const vars = Object.entries({ ...o.env, LANG: "C.UTF-8", TERM: "tmux-256color" })
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${shq(v!)}`);
-    // `prefix`: a command that runs okhook, e.g. setpriv to run it as another user
-    const cmd = [...(o.prefix ?? []), process.execPath, BIN, ...args].map(shq).join(" ");
-    const script = `env -i ${vars.join(" ")} ${cmd}; echo "[okhook exited $?]"; exec sleep 300`;
+    if (o.keepTmux) vars.push('TMUX="$TMUX"');
+    const cmd = [...(o.prefix ?? []), process.execPath, ...(o.nodeArgs ?? []), BIN, ...args]
+      .map(shq)
+      .join(" ");
+    this.startScript(
+      `env -i ${vars.join(" ")} ${cmd}; echo "[okhook exited $?]"; exec sleep 300`,
+      o,
+    );
+  }
+
+  /** Start a shell script (`sh -c`) with exactly `env`, e.g. one that wraps okhook in a job. */
+  startScript(script: string, o: Pick<TmuxStart, "columns" | "rows">): void {
     this.tmux(
       "new-session",
       "-d",
@@ -104,8 +141,14 @@ export class TmuxSession {
   /** Pid of okhook (the pane's shell runs `env -i … node`, which execs into node). */
   okhookPid(): number {
     const pane = Number(this.tmux("display-message", "-p", "-t", this.name, "#{pane_pid}").trim());
-    const out = spawnSync("pgrep", ["-P", String(pane), "-f", "okhook.js"], { encoding: "utf8" });
-    return Number(out.stdout.trim().split("\n")[0]);
+    const pid = childrenOf(pane).find((c) => cmdline(c).includes("okhook.js"));
+    if (!pid) throw new Error(`no okhook process under the tmux pane (pid ${pane})`);
+    return pid;
+  }
+
+  /** Close the terminal as a user closing the window would: the pane's processes get SIGHUP. */
+  closeTerminal(): void {
+    this.tmux("kill-session", "-t", this.name);
   }
 
   /** Stop the tmux server and everything in it. */
@@ -134,8 +177,22 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** Pids of a process's children. */
+/** Pids of a process's children (from /proc: a fresh Debian has no pgrep). */
 export function childrenOf(pid: number): number[] {
-  const out = spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" });
-  return out.stdout.split("\n").filter(Boolean).map(Number);
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+      .split(" ")
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "latin1");
+  } catch {
+    return "";
+  }
 }

@@ -1,13 +1,11 @@
-import { join } from "node:path";
 import { storeSource } from "../../src/commands/tui-source.js";
-import { openDb } from "../../src/store/db.js";
 import { newDeliveryId } from "../../src/store/ids.js";
-import { Store, type StoredDelivery } from "../../src/store/store.js";
+import type { Store, StoredDelivery } from "../../src/store/store.js";
 import type { DeliveryRow, NewDelivery, ParsedEvent } from "../../src/store/types.js";
 import type { UiClock } from "../../src/ui/clock.js";
-import type { HeaderInfo, ReplayOutcome, UiActions } from "../../src/ui/types.js";
+import type { CurlView, HeaderInfo, ReplayOutcome, UiActions } from "../../src/ui/types.js";
 import { ViewStore, type ViewStoreOptions } from "../../src/ui/view-store.js";
-import { tmpDir } from "./tmp.js";
+import { closeStores, tempStore as openTempStore } from "./seed-store.js";
 
 /** A clock tests move by hand: timers fire only inside `advance`. */
 export class ManualClock implements UiClock {
@@ -49,19 +47,12 @@ export class ManualClock implements UiClock {
   }
 }
 
-const stores: Store[] = [];
-
-/** A real store on a temp SQLite file (closed by `closeStores`). */
-export function tempStore(file = join(tmpDir(), "okhook.db")): Store {
-  const s = new Store(openDb(file));
-  stores.push(s);
-  return s;
+/** A real store on a temp SQLite file (closed by `closeStores`); see seed-store's tempStore. */
+export function tempStore(file?: string): Store {
+  return openTempStore(file).store;
 }
 
-/** Close every store opened by `tempStore`. */
-export function closeStores(): void {
-  for (const s of stores.splice(0)) s.close();
-}
+export { closeStores };
 
 /** One parsed event. */
 export function event(eventType: string, uuid: string | null = null): ParsedEvent {
@@ -168,9 +159,16 @@ export function recordingActions(
         ...outcome,
       };
     },
-    curl: (seq: number) => {
+    curl: (seq: number): CurlView => {
       a.curls.push(seq);
-      return `curl -sS -X POST 'http://127.0.0.1:8787/okta/events' # ${seq}\n`;
+      return {
+        parts: [
+          `okhook show ${seq} --body |`,
+          "curl -sS -X POST 'http://127.0.0.1:8787/okta/events'",
+          "--data-binary @-",
+        ],
+        copy: { copied: true, note: "copied via OSC 52" },
+      };
     },
     quit: () => {
       a.quits++;

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
@@ -14,29 +13,15 @@ import {
 import { post } from "../helpers/payload.js";
 import { closeTargets, startTarget } from "../helpers/target.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
+import { itTmux, killTmux, shq, TmuxSession } from "../helpers/tmux.js";
 import { waitFor } from "../helpers/wait.js";
 import { alive, summary, uniqueDelivery } from "./support.js";
 
 const SECRET = "signals-secret-value-2b9e";
-const hasTmux = (() => {
-  try {
-    execFileSync("tmux", ["-V"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const sessions: string[] = [];
 const figures: string[] = [];
 
 afterEach(async () => {
-  for (const s of sessions.splice(0)) {
-    try {
-      execFileSync("tmux", ["kill-session", "-t", s], { stdio: "ignore" });
-    } catch {
-      // already gone
-    }
-  }
+  killTmux();
   await killAll();
   await closeTargets();
   cleanupTmp();
@@ -174,7 +159,7 @@ describe("signals: clean shutdown", () => {
     figures.push("signal during tunnel setup");
   });
 
-  it.runIf(hasTmux)(
+  itTmux(
     "closing the terminal (tmux kill-session): the shell passes SIGHUP on, listen exits 0 with everything closed",
     async () => {
       const s = setup();
@@ -195,25 +180,11 @@ describe("signals: clean shutdown", () => {
         .join(" ");
       // Like an interactive shell when its terminal goes away: pass SIGHUP on to the job, wait for it.
       const script = `${listen} & pid=$!; trap 'kill -HUP $pid' HUP; wait $pid; rc=$?; while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done; echo $rc > '${exitFile}'`;
-      const name = `okhook-rel-${process.pid}-${Date.now()}`;
-      sessions.push(name);
-      execFileSync("tmux", [
-        "new-session",
-        "-d",
-        "-s",
-        name,
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "env",
-        "-i",
-        "TERM=tmux-256color",
-        ...envArgs,
-        "sh",
-        "-c",
-        script,
-      ]);
+      const tmux = new TmuxSession(s.home);
+      tmux.startScript(
+        `env -i TERM=tmux-256color ${envArgs.map(shq).join(" ")} sh -c ${shq(script)}`,
+        { columns: 120, rows: 40 },
+      );
       const tunnel = await waitFor(
         () => {
           const file = readdirSync(s.stateDir).find((f) => f.endsWith(".json"));
@@ -221,16 +192,12 @@ describe("signals: clean shutdown", () => {
         },
         { timeoutMs: 15_000, what: "the tunnel under tmux" },
       );
-      await waitFor(() =>
-        /trycloudflare\.com\/okta\/events/.test(
-          execFileSync("tmux", ["capture-pane", "-p", "-t", name]).toString(),
-        ),
-      );
+      await tmux.see(/trycloudflare\.com\/okta\/events/);
       const { uuid, body } = uniqueDelivery();
       expect(
         (await post(`${tunnel.origin}/okta/events`, body, { authorization: SECRET })).status,
       ).toBe(200);
-      execFileSync("tmux", ["kill-session", "-t", name]);
+      tmux.closeTerminal();
       const code = await waitFor(
         () => existsSync(exitFile) && readFileSync(exitFile, "utf8").trim(),
         {

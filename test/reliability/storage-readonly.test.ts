@@ -8,7 +8,7 @@ import { cliEnv, killAll, type RunAs, runCli, startListen } from "../helpers/cli
 import { query } from "../helpers/db.js";
 import { type FakeOkta, startFakeOkta } from "../helpers/fake-okta.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
-import { hasTmux, killTmux, TmuxSession } from "../helpers/tmux.js";
+import { killTmux, runTmuxTests, TmuxSession } from "../helpers/tmux.js";
 import { oneLine } from "./storage-support.js";
 import { summary } from "./support.js";
 
@@ -169,7 +169,7 @@ describe.skipIf(!canDrop)("a database in a read-only directory", () => {
     );
   });
 
-  it.skipIf(!hasTmux || (isRoot && !hasSetpriv))(
+  it.skipIf(!runTmuxTests || (isRoot && !hasSetpriv))(
     "okhook ui browses it; r says the database is read-only instead of replaying",
     async () => {
       const s = await storedDb();

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NetworkError } from "../../src/errors.js";
 import { resolveCloudflared } from "../../src/tunnel/resolve.js";
-import { waitFor } from "../helpers/fake-cloudflared.js";
+import { waitFor } from "../helpers/wait.js";
 
 let root: string;
 

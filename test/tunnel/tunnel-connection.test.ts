@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { waitFor } from "../helpers/fake-cloudflared.js";
 import { expectGone, setupTunnelRig } from "../helpers/tunnel-rig.js";
+import { waitFor } from "../helpers/wait.js";
 
 const { tunnel } = setupTunnelRig();
 

@@ -10,8 +10,9 @@ import {
   Tunnel,
   TunnelStoppedError,
 } from "../../src/tunnel/tunnel.js";
-import { fakeTunnelToken, readFakeProxy, waitFor } from "../helpers/fake-cloudflared.js";
+import { fakeTunnelToken, readFakeProxy } from "../helpers/fake-cloudflared.js";
 import { expectGone, setupTunnelRig } from "../helpers/tunnel-rig.js";
+import { waitFor } from "../helpers/wait.js";
 
 const rig = setupTunnelRig();
 const tunnel = rig.tunnel;

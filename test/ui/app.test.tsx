@@ -149,7 +149,8 @@ describe("App key map", () => {
     ui.press("f");
     await ui.see("● following");
     ui.press("c");
-    await ui.see(`curl -sS -X POST 'http://127.0.0.1:8787/okta/events' # ${d!.seq}`);
+    await ui.see(`okhook show ${d!.seq} --body | curl -sS -X POST`);
+    await ui.see("✓ copied via OSC 52");
     ui.press(KEYS.escape);
     await waitFor(() => !ui.screen().includes("curl -sS"));
     ui.press("?");

@@ -1,6 +1,8 @@
 import { render } from "ink-testing-library";
 import type { ReactElement } from "react";
 import { afterEach, describe, expect, it } from "vitest";
+import { curlParts } from "../../src/output/curl.js";
+import { wrapCommand } from "../../src/ui/curl-lines.js";
 import { DeliveryList } from "../../src/ui/DeliveryList.js";
 import { DetailPane } from "../../src/ui/DetailPane.js";
 import { tabLines } from "../../src/ui/detail-lines.js";
@@ -155,15 +157,43 @@ describe("prompt, overlays and footer", () => {
     expect(out).toContain("Okta would time out");
   });
 
-  it("CurlOverlay shows the whole command", () => {
-    const out = frame(
-      <CurlOverlay
-        text={"curl -sS -X POST 'http://x/okta/events' \\\n  --data-binary '{}'\n"}
-        height={5}
-      />,
+  it("CurlOverlay: a pretty-printed body is never inline; the command wraps cleanly at 80 columns", () => {
+    const body = Buffer.from(JSON.stringify({ data: { events: [{ a: 1 }, { b: "x" }] } }, null, 2));
+    const parts = curlParts({
+      url: "http://127.0.0.1:8787/okta/events",
+      method: "POST",
+      headers: [
+        ["content-type", "application/json"],
+        ["user-agent", "Okta Hook Service v1.0.0"],
+        ["x-okta-request-id", "aQ7x".repeat(10)],
+        ["authorization", "[redacted]"],
+      ],
+      body,
+      authHeader: "authorization",
+      bodyFrom: { show: "01JX0000000000000000000000", db: "/tmp/hooks.db" },
+    });
+    const curl = { parts, copy: { copied: false, note: "clipboard off (OKHOOK_CLIPBOARD)" } };
+    const lines = frame(<CurlOverlay curl={curl} width={80} height={20} />).split("\n");
+    expect(lines.every((l) => l.length <= 80)).toBe(true);
+    expect(lines.join("\n")).not.toContain('"events"');
+    expect(lines[1]).toContain("clipboard off (OKHOOK_CLIPBOARD)");
+    const command = lines.slice(3).join("\n").trimEnd();
+    expect(
+      command.startsWith("okhook show 01JX0000000000000000000000 --db '/tmp/hooks.db' --body |"),
+    ).toBe(true);
+    // the lines pasted together are the command: each ends in " \\" but the last
+    expect(command.replace(/ \\\n {2}/g, " ")).toBe(parts.join(" "));
+    expect(command.endsWith("--data-binary @-")).toBe(true);
+  });
+
+  it("wrapCommand keeps every line inside the width, even for a group wider than the screen", () => {
+    const lines = wrapCommand(
+      ["curl -X POST 'http://x'", `-H 'x: ${"a".repeat(100)}'`, "-d @-"],
+      40,
     );
-    expect(out).toContain("curl -sS -X POST 'http://x/okta/events' \\");
-    expect(out).toContain("--data-binary '{}'");
+    expect(lines.every((l) => l.length <= 40)).toBe(true);
+    expect(lines[0]).toBe("curl -X POST 'http://x' \\");
+    expect(lines.at(-1)).toBe("  -d @-");
   });
 
   it("Footer shows key hints, or a message when there is one", () => {

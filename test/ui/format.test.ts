@@ -6,6 +6,7 @@ import { bodyLines } from "../../src/ui/json-lines.js";
 import { screenLayout } from "../../src/ui/layout.js";
 import { rowLayout, rowLine, titleLine } from "../../src/ui/row-format.js";
 import { clipLine, lineText, safe, seg } from "../../src/ui/text.js";
+import type { HeaderInfo } from "../../src/ui/types.js";
 import { header, row } from "../helpers/ui.js";
 
 describe("list rows", () => {
@@ -161,6 +162,17 @@ describe("header and layout", () => {
     );
     expect(narrow[2]).toBe("Secret  authorization: hunt…2222");
     expect(headerLines(h, null, 5, 160)).toHaveLength(4);
+  });
+
+  it("okhook ui says whether a listener runs: its URL and pid, or the last URL as not running", () => {
+    const url = "http://127.0.0.1:8787/okta/events";
+    const line = (listener: HeaderInfo["listener"]) =>
+      lineText(
+        headerLines(header({ mode: "ui", listener, secretLabel: undefined }), null, 5, 120)[1]!,
+      ).trimEnd();
+    expect(line({ running: true, pid: 4242, url })).toBe(`● listening at ${url} (pid 4242)`);
+    expect(line({ running: false, lastUrl: url })).toBe(`○ no listener running (last: ${url})`);
+    expect(line({ running: false })).toBe("○ no listener running  (start one: okhook listen)");
   });
 
   it("fills the terminal minus one line and keeps a list next to the detail pane", () => {

@@ -52,6 +52,7 @@ describe("okhook ui's r: the auth the listener forwarded with, looked up beside 
         timeoutMs: 5000,
         curlUrl: () => "http://127.0.0.1:8787/okta/events",
         authHeader: "authorization",
+        copy: () => ({ copied: false, note: "not copied (test)" }),
         quit: () => {},
       });
     const lookup = () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { storeSource } from "../../src/commands/tui-source.js";
 import type { SessionEvent } from "../../src/events.js";
 import { lineText } from "../../src/ui/text.js";
+import type { ListenerStatus } from "../../src/ui/types.js";
 import { ViewStore } from "../../src/ui/view-store.js";
 import { cleanupTmp } from "../helpers/tmp.js";
 import {
@@ -335,6 +336,53 @@ describe("ViewStore", () => {
     writer.setForward(5, { state: "forwarded", status: 200, ms: 5 });
     clock.advance(500);
     expect(view.getSnapshot().rows[0]!.forwardState).toBe("forwarded");
+  });
+
+  it("listen mode polls too: rows another process wrote show with no session event", () => {
+    const file = `${tempStore().db.name}`;
+    const writer = tempStore(file);
+    const { view, clock } = viewOver(tempStore(file));
+    view.startPolling(500);
+    seed(writer, 2);
+    clock.advance(500);
+    expect(view.getSnapshot().rows.map((r) => r.seq)).toEqual([2, 1]);
+    clock.advance(500); // counters: at most once a second
+    expect(view.getSnapshot().counters?.received).toBe(2);
+  });
+
+  it("listen mode's poll re-reads the open detail (body and all) only when its row changed", () => {
+    const file = `${tempStore().db.name}`;
+    const writer = tempStore(file);
+    seed(writer, 3);
+    const base = storeSource(tempStore(file), { countersSinceSeq: 0 });
+    let reads = 0;
+    const detail = (seq: number) => {
+      reads++;
+      return base.detail(seq);
+    };
+    const source = { ...base, detail };
+    const { view, clock } = viewOver(writer, { source });
+    view.openDetail();
+    view.startPolling(500);
+    const opened = reads;
+    clock.advance(1500);
+    expect(reads).toBe(opened);
+    writer.setForward(3, { state: "forwarded", status: 200, ms: 5 });
+    clock.advance(500);
+    expect(reads).toBe(opened + 1);
+    expect(view.getSnapshot().detail?.delivery.forwardState).toBe("forwarded");
+  });
+
+  it("okhook ui mode follows the listener's status on each poll", () => {
+    const store = tempStore();
+    let listener: ListenerStatus = { running: false, lastUrl: "http://127.0.0.1:1/okta/events" };
+    const source = { ...storeSource(store, { countersSinceSeq: 0 }), listener: () => listener };
+    const clock = new ManualClock();
+    const view = new ViewStore({ source, header: header({ mode: "ui", listener }), clock });
+    view.startPolling(500);
+    listener = { running: true, pid: 7, url: "http://127.0.0.1:2/okta/events" };
+    clock.advance(500);
+    expect(view.getSnapshot().header.listener).toEqual(listener);
   });
 
   it("header events update the header and show a status message", () => {
