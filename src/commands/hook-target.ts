@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
 import { resolveDbPath } from "../config.js";
 import { ConfigError } from "../errors.js";
-import type { AuthPlan, TargetRole } from "../listen/auth-plan.js";
-import type { ListenerSecrets } from "../listen/secret.js";
-import type { Store } from "../store/store.js";
+import { type AuthPlan, authPlan, type TargetRole } from "../listen/auth-plan.js";
+import { type ListenerSecrets, listenerSecrets } from "../listen/secret.js";
+import { openDb } from "../store/db.js";
+import { Store } from "../store/store.js";
 import type { CliContext } from "./context.js";
 
 /** The default listener hook URL when no database says otherwise. */
@@ -28,13 +29,9 @@ export async function listenerView(
   store?: Store | null,
 ): Promise<ListenerView> {
   const dbPath = resolveDbPath(o.db, ctx.env);
-  const [{ listenerSecrets }, { authPlan }] = await Promise.all([
-    import("../listen/secret.js"),
-    import("../listen/auth-plan.js"),
-  ]);
   const secrets = store
     ? listenerSecrets(dbPath, store)
-    : await withOwnStore(dbPath, (s) => listenerSecrets(dbPath, s));
+    : withOwnStore(dbPath, (s) => listenerSecrets(dbPath, s));
   const given = { flag: o.secret, env: ctx.env.secret, header: o.authHeader };
   return {
     url: secrets.listenerUrl ?? DEFAULT_LISTENER_URL,
@@ -60,12 +57,8 @@ export function authSourceLabel(plan: AuthPlan, secrets: ListenerSecrets): strin
     : `the listener's ${secrets.source}`;
 }
 
-async function withOwnStore<T>(dbPath: string, fn: (s: Store | null) => T): Promise<T> {
+function withOwnStore<T>(dbPath: string, fn: (s: Store | null) => T): T {
   if (!existsSync(dbPath)) return fn(null);
-  const [{ openDb }, { Store }] = await Promise.all([
-    import("../store/db.js"),
-    import("../store/store.js"),
-  ]);
   const store = new Store(openDb(dbPath, { readonly: true }));
   try {
     return fn(store);

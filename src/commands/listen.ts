@@ -1,5 +1,3 @@
-import type { Command } from "commander";
-import { Option } from "commander";
 import {
   childEnv,
   parseCount,
@@ -8,13 +6,19 @@ import {
   selectProductionReact,
 } from "../config.js";
 import { UsageError } from "../errors.js";
-import type { SessionEvent } from "../events.js";
-import type { CliContext, CommandResult } from "./context.js";
-import { collect, DB_FLAG_HELP, oneOf, parseBytes, parseMs } from "./options.js";
+import { EventBus, type SessionEvent } from "../events.js";
+import { RoutingTable } from "../forward/routes.js";
+import { planRegister } from "../listen/hook-registration.js";
+import { runListen } from "../listen/run.js";
+import { generatedSecret, recordListenerAuth } from "../listen/secret.js";
+import { type CliContext, OUTCOME, type Outcome } from "./context.js";
+import { attachOutput, pendingNote } from "./listen-output.js";
+import { stopOnSignals } from "./listen-signals.js";
+import { oneOf, parseBytes, parseMs } from "./options.js";
 import { progressLine } from "./progress-line.js";
 
-/** Raw `okhook listen` flags as commander parses them. */
-interface ListenFlags {
+/** `okhook listen` flags as commander parses them. */
+export interface ListenFlags {
   port?: string;
   host: string;
   path: string;
@@ -40,128 +44,25 @@ interface ListenFlags {
   maxBody: string;
   showSecret?: boolean;
   db?: string;
+  /** Not a flag: whether --tunnel was given on the command line (a failing tunnel is then fatal). */
+  tunnelExplicit?: boolean;
 }
 
 const OUTPUTS = ["interactive", "compact", "json", "quiet"] as const;
 const TUNNELS = ["quick", "token", "none"] as const;
 
-/** Define `okhook listen`. */
-export function registerListen(program: Command, ctx: CliContext): void {
-  program
-    .command("listen")
-    .description(
-      "receive Okta event hook deliveries: store each before acknowledging, forward to your app",
-    )
-    .option(
-      "--port <n>",
-      "local port, 0 = any free port (default: 8787, env: OKHOOK_PORT)",
-      undefined,
-    )
-    .option("--host <addr>", "bind address", "127.0.0.1")
-    .option("--path <p>", "path the hook URL uses; other paths answer 404", "/okta/events")
-    .option(
-      "--forward-to <url>",
-      "forward each delivery here: URL, localhost:3000/hooks, 3000, or 'user.*=URL' to route by event type; repeatable (env: OKHOOK_FORWARD_TO)",
-      collect,
-    )
-    .option(
-      "--secret <value>",
-      "auth header value Okta sends (env: OKHOOK_SECRET; generated when tunneled)",
-    )
-    .option("--auth-header <name>", "header that carries the secret", "authorization")
-    .option(
-      "--forward-auth <value>",
-      "auth header value sent to the app, 'none' drops it (default: the secret)",
-      undefined,
-    )
-    .option(
-      "--tunnel <mode>",
-      "quick | token | none (default: quick, env: OKHOOK_TUNNEL)",
-      undefined,
-    )
-    .option(
-      "--cloudflared <path>",
-      "cloudflared binary (default: PATH, then the cloudflared npm package; env: OKHOOK_CLOUDFLARED)",
-    )
-    .option(
-      "--tunnel-token <t>",
-      "named tunnel token, with --tunnel token (env: OKHOOK_TUNNEL_TOKEN)",
-    )
-    .option("--public-url <url>", "public https URL of the named tunnel, with --tunnel token")
-    .option(
-      "--register",
-      "create/update the Okta event hook for this URL, verify and activate it",
-      false,
-    )
-    .option("--org <url>", "Okta org URL for --register (env: OKTA_ORG_URL)")
-    .option(
-      "--events <types>",
-      "event types for --register (comma list, * globs)",
-      "user.lifecycle.*,group.user_membership.*",
-    )
-    .option("--forward-timeout <ms>", "per forward attempt", "10000")
-    .option("--retries <n>", "forward retries on network error/5xx (exponential backoff)", "3")
-    .addOption(new Option("--retry-delay <ms>", "base retry delay").default("500").hideHelp())
-    .addOption(
-      new Option(
-        "--health-interval <ms>",
-        "longest wait between probes of a down target nothing waits for (1 s while deliveries wait)",
-      )
-        .default("15000")
-        .hideHelp(),
-    )
-    .addOption(
-      new Option("--verify-timeout <ms>", "how long --register retries Okta's verify")
-        .default("60000")
-        .hideHelp(),
-    )
-    .addOption(
-      new Option("--tunnel-timeout <ms>", "how long cloudflared may take to register a connection")
-        .default("45000")
-        .hideHelp(),
-    )
-    .addOption(
-      new Option("--headers-timeout <ms>", "how long a client may take to send its headers")
-        .default("10000")
-        .hideHelp(),
-    )
-    .option(
-      "--output <mode>",
-      "interactive | compact | json | quiet (default: interactive on a TTY outside CI, else compact)",
-    )
-    .option(
-      "--max-body <bytes>",
-      "larger requests get 413 and are stored without the body",
-      "1048576",
-    )
-    .option("--show-secret", "print the secret instead of masking it", false)
-    .option("--db <file>", DB_FLAG_HELP)
-    .addHelpText(
-      "after",
-      `
-Examples:
-  $ okhook listen --forward-to 3000
-  $ okhook listen --tunnel none --forward-to http://127.0.0.1:3000/hook --output compact
-  $ okhook listen --forward-to 'user.lifecycle.*=localhost:3000/users' --forward-to 3000`,
-    )
-    .action(async (flags: ListenFlags, cmd: Command) => {
-      const code = await runListen(flags, cmd, ctx);
-      process.exitCode = code ?? 0;
-    });
-}
-
-async function runListen(
-  flags: ListenFlags,
-  cmd: Command,
-  ctx: CliContext,
-): Promise<CommandResult> {
+/**
+ * `okhook listen`: flags → session, tunnel and registration options → the core run (listen/run.ts)
+ * → the TUI or plain lines on the session's events.
+ */
+export async function listenCommand(flags: ListenFlags, ctx: CliContext): Promise<Outcome> {
   const env = ctx.env;
   const output = oneOf(
     flags.output ?? (ctx.stdout.isTTY && !env.ci ? "interactive" : "compact"),
     OUTPUTS,
     "--output",
   );
-  const tunnelExplicit = cmd.getOptionValueSource("tunnel") === "cli";
+  const tunnelExplicit = flags.tunnelExplicit === true;
   const tunnel = oneOf(flags.tunnel ?? env.tunnel ?? "quick", TUNNELS, "--tunnel");
   if (!flags.path.startsWith("/"))
     throw new UsageError(`--path "${flags.path}": must start with / (try --path /okta/events)`);
@@ -175,30 +76,21 @@ async function runListen(
     );
   }
   const plan = flags.register
-    ? await (await import("./listen-register.js")).planRegister(
-        {
-          org: flags.org,
-          events: flags.events,
-          verifyTimeoutMs: parseMs(flags.verifyTimeout, "--verify-timeout"),
-        },
-        ctx,
-      )
+    ? planRegister({
+        orgFlag: flags.org,
+        orgEnv: env.oktaOrgUrl,
+        apiToken: env.oktaApiToken,
+        accessToken: env.oktaAccessToken,
+        events: flags.events,
+        verifyTimeoutMs: parseMs(flags.verifyTimeout, "--verify-timeout"),
+      })
     : undefined;
-  const [{ EventBus }, { RoutingTable }, core, render, secrets, signals] = await Promise.all([
-    import("../events.js"),
-    import("../forward/routes.js"),
-    import("../listen/run.js"),
-    import("./listen-output.js"),
-    import("../listen/secret.js"),
-    import("./listen-signals.js"),
-  ]);
   const routes = RoutingTable.parse(
     flags.forwardTo ?? (env.forwardTo ? env.forwardTo.split(/\s*,\s*/) : []),
   );
   const given = flags.secret ?? env.secret;
   const secretKey = `port:${port}`;
-  const secret =
-    given ?? (tunnel !== "none" ? secrets.generatedSecret(dbPath, secretKey) : undefined);
+  const secret = given ?? (tunnel !== "none" ? generatedSecret(dbPath, secretKey) : undefined);
   const authHeader = flags.authHeader.toLowerCase();
   const bus = new EventBus();
   // The Ink TUI needs a terminal; piped `--output interactive` falls back to compact lines.
@@ -212,7 +104,7 @@ async function runListen(
   const early: SessionEvent[] = [];
   const detach = interactive
     ? bus.on((e) => early.push(e))
-    : render.attachOutput({
+    : attachOutput({
         mode: output === "interactive" ? "compact" : output,
         bus,
         ctx,
@@ -228,16 +120,17 @@ async function runListen(
         },
       });
   // From here on a signal stops listen in order; a second one quits at once (cli.ts exits 130).
-  const stop = signals.stopOnSignals(ctx);
+  const stop = stopOnSignals(ctx);
   const forwardTimeoutMs = parseMs(flags.forwardTimeout, "--forward-timeout");
   const forwardAuth = {
     header: authHeader,
     value: flags.forwardAuth === "none" ? undefined : (flags.forwardAuth ?? secret),
   };
+  // The Ink UI is the one part loaded on demand: compact/json/quiet runs never load ink/react.
   if (interactive) selectProductionReact();
   const tuiModule = interactive ? await import("./listen-tui.js") : undefined;
   try {
-    const result = await core.runListen({
+    const result = await runListen({
       session: {
         dbPath,
         host: flags.host,
@@ -276,7 +169,7 @@ async function runListen(
       onStarted: (session) => {
         stop.whileStopping(() => session.store.pendingForward().length);
         // what replay, send, show --curl, reconcile and `okhook secret` re-add: beside the DB, never in it
-        secrets.recordListenerAuth(session.store, dbPath, {
+        recordListenerAuth(session.store, dbPath, {
           header: authHeader,
           secret,
           flagSecret: flags.secret,
@@ -306,10 +199,10 @@ async function runListen(
     });
     if (interactive && result) {
       ctx.stdout.write(
-        `okhook: stopped. Deliveries are stored in ${dbPath}.${render.pendingNote(result.pending)}\n`,
+        `okhook: stopped. Deliveries are stored in ${dbPath}.${pendingNote(result.pending)}\n`,
       );
     }
-    return 0;
+    return OUTCOME.ok;
   } finally {
     progress.report(undefined);
     detach();

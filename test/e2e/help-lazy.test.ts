@@ -26,23 +26,23 @@ async function importsOf(args: string[]): Promise<{ code: number | null; urls: s
 }
 
 const COMMANDS = [
-  [],
-  ["listen"],
-  ["deliveries"],
-  ["show"],
-  ["replay"],
-  ["reconcile"],
-  ["send"],
-  ["send", "fixture"],
-  ["send", "verify"],
-  ["fixtures"],
-  ["ui"],
-  ["secret"],
+  "okhook --help",
+  "okhook listen --help",
+  "okhook deliveries --help",
+  "okhook show --help",
+  "okhook replay --help",
+  "okhook reconcile --help",
+  "okhook send --help",
+  "okhook send fixture --help",
+  "okhook send verify --help",
+  "okhook fixtures --help",
+  "okhook ui --help",
+  "okhook secret --help",
 ];
 
 describe("--help stays fast: no database driver, HTTP client or UI is loaded", () => {
-  it.each(COMMANDS)("okhook %s --help", async (...cmd) => {
-    const { code, urls } = await importsOf([...cmd, "--help"]);
+  it.each(COMMANDS)("%s", async (line) => {
+    const { code, urls } = await importsOf(line.split(" ").slice(1));
     expect(code).toBe(0);
     // the recorder saw okhook's own modules
     expect(urls.some((u) => u.endsWith("/dist/cli.js"))).toBe(true);
