@@ -95,7 +95,7 @@ export async function listenCommand(flags: ListenFlags, ctx: CliContext): Promis
   const bus = new EventBus();
   // The Ink TUI needs a terminal; piped `--output interactive` falls back to compact lines.
   const interactive = output === "interactive" && ctx.stdout.isTTY === true;
-  let tui: import("./tui-mount.js").TuiHandle | undefined;
+  let tui: import("../tui/mount.js").TuiHandle | undefined;
   const progress = progressLine({
     stderr: ctx.stderr,
     stdoutIsTTY: ctx.stdout.isTTY === true,
@@ -128,7 +128,7 @@ export async function listenCommand(flags: ListenFlags, ctx: CliContext): Promis
   };
   // The Ink UI is the one part loaded on demand: compact/json/quiet runs never load ink/react.
   if (interactive) selectProductionReact();
-  const tuiModule = interactive ? await import("./listen-tui.js") : undefined;
+  const tuiModule = interactive ? await import("../tui/listen.js") : undefined;
   try {
     const result = await runListen({
       session: {

@@ -2,13 +2,13 @@ import { UsageError } from "../errors.js";
 import { mask } from "../output/format.js";
 import { openDb } from "../store/db.js";
 import { Store } from "../store/store.js";
+import { mountTui } from "../tui/mount.js";
+import { listenerStatus } from "../tui/source.js";
 import { VERSION } from "../version.js";
 import { type CliContext, OUTCOME, type Outcome } from "./context.js";
 import { openStoreForRead } from "./db-open.js";
 import { listenerView } from "./hook-target.js";
 import { parseMs } from "./options.js";
-import { mountTui } from "./tui-mount.js";
-import { listenerStatus } from "./tui-source.js";
 
 /** `okhook ui` flags as commander parses them. */
 export interface UiFlags {

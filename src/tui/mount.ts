@@ -1,14 +1,13 @@
 import { resolve } from "node:path";
-import { resolveDbPath } from "../config.js";
+import { type OkhookEnv, resolveDbPath } from "../config.js";
 import { colorFor } from "../output/format.js";
 import type { Store } from "../store/store.js";
 import { mountUi } from "../ui/mount.js";
 import type { HeaderInfo } from "../ui/types.js";
 import { ViewStore } from "../ui/view-store.js";
+import { createTuiActions, type ReplayOptions } from "./actions.js";
 import { copyToClipboard } from "./clipboard.js";
-import type { CliContext } from "./context.js";
-import { createTuiActions, type ReplayOptions } from "./tui-actions.js";
-import { storeSource } from "./tui-source.js";
+import { storeSource } from "./source.js";
 
 // The alternate screen keeps the user's scrollback intact, like lazygit or k9s.
 const ENTER_ALT_SCREEN = "\u001b[?1049h";
@@ -23,9 +22,16 @@ export interface TuiHandle {
   unmount(): Promise<void>;
 }
 
+/** The terminal the TUI takes over, and the environment (colour, clipboard, default --db). */
+export interface TuiTerminal {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: OkhookEnv;
+}
+
 /** What the command passes to mount the TUI. */
 export interface MountTuiOptions {
-  ctx: CliContext;
+  ctx: TuiTerminal;
   store: Store;
   header: HeaderInfo;
   countersSinceSeq: number;

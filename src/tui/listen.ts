@@ -5,12 +5,11 @@ import type { ListenSession } from "../listen/session.js";
 import { mask } from "../output/format.js";
 import type { HeaderInfo } from "../ui/types.js";
 import { VERSION } from "../version.js";
-import type { CliContext } from "./context.js";
-import { mountTui, type TuiHandle } from "./tui-mount.js";
+import { mountTui, type TuiHandle, type TuiTerminal } from "./mount.js";
 
 /** What `listen` knows that the TUI header shows. */
 export interface ListenTuiOptions {
-  ctx: CliContext;
+  ctx: TuiTerminal;
   bus: EventBus;
   session: ListenSession;
   /** Session events emitted before the TUI was mounted (e.g. `listening`). */

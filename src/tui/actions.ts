@@ -2,6 +2,7 @@ import type { Dispatcher } from "undici";
 import type { ForwardAuth } from "../forward/headers.js";
 import type { RoutingTable } from "../forward/routes.js";
 import { curlParts } from "../output/curl.js";
+import { replayOne } from "../replay/replay-one.js";
 import type { ReplaySendOptions } from "../replay/types.js";
 import type { Store } from "../store/store.js";
 import type { CurlView, ReplayOutcome, UiActions } from "../ui/types.js";
@@ -39,7 +40,6 @@ export function replayTarget(o: ReplayOptions, seq: number): string | null {
 export async function replayDelivery(o: ReplayOptions, seq: number): Promise<ReplayOutcome> {
   if (!o.store.bySeq(seq))
     return { ok: false, target: null, status: null, error: "not found", durationMs: 0 };
-  const { replayOne } = await import("../replay/replay-one.js");
   try {
     const r = await replayOne(o.writableStore?.() ?? o.store, seq, {
       to: replayTarget(o, seq) ?? undefined,
