@@ -8,14 +8,16 @@ import {
 import { UsageError } from "../errors.js";
 import { EventBus, type SessionEvent } from "../events.js";
 import { RoutingTable } from "../forward/routes.js";
-import { planRegister } from "../listen/hook-registration.js";
-import { runListen } from "../listen/run.js";
+import { planRegister, type RegisterPlan } from "../listen/hook-registration.js";
+import { type ListenTunnelOptions, runListen } from "../listen/run.js";
 import { generatedSecret, recordListenerAuth } from "../listen/secret.js";
+import type { SessionOptions } from "../listen/session.js";
+import { stopOnSignals } from "../listen/stop-signals.js";
+import { listenProgress } from "../output/listen-progress.js";
+import { attachPlainRenderer, pendingNote } from "../output/listen-renderer.js";
+import type { TuiHandle } from "../tui/mount.js";
 import { type CliContext, OUTCOME, type Outcome } from "./context.js";
-import { attachOutput, pendingNote } from "./listen-output.js";
-import { stopOnSignals } from "./listen-signals.js";
 import { oneOf, parseBytes, parseMs } from "./options.js";
-import { progressLine } from "./progress-line.js";
 
 /** `okhook listen` flags as commander parses them. */
 export interface ListenFlags {
@@ -51,31 +53,134 @@ export interface ListenFlags {
 const OUTPUTS = ["interactive", "compact", "json", "quiet"] as const;
 const TUNNELS = ["quick", "token", "none"] as const;
 
+/** Every listen flag checked and resolved (flags > env > defaults); nothing started yet. */
+interface ListenSetup {
+  output: (typeof OUTPUTS)[number];
+  /** The Ink TUI needs a terminal; piped `--output interactive` falls back to compact lines. */
+  interactive: boolean;
+  tunnelMode: (typeof TUNNELS)[number];
+  session: Omit<SessionOptions, "bus" | "secret" | "forwardAuth">;
+  tunnel: ListenTunnelOptions | undefined;
+  register: RegisterPlan | undefined;
+}
+
 /**
  * `okhook listen`: flags → session, tunnel and registration options → the core run (listen/run.ts)
  * → the TUI or plain lines on the session's events.
  */
 export async function listenCommand(flags: ListenFlags, ctx: CliContext): Promise<Outcome> {
+  const setup = listenSetup(flags, ctx);
+  const { session: base, interactive, tunnelMode } = setup;
+  const given = flags.secret ?? ctx.env.secret;
+  const secret =
+    given ?? (setup.tunnel ? generatedSecret(base.dbPath, `port:${base.port}`) : undefined);
+  const authHeader = base.authHeader;
+  const forwardAuth = {
+    header: authHeader,
+    value: flags.forwardAuth === "none" ? undefined : (flags.forwardAuth ?? secret),
+  };
+  const bus = new EventBus();
+  let tui: TuiHandle | undefined;
+  const progress = listenProgress({
+    stderr: ctx.stderr,
+    stdoutIsTTY: ctx.stdout.isTTY === true,
+    flash: () => (tui ? (text) => tui?.view.flash(text, "dim") : undefined),
+  });
+  const early: SessionEvent[] = [];
+  const detach = interactive
+    ? bus.on((e) => early.push(e))
+    : attachPlainRenderer({
+        mode: setup.output === "interactive" ? "compact" : setup.output,
+        bus,
+        ctx,
+        out: progress.wrap(ctx.stdout),
+        info: {
+          secret,
+          secretGenerated: given === undefined && secret !== undefined,
+          showSecret: !!flags.showSecret,
+          authHeader,
+          routes: base.routes.routes.map((r) => ({ pattern: r.pattern, target: r.target })),
+          targets: base.routes.targets(),
+          tunnelMode,
+        },
+      });
+  // From here on a signal stops listen in order; a second one quits at once (cli.ts exits 130).
+  const stop = stopOnSignals(ctx);
+  // The Ink UI is the one part loaded on demand: compact/json/quiet runs never load ink/react.
+  if (interactive) selectProductionReact();
+  const tuiModule = interactive ? await import("../tui/listen.js") : undefined;
+  try {
+    const result = await runListen({
+      session: { ...base, secret, forwardAuth },
+      bus,
+      tunnel: setup.tunnel,
+      register: setup.register && secret ? { plan: setup.register, secret, authHeader } : undefined,
+      stop: stop.signal,
+      onProgress: progress.report,
+      onStarted: (session) => {
+        stop.whileStopping(() => session.store.pendingForward().length);
+        // what replay, send, show --curl, reconcile and `okhook secret` re-add: beside the DB, never in it
+        recordListenerAuth(session.store, base.dbPath, {
+          header: authHeader,
+          secret,
+          flagSecret: flags.secret,
+          envSecret: ctx.env.secret,
+          forwardAuth: flags.forwardAuth,
+          targets: base.routes.targets(),
+          warn: (message) => bus.emit({ type: "warning", message }),
+        });
+        if (!tuiModule) return;
+        tui = tuiModule.mountListenTui({
+          ctx,
+          bus,
+          session,
+          early,
+          routes: base.routes,
+          forwardAuth,
+          forwardTimeoutMs: base.forwardTimeoutMs,
+          secret,
+          showSecret: !!flags.showSecret,
+          authHeader,
+          tunnelMode,
+          dbPath: base.dbPath,
+        });
+        detach();
+        void tui.quitRequested.then(() => stop.request("quit"));
+      },
+    });
+    if (interactive && result) {
+      ctx.stdout.write(
+        `okhook: stopped. Deliveries are stored in ${base.dbPath}.${pendingNote(result.pending)}\n`,
+      );
+    }
+    return OUTCOME.ok;
+  } finally {
+    progress.report(undefined);
+    detach();
+  }
+}
+
+/** Check and resolve every flag, in the order the user's mistakes are reported. */
+function listenSetup(flags: ListenFlags, ctx: CliContext): ListenSetup {
   const env = ctx.env;
   const output = oneOf(
     flags.output ?? (ctx.stdout.isTTY && !env.ci ? "interactive" : "compact"),
     OUTPUTS,
     "--output",
   );
-  const tunnelExplicit = flags.tunnelExplicit === true;
-  const tunnel = oneOf(flags.tunnel ?? env.tunnel ?? "quick", TUNNELS, "--tunnel");
+  const tunnelMode = oneOf(flags.tunnel ?? env.tunnel ?? "quick", TUNNELS, "--tunnel");
   if (!flags.path.startsWith("/"))
     throw new UsageError(`--path "${flags.path}": must start with / (try --path /okta/events)`);
   const port = parsePort(flags.port ?? env.port ?? "8787");
   const dbPath = resolveDbPath(flags.db, env);
   const tunnelToken = flags.tunnelToken ?? env.tunnelToken;
-  if (tunnel === "token") checkTokenMode(tunnelToken, flags.publicUrl);
-  if (flags.register && tunnel === "none") {
+  if (tunnelMode === "token") checkTokenMode(tunnelToken, flags.publicUrl);
+  if (flags.register && tunnelMode === "none") {
     throw new UsageError(
       "--register needs a public URL: drop --tunnel none (quick tunnel) or use --tunnel token --public-url",
     );
   }
-  const plan = flags.register
+  const register = flags.register
     ? planRegister({
         orgFlag: flags.org,
         orgEnv: env.oktaOrgUrl,
@@ -88,125 +193,37 @@ export async function listenCommand(flags: ListenFlags, ctx: CliContext): Promis
   const routes = RoutingTable.parse(
     flags.forwardTo ?? (env.forwardTo ? env.forwardTo.split(/\s*,\s*/) : []),
   );
-  const given = flags.secret ?? env.secret;
-  const secretKey = `port:${port}`;
-  const secret = given ?? (tunnel !== "none" ? generatedSecret(dbPath, secretKey) : undefined);
-  const authHeader = flags.authHeader.toLowerCase();
-  const bus = new EventBus();
-  // The Ink TUI needs a terminal; piped `--output interactive` falls back to compact lines.
-  const interactive = output === "interactive" && ctx.stdout.isTTY === true;
-  let tui: import("../tui/mount.js").TuiHandle | undefined;
-  const progress = progressLine({
-    stderr: ctx.stderr,
-    stdoutIsTTY: ctx.stdout.isTTY === true,
-    flash: () => (tui ? (text) => tui?.view.flash(text, "dim") : undefined),
-  });
-  const early: SessionEvent[] = [];
-  const detach = interactive
-    ? bus.on((e) => early.push(e))
-    : attachOutput({
-        mode: output === "interactive" ? "compact" : output,
-        bus,
-        ctx,
-        out: progress.wrap(ctx.stdout),
-        info: {
-          secret,
-          secretGenerated: given === undefined && secret !== undefined,
-          showSecret: !!flags.showSecret,
-          authHeader,
-          routes: routes.routes.map((r) => ({ pattern: r.pattern, target: r.target })),
-          targets: routes.targets(),
-          tunnelMode: tunnel,
-        },
-      });
-  // From here on a signal stops listen in order; a second one quits at once (cli.ts exits 130).
-  const stop = stopOnSignals(ctx);
-  const forwardTimeoutMs = parseMs(flags.forwardTimeout, "--forward-timeout");
-  const forwardAuth = {
-    header: authHeader,
-    value: flags.forwardAuth === "none" ? undefined : (flags.forwardAuth ?? secret),
+  const session = {
+    dbPath,
+    host: flags.host,
+    port,
+    hookPath: flags.path,
+    authHeader: flags.authHeader.toLowerCase(),
+    forwardTimeoutMs: parseMs(flags.forwardTimeout, "--forward-timeout"),
+    maxBodyBytes: parseBytes(flags.maxBody, "--max-body"),
+    routes,
+    retries: parseCount(flags.retries, "--retries", { max: 20 }),
+    retryBaseMs: parseMs(flags.retryDelay, "--retry-delay"),
+    healthIntervalMs: parseMs(flags.healthInterval, "--health-interval"),
+    headersTimeoutMs: parseMs(flags.headersTimeout, "--headers-timeout"),
   };
-  // The Ink UI is the one part loaded on demand: compact/json/quiet runs never load ink/react.
-  if (interactive) selectProductionReact();
-  const tuiModule = interactive ? await import("../tui/listen.js") : undefined;
-  try {
-    const result = await runListen({
-      session: {
-        dbPath,
-        host: flags.host,
-        port,
-        hookPath: flags.path,
-        secret,
-        authHeader,
-        maxBodyBytes: parseBytes(flags.maxBody, "--max-body"),
-        routes,
-        forwardAuth,
-        forwardTimeoutMs,
-        retries: parseCount(flags.retries, "--retries", { max: 20 }),
-        retryBaseMs: parseMs(flags.retryDelay, "--retry-delay"),
-        healthIntervalMs: parseMs(flags.healthInterval, "--health-interval"),
-        headersTimeoutMs: parseMs(flags.headersTimeout, "--headers-timeout"),
-      },
-      bus,
-      tunnel:
-        tunnel === "none"
-          ? undefined
-          : {
-              mode: tunnel,
-              // exit 4 instead of listening on locally: asked for on the command line, or needed
-              required: tunnelExplicit || plan !== undefined,
-              explicitBinary: flags.cloudflared ?? env.cloudflared,
-              explicitLabel: flags.cloudflared ? "--cloudflared" : "OKHOOK_CLOUDFLARED",
-              pathEnv: env.path,
-              childEnv: childEnv(),
-              token: tunnelToken,
-              publicUrl: flags.publicUrl,
-              readyTimeoutMs: parseMs(flags.tunnelTimeout, "--tunnel-timeout"),
-            },
-      register: plan && secret ? { plan, secret, authHeader } : undefined,
-      stop: stop.signal,
-      onProgress: progress.report,
-      onStarted: (session) => {
-        stop.whileStopping(() => session.store.pendingForward().length);
-        // what replay, send, show --curl, reconcile and `okhook secret` re-add: beside the DB, never in it
-        recordListenerAuth(session.store, dbPath, {
-          header: authHeader,
-          secret,
-          flagSecret: flags.secret,
-          envSecret: env.secret,
-          forwardAuth: flags.forwardAuth,
-          targets: routes.targets(),
-          warn: (message) => bus.emit({ type: "warning", message }),
-        });
-        if (!tuiModule) return;
-        tui = tuiModule.mountListenTui({
-          ctx,
-          bus,
-          session,
-          early,
-          routes,
-          forwardAuth,
-          forwardTimeoutMs,
-          secret,
-          showSecret: !!flags.showSecret,
-          authHeader,
-          tunnelMode: tunnel,
-          dbPath,
-        });
-        detach();
-        void tui.quitRequested.then(() => stop.request("quit"));
-      },
-    });
-    if (interactive && result) {
-      ctx.stdout.write(
-        `okhook: stopped. Deliveries are stored in ${dbPath}.${pendingNote(result.pending)}\n`,
-      );
-    }
-    return OUTCOME.ok;
-  } finally {
-    progress.report(undefined);
-    detach();
-  }
+  const tunnel: ListenTunnelOptions | undefined =
+    tunnelMode === "none"
+      ? undefined
+      : {
+          mode: tunnelMode,
+          // exit 4 instead of listening on locally: asked for on the command line, or needed
+          required: flags.tunnelExplicit === true || register !== undefined,
+          explicitBinary: flags.cloudflared ?? env.cloudflared,
+          explicitLabel: flags.cloudflared ? "--cloudflared" : "OKHOOK_CLOUDFLARED",
+          pathEnv: env.path,
+          childEnv: childEnv(),
+          token: tunnelToken,
+          publicUrl: flags.publicUrl,
+          readyTimeoutMs: parseMs(flags.tunnelTimeout, "--tunnel-timeout"),
+        };
+  const interactive = output === "interactive" && ctx.stdout.isTTY === true;
+  return { output, interactive, tunnelMode, session, tunnel, register };
 }
 
 function checkTokenMode(token: string | undefined, publicUrl: string | undefined): void {
