@@ -9,6 +9,7 @@ import { UsageError } from "../errors.js";
 import { EventBus, type SessionEvent } from "../events.js";
 import { RoutingTable } from "../forward/routes.js";
 import { planRegister, type RegisterPlan } from "../listen/hook-registration.js";
+import { findListener } from "../listen/listener-auth.js";
 import { type ListenTunnelOptions, runListen } from "../listen/run.js";
 import { generatedSecret, recordListenerAuth } from "../listen/secret.js";
 import type { SessionOptions } from "../listen/session.js";
@@ -143,6 +144,7 @@ export async function listenCommand(flags: ListenFlags, ctx: CliContext): Promis
           authHeader,
           tunnelMode,
           dbPath: base.dbPath,
+          listener: findListener(base.dbPath, { env: ctx.env.secret }, session.store),
         });
         detach();
         void tui.quitRequested.then(() => stop.request("quit"));

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { parseCount, resolveDbPath } from "../config.js";
 import { UsageError } from "../errors.js";
 import { normalizeTarget } from "../forward/routes.js";
-import { otherTargetNote } from "../listen/auth-plan.js";
+import { findListener, otherTargetNote, requireKnown } from "../listen/listener-auth.js";
 import { progressLine } from "../output/reconcile-progress.js";
 import { reconcileJson, reconcileText, warningLine } from "../output/reconcile-render.js";
 import { type ReconcileResult, type RunReconcileOptions, runReconcile } from "../reconcile/run.js";
@@ -10,7 +10,6 @@ import { openDb } from "../store/db.js";
 import { Store } from "../store/store.js";
 import { type CliContext, OUTCOME, type Outcome } from "./context.js";
 import { openStoreForRead } from "./db-open.js";
-import { listenerView, requireKnown } from "./hook-target.js";
 
 /** `okhook reconcile` flags as commander parses them. */
 export interface ReconcileFlags {
@@ -112,9 +111,9 @@ async function replayOptions(
       );
     }
   }
-  const listener = await listenerView(
-    { db: dbPath, secret: flags.secret, authHeader: flags.authHeader },
-    ctx,
+  const listener = findListener(
+    resolveDbPath(dbPath, ctx.env),
+    { flag: flags.secret, env: ctx.env.secret, header: flags.authHeader },
     store,
   );
   if (to) {

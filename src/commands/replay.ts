@@ -1,8 +1,8 @@
 import { createInterface } from "node:readline/promises";
-import { parseCount } from "../config.js";
+import { parseCount, resolveDbPath } from "../config.js";
 import { Interrupted, NetworkError, UsageError } from "../errors.js";
 import { normalizeTarget } from "../forward/routes.js";
-import { otherTargetNote, roleOf } from "../listen/auth-plan.js";
+import { findListener, otherTargetNote, requireKnown, roleOf } from "../listen/listener-auth.js";
 import { replayRenderer } from "../output/replay-render.js";
 import { parseSetArg } from "../payload/edit.js";
 import { prepareReplay } from "../replay/prepare.js";
@@ -23,7 +23,6 @@ import type { Store } from "../store/store.js";
 import { parseTimeArg } from "../time.js";
 import { type CliContext, OUTCOME, type Outcome } from "./context.js";
 import { openStoreForRead } from "./db-open.js";
-import { listenerView, requireKnown } from "./hook-target.js";
 import { parseMs } from "./options.js";
 
 /** `okhook replay` flags as commander parses them. */
@@ -139,9 +138,9 @@ async function addListenerAuth(
   ctx: CliContext,
   store: Store,
 ): Promise<void> {
-  const view = await listenerView(
-    { db: flags.db, secret: flags.secret, authHeader: flags.authHeader },
-    ctx,
+  const view = findListener(
+    resolveDbPath(flags.db, ctx.env),
+    { flag: flags.secret, env: ctx.env.secret, header: flags.authHeader },
     store,
   );
   send.authFor = view.plan;

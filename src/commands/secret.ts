@@ -1,5 +1,6 @@
 import { ConfigError } from "../errors.js";
-import { type ListenerSecrets, listenerSecrets } from "../listen/secret.js";
+import { findListener } from "../listen/listener-auth.js";
+import type { ListenerSecrets } from "../listen/secret.js";
 import { type CliContext, OUTCOME, type Outcome } from "./context.js";
 import { openStoreForRead, withStore } from "./db-open.js";
 
@@ -14,8 +15,8 @@ export interface SecretFlags {
 export async function secretCommand(flags: SecretFlags, ctx: CliContext): Promise<Outcome> {
   const { store, path } = await openStoreForRead(flags.db, ctx);
   const secrets = store
-    ? await withStore(store, path, (s) => listenerSecrets(path, s))
-    : listenerSecrets(path, null);
+    ? await withStore(store, path, (s) => findListener(path, {}, s).secrets)
+    : findListener(path, {}).secrets;
   const { value, source } = pick(secrets, !!flags.forward);
   if (flags.json) {
     const doc = { header: secrets.header, value, source, db: path };

@@ -1,14 +1,18 @@
-import { parseCount } from "../config.js";
+import { parseCount, resolveDbPath } from "../config.js";
 import { Interrupted, NetworkError } from "../errors.js";
 import { loadFixture } from "../fixtures/catalog.js";
 import { sendFixtures } from "../fixtures/run.js";
 import { verifyEndpoint } from "../fixtures/verify.js";
 import { normalizeTarget } from "../forward/routes.js";
-import { otherTargetNote } from "../listen/auth-plan.js";
+import {
+  authSourceLabel,
+  findListener,
+  otherTargetNote,
+  requireKnown,
+} from "../listen/listener-auth.js";
 import { sendPrinter, verifyJson, verifyText } from "../output/send-render.js";
 import { parseSetArg } from "../payload/edit.js";
 import { type CliContext, OUTCOME, type Outcome } from "./context.js";
-import { authSourceLabel, listenerView, requireKnown } from "./hook-target.js";
 
 /** `okhook send fixture` flags as commander parses them. */
 export interface SendFixtureFlags {
@@ -85,7 +89,11 @@ async function sendTarget(
   secretSource: string;
   toListener: boolean;
 }> {
-  const listener = await listenerView(flags, ctx);
+  const listener = findListener(resolveDbPath(flags.db, ctx.env), {
+    flag: flags.secret,
+    env: ctx.env.secret,
+    header: flags.authHeader,
+  });
   const url = flags.to ? normalizeTarget(flags.to, flags.to, "--to") : listener.url;
   const toListener = url === listener.url;
   const plan = requireKnown(listener.plan(url, toListener ? "listener" : undefined));

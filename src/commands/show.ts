@@ -3,8 +3,8 @@ import { resolve } from "node:path";
 import { resolveDbPath } from "../config.js";
 import { UsageError } from "../errors.js";
 import { normalizeTarget } from "../forward/routes.js";
-import { otherTargetNote, roleOf } from "../listen/auth-plan.js";
-import { type CurlAuth, curlCommand, ENV_SECRET_EXPR, shellQuote } from "../output/curl.js";
+import { curlAuthPlan, findListener, otherTargetNote } from "../listen/listener-auth.js";
+import { type CurlAuth, curlAuth, curlCommand } from "../output/curl.js";
 import { showJson, showText } from "../output/show-render.js";
 import { inferAuthHeader } from "../replay/prepare.js";
 import { shortId } from "../store/ids.js";
@@ -13,7 +13,6 @@ import type { DeliveryRow } from "../store/types.js";
 import { hasUnsafe, safeLines } from "../text/sanitize.js";
 import { type CliContext, OUTCOME, type Outcome } from "./context.js";
 import { openStoreForRead, withStore } from "./db-open.js";
-import { listenerView } from "./hook-target.js";
 
 /** `okhook show` flags as commander parses them. */
 export interface ShowFlags {
@@ -52,7 +51,7 @@ export async function showCommand(
       const url = flags.to
         ? normalizeTarget(flags.to)
         : (store.getMeta("listener.url") ?? `http://127.0.0.1:8787${delivery.path}`);
-      const auth = await curlAuth({ url, flags, ctx, store, path, delivery });
+      const auth = showCurlAuth({ url, flags, ctx, store, path, delivery });
       const command = curlCommand({
         url,
         method: delivery.method,
@@ -86,41 +85,31 @@ export async function showCommand(
  * URL, what forwarding sends on the app's. The value is looked up when the command runs
  * (`$OKHOOK_SECRET` first, else `okhook secret`), so it is never printed here.
  */
-async function curlAuth(o: {
+function showCurlAuth(o: {
   url: string;
   flags: ShowFlags;
   ctx: CliContext;
   store: Store;
   path: string;
   delivery: DeliveryRow;
-}): Promise<CurlAuth | null | undefined> {
-  const listener = await listenerView(
-    { db: o.flags.db, authHeader: o.flags.authHeader },
-    o.ctx,
+}): CurlAuth | null | undefined {
+  const listener = findListener(
+    o.path,
+    { env: o.ctx.env.secret, header: o.flags.authHeader },
     o.store,
   );
+  const plan = curlAuthPlan(listener, o.url, {
+    hint: o.flags.to ? undefined : "listener",
+    fallbackHeader: inferAuthHeader(o.delivery.headers),
+  });
   const s = listener.secrets;
-  const role = roleOf(s, o.url, o.flags.to ? undefined : "listener");
-  const plan = listener.plan(o.url, role, inferAuthHeader(o.delivery.headers));
-  const header = plan.header;
-  const known = role === "app" ? s.forward : role === "listener" ? s.inbound : undefined;
-  const lookup = (forward: boolean) =>
-    `$(okhook secret${forward ? " --forward" : ""} --db ${shellQuote(resolve(o.path))})`;
-  if (plan.send && known?.state === "value") {
-    if (role === "app" && s.forwardMode === "custom") return { header, expr: lookup(true) };
-    return { header, expr: `\${OKHOOK_SECRET:-${lookup(false)}}` };
-  }
-  if (plan.send) return { header, expr: ENV_SECRET_EXPR };
-  if (plan.why === "unknown") {
+  if (plan.add === "env" && plan.note === "unknown")
     o.ctx.stderr.write(
-      `okhook: note: the listener's ${header} value is not stored here (${s.file}); the command reads it from $OKHOOK_SECRET\n`,
+      `okhook: note: the listener's ${plan.header} value is not stored here (${s.file}); the command reads it from $OKHOOK_SECRET\n`,
     );
-    return { header, expr: ENV_SECRET_EXPR };
-  }
-  if (plan.why === "other-target")
+  if (plan.add === "none" && plan.note === "other-target")
     o.ctx.stderr.write(`okhook: note: ${otherTargetNote(s, o.url)}\n`);
-  // No listener recorded how it authenticates: as before, $OKHOOK_SECRET when one came in.
-  return plan.why === "no-listener" ? undefined : null;
+  return curlAuth(plan, { db: resolve(o.path) });
 }
 
 /** cloudflared's last 200 log lines from the latest `listen` on this database. */

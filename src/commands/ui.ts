@@ -1,4 +1,5 @@
 import { UsageError } from "../errors.js";
+import { DEFAULT_LISTENER_URL, findListener } from "../listen/listener-auth.js";
 import { mask } from "../output/format.js";
 import { openDb } from "../store/db.js";
 import { Store } from "../store/store.js";
@@ -7,7 +8,6 @@ import { listenerStatus } from "../tui/source.js";
 import { VERSION } from "../version.js";
 import { type CliContext, OUTCOME, type Outcome } from "./context.js";
 import { openStoreForRead } from "./db-open.js";
-import { listenerView } from "./hook-target.js";
 import { parseMs } from "./options.js";
 
 /** `okhook ui` flags as commander parses them. */
@@ -38,7 +38,7 @@ export async function uiCommand(flags: UiFlags, ctx: CliContext): Promise<Outcom
       writable ??= new Store(openDb(path, { purpose: "a replay records its attempt in it" }));
       return writable;
     };
-    const listener = await listenerView({ db: flags.db, authHeader: flags.authHeader }, ctx, store);
+    const listener = findListener(path, { env: ctx.env.secret, header: flags.authHeader }, store);
     const inbound = listener.plan(listener.url, "listener");
     const secret = inbound.send ? inbound.value : undefined;
     const authHeader = inbound.header;
@@ -65,7 +65,8 @@ export async function uiCommand(flags: UiFlags, ctx: CliContext): Promise<Outcom
         writableStore,
       },
       revealSecret: () => secret,
-      curlUrl: () => store.getMeta("listener.url") ?? "http://127.0.0.1:8787/okta/events",
+      curlUrl: () => store.getMeta("listener.url") ?? DEFAULT_LISTENER_URL,
+      listener,
     });
     await waitForQuit(tui.quitRequested);
     await tui.unmount();

@@ -1,6 +1,7 @@
 import type { EventBus, SessionEvent } from "../events.js";
 import type { ForwardAuth } from "../forward/headers.js";
 import { describeRoutes, type RoutingTable } from "../forward/routes.js";
+import type { ListenerView } from "../listen/listener-auth.js";
 import type { ListenSession } from "../listen/session.js";
 import { mask } from "../output/format.js";
 import type { HeaderInfo } from "../ui/types.js";
@@ -22,6 +23,8 @@ export interface ListenTuiOptions {
   authHeader: string;
   tunnelMode: string;
   dbPath: string;
+  /** The listener as re-sends see it (recorded when the session started). */
+  listener: ListenerView;
 }
 
 /**
@@ -54,6 +57,7 @@ export function mountListenTui(o: ListenTuiOptions): TuiHandle {
     notStored: () => o.session.flood.notStored,
     replay: { auth: o.forwardAuth, timeoutMs: o.forwardTimeoutMs, routes: o.routes },
     curlUrl: () => o.session.hookUrl,
+    listener: o.listener,
     revealSecret: () => o.secret,
   });
   for (const e of o.early) tui.view.apply(e);
