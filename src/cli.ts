@@ -1,20 +1,21 @@
 import { closeSync, openSync } from "node:fs";
 import { isatty } from "node:tty";
 import { Command, CommanderError } from "commander";
-import type { CliContext } from "./commands/context.js";
-import { registerDeliveries } from "./commands/deliveries.js";
-import { registerFixtures } from "./commands/fixtures.js";
-import { registerListen } from "./commands/listen.js";
-import { registerReconcile } from "./commands/reconcile.js";
-import { registerReplay } from "./commands/replay.js";
-import { registerSecret } from "./commands/secret.js";
-import { registerSend } from "./commands/send.js";
-import { registerShow } from "./commands/show.js";
-import { registerUi } from "./commands/ui.js";
+import { defineDeliveries } from "./cli/deliveries.js";
+import { defineFixtures } from "./cli/fixtures.js";
+import type { CommandHost } from "./cli/host.js";
+import { defineListen } from "./cli/listen.js";
+import { defineReconcile } from "./cli/reconcile.js";
+import { defineReplay } from "./cli/replay.js";
+import { defineSecret } from "./cli/secret.js";
+import { defineSend } from "./cli/send.js";
+import { defineShow } from "./cli/show.js";
+import { defineUi } from "./cli/ui.js";
+import type { CliContext, Outcome } from "./commands/context.js";
 import { readEnv } from "./config.js";
 import { writeCrashLog } from "./crash-log.js";
 import { OkhookError } from "./errors.js";
-import { EXIT } from "./exit-codes.js";
+import { EXIT, type ExitCode } from "./exit-codes.js";
 import { safe, safeLines } from "./text/sanitize.js";
 import { VERSION } from "./version.js";
 
@@ -31,6 +32,20 @@ const ctx: CliContext = {
   forceQuit: (message) => {
     process.stderr.write(`okhook: ${message}\n`);
     process.exit(EXIT.interrupted);
+  },
+};
+
+/** Each outcome a command returns, and its exit code (cli.md "Everywhere"). */
+const OUTCOME_EXIT: Record<Outcome["kind"], ExitCode> = {
+  ok: EXIT.ok,
+  "problem-found": EXIT.problemFound,
+  unreachable: EXIT.network,
+};
+let outcome: Outcome | undefined;
+const host: CommandHost = {
+  ctx,
+  settle: (o) => {
+    outcome = o;
   },
 };
 
@@ -72,15 +87,15 @@ function buildProgram(): Command {
     .exitOverride()
     // commander quotes the arguments it rejects: they may be anything
     .configureOutput({ writeErr: (s) => process.stderr.write(safeLines(s)) });
-  registerListen(program, ctx);
-  registerDeliveries(program, ctx);
-  registerShow(program, ctx);
-  registerSend(program, ctx);
-  registerFixtures(program, ctx);
-  registerReplay(program, ctx);
-  registerReconcile(program, ctx);
-  registerUi(program, ctx);
-  registerSecret(program, ctx);
+  defineListen(program, host);
+  defineDeliveries(program, host);
+  defineShow(program, host);
+  defineSend(program, host);
+  defineFixtures(program, host);
+  defineReplay(program, host);
+  defineReconcile(program, host);
+  defineUi(program, host);
+  defineSecret(program, host);
   program.addHelpText(
     "after",
     `
@@ -106,11 +121,12 @@ function oneLine(err: unknown): string {
   return safe((err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "");
 }
 
-/** The one place that maps errors to exit codes. */
+/** The one place that maps outcomes and errors to exit codes. */
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
+    process.exitCode = OUTCOME_EXIT[outcome?.kind ?? "ok"];
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and version exit 0; every parse problem is a usage error

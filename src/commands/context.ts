@@ -16,5 +16,21 @@ export interface CliContext {
   forceQuit: (message: string) => never;
 }
 
-/** A command's action result: an exit code, or nothing for 0. */
-export type CommandResult = number | undefined;
+/**
+ * How a command ended when it did not throw (failures throw a typed `OkhookError`). The
+ * command has already said what happened; `cli.ts` alone turns the kind into an exit code.
+ */
+export type Outcome =
+  /** Done, or the answer is "all good" (exit 0). */
+  | { kind: "ok" }
+  /** The user asked about something and the answer is "there is a problem" (exit 1). */
+  | { kind: "problem-found" }
+  /** Nothing the command sent reached its target; its output said so per item (exit 4). */
+  | { kind: "unreachable" };
+
+/** The outcomes, for `return OUTCOME.ok` in a command. */
+export const OUTCOME = {
+  ok: { kind: "ok" },
+  problemFound: { kind: "problem-found" },
+  unreachable: { kind: "unreachable" },
+} as const satisfies Record<string, Outcome>;

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { resolveDbPath } from "../config.js";
 import { ConfigError } from "../errors.js";
-import type { Store } from "../store/store.js";
+import { asDbError, openDb } from "../store/db.js";
+import { Store } from "../store/store.js";
 import type { CliContext } from "./context.js";
 
 /**
@@ -24,10 +25,6 @@ export async function openStoreForRead(
     }
     return { store: null, path };
   }
-  const [{ openDb }, { Store }] = await Promise.all([
-    import("../store/db.js"),
-    import("../store/store.js"),
-  ]);
   return { store: new Store(openDb(path, { readonly: !write })), path };
 }
 
@@ -37,7 +34,6 @@ export async function withStore<T>(
   path: string,
   fn: (store: Store) => T | Promise<T>,
 ): Promise<T> {
-  const { asDbError } = await import("../store/db.js");
   try {
     return await fn(store);
   } catch (err) {

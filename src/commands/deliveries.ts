@@ -1,6 +1,6 @@
-import type { Command } from "commander";
 import { parseCount } from "../config.js";
 import { UsageError } from "../errors.js";
+import { deliveriesJson, deliveriesTable } from "../output/deliveries-table.js";
 import {
   DELIVERY_KINDS,
   type DeliveryKind,
@@ -8,11 +8,11 @@ import {
   type ListQuery,
 } from "../store/types.js";
 import { parseTimeArg } from "../time.js";
-import type { CliContext } from "./context.js";
+import { type CliContext, OUTCOME, type Outcome } from "./context.js";
 import { openStoreForRead, withStore } from "./db-open.js";
-import { DB_FLAG_HELP } from "./options.js";
 
-interface DeliveriesFlags {
+/** `okhook deliveries` flags as commander parses them. */
+export interface DeliveriesFlags {
   limit: string;
   status?: string;
   eventType?: string;
@@ -23,39 +23,8 @@ interface DeliveriesFlags {
   db?: string;
 }
 
-/** Define `okhook deliveries`. */
-export function registerDeliveries(program: Command, ctx: CliContext): void {
-  program
-    .command("deliveries")
-    .alias("ls")
-    .description("list stored deliveries, newest first")
-    .option("--limit <n>", "how many", "50")
-    .option(
-      "--status <s>",
-      "kind (delivery, rejected, invalid, …), forward state (pending, forwarded, failed) or HTTP status; a comma list matches any of them",
-    )
-    .option(
-      "--event-type <glob>",
-      "only deliveries with an event of this type (e.g. 'user.lifecycle.*')",
-    )
-    .option("--since <dur|ISO>", "received after (30m, 2h, 7d or an ISO time)")
-    .option("--until <dur|ISO>", "received before")
-    .option("--before <id>", "page: deliveries older than this id")
-    .option("--json", "one JSON document", false)
-    .option("--db <file>", DB_FLAG_HELP)
-    .addHelpText(
-      "after",
-      `
-Examples:
-  $ okhook deliveries --status failed
-  $ okhook deliveries --event-type 'group.user_membership.*' --since 2h --json`,
-    )
-    .action(async (flags: DeliveriesFlags) => {
-      process.exitCode = await runDeliveries(flags, ctx);
-    });
-}
-
-async function runDeliveries(flags: DeliveriesFlags, ctx: CliContext): Promise<number> {
+/** `okhook deliveries`: one page of stored deliveries, newest first. */
+export async function deliveriesCommand(flags: DeliveriesFlags, ctx: CliContext): Promise<Outcome> {
   const query: ListQuery = {
     limit: parseCount(flags.limit, "--limit", { min: 1, max: 100_000 }),
     ...parseStatus(flags.status),
@@ -64,22 +33,19 @@ async function runDeliveries(flags: DeliveriesFlags, ctx: CliContext): Promise<n
     until: flags.until ? parseTimeArg(flags.until, "--until") : undefined,
   };
   const { store, path } = await openStoreForRead(flags.db, ctx);
-  const render = await import("../output/deliveries-table.js");
   if (!store) {
     ctx.stdout.write(
       flags.json
         ? "[]\n"
         : `No deliveries yet (${path} does not exist). Start with: okhook listen\n`,
     );
-    return 0;
+    return OUTCOME.ok;
   }
   return withStore(store, path, (s) => {
     if (flags.before) query.beforeSeq = s.resolve(flags.before).delivery.seq;
     const rows = s.list(query);
-    ctx.stdout.write(
-      flags.json ? render.deliveriesJson(rows) : render.deliveriesTable(rows, ctx, path),
-    );
-    return 0;
+    ctx.stdout.write(flags.json ? deliveriesJson(rows) : deliveriesTable(rows, ctx, path));
+    return OUTCOME.ok;
   });
 }
 

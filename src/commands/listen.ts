@@ -1,5 +1,3 @@
-import type { Command } from "commander";
-import { Option } from "commander";
 import {
   childEnv,
   parseCount,
@@ -8,13 +6,22 @@ import {
   selectProductionReact,
 } from "../config.js";
 import { UsageError } from "../errors.js";
-import type { SessionEvent } from "../events.js";
-import type { CliContext, CommandResult } from "./context.js";
-import { collect, DB_FLAG_HELP, oneOf, parseBytes, parseMs } from "./options.js";
-import { progressLine } from "./progress-line.js";
+import { EventBus, type SessionEvent } from "../events.js";
+import { RoutingTable } from "../forward/routes.js";
+import { planRegister, type RegisterPlan } from "../listen/hook-registration.js";
+import { findListener } from "../listen/listener-auth.js";
+import { type ListenTunnelOptions, runListen } from "../listen/run.js";
+import { generatedSecret, recordListenerAuth } from "../listen/secret.js";
+import type { SessionOptions } from "../listen/session.js";
+import { stopOnSignals } from "../listen/stop-signals.js";
+import { listenProgress } from "../output/listen-progress.js";
+import { attachPlainRenderer, pendingNote } from "../output/listen-renderer.js";
+import type { TuiHandle } from "../tui/mount.js";
+import { type CliContext, OUTCOME, type Outcome } from "./context.js";
+import { oneOf, parseBytes, parseMs } from "./options.js";
 
-/** Raw `okhook listen` flags as commander parses them. */
-interface ListenFlags {
+/** `okhook listen` flags as commander parses them. */
+export interface ListenFlags {
   port?: string;
   host: string;
   path: string;
@@ -40,171 +47,42 @@ interface ListenFlags {
   maxBody: string;
   showSecret?: boolean;
   db?: string;
+  /** Not a flag: whether --tunnel was given on the command line (a failing tunnel is then fatal). */
+  tunnelExplicit?: boolean;
 }
 
 const OUTPUTS = ["interactive", "compact", "json", "quiet"] as const;
 const TUNNELS = ["quick", "token", "none"] as const;
 
-/** Define `okhook listen`. */
-export function registerListen(program: Command, ctx: CliContext): void {
-  program
-    .command("listen")
-    .description(
-      "receive Okta event hook deliveries: store each before acknowledging, forward to your app",
-    )
-    .option(
-      "--port <n>",
-      "local port, 0 = any free port (default: 8787, env: OKHOOK_PORT)",
-      undefined,
-    )
-    .option("--host <addr>", "bind address", "127.0.0.1")
-    .option("--path <p>", "path the hook URL uses; other paths answer 404", "/okta/events")
-    .option(
-      "--forward-to <url>",
-      "forward each delivery here: URL, localhost:3000/hooks, 3000, or 'user.*=URL' to route by event type; repeatable (env: OKHOOK_FORWARD_TO)",
-      collect,
-    )
-    .option(
-      "--secret <value>",
-      "auth header value Okta sends (env: OKHOOK_SECRET; generated when tunneled)",
-    )
-    .option("--auth-header <name>", "header that carries the secret", "authorization")
-    .option(
-      "--forward-auth <value>",
-      "auth header value sent to the app, 'none' drops it (default: the secret)",
-      undefined,
-    )
-    .option(
-      "--tunnel <mode>",
-      "quick | token | none (default: quick, env: OKHOOK_TUNNEL)",
-      undefined,
-    )
-    .option(
-      "--cloudflared <path>",
-      "cloudflared binary (default: PATH, then the cloudflared npm package; env: OKHOOK_CLOUDFLARED)",
-    )
-    .option(
-      "--tunnel-token <t>",
-      "named tunnel token, with --tunnel token (env: OKHOOK_TUNNEL_TOKEN)",
-    )
-    .option("--public-url <url>", "public https URL of the named tunnel, with --tunnel token")
-    .option(
-      "--register",
-      "create/update the Okta event hook for this URL, verify and activate it",
-      false,
-    )
-    .option("--org <url>", "Okta org URL for --register (env: OKTA_ORG_URL)")
-    .option(
-      "--events <types>",
-      "event types for --register (comma list, * globs)",
-      "user.lifecycle.*,group.user_membership.*",
-    )
-    .option("--forward-timeout <ms>", "per forward attempt", "10000")
-    .option("--retries <n>", "forward retries on network error/5xx (exponential backoff)", "3")
-    .addOption(new Option("--retry-delay <ms>", "base retry delay").default("500").hideHelp())
-    .addOption(
-      new Option(
-        "--health-interval <ms>",
-        "longest wait between probes of a down target nothing waits for (1 s while deliveries wait)",
-      )
-        .default("15000")
-        .hideHelp(),
-    )
-    .addOption(
-      new Option("--verify-timeout <ms>", "how long --register retries Okta's verify")
-        .default("60000")
-        .hideHelp(),
-    )
-    .addOption(
-      new Option("--tunnel-timeout <ms>", "how long cloudflared may take to register a connection")
-        .default("45000")
-        .hideHelp(),
-    )
-    .addOption(
-      new Option("--headers-timeout <ms>", "how long a client may take to send its headers")
-        .default("10000")
-        .hideHelp(),
-    )
-    .option(
-      "--output <mode>",
-      "interactive | compact | json | quiet (default: interactive on a TTY outside CI, else compact)",
-    )
-    .option(
-      "--max-body <bytes>",
-      "larger requests get 413 and are stored without the body",
-      "1048576",
-    )
-    .option("--show-secret", "print the secret instead of masking it", false)
-    .option("--db <file>", DB_FLAG_HELP)
-    .addHelpText(
-      "after",
-      `
-Examples:
-  $ okhook listen --forward-to 3000
-  $ okhook listen --tunnel none --forward-to http://127.0.0.1:3000/hook --output compact
-  $ okhook listen --forward-to 'user.lifecycle.*=localhost:3000/users' --forward-to 3000`,
-    )
-    .action(async (flags: ListenFlags, cmd: Command) => {
-      const code = await runListen(flags, cmd, ctx);
-      process.exitCode = code ?? 0;
-    });
+/** Every listen flag checked and resolved (flags > env > defaults); nothing started yet. */
+interface ListenSetup {
+  output: (typeof OUTPUTS)[number];
+  /** The Ink TUI needs a terminal; piped `--output interactive` falls back to compact lines. */
+  interactive: boolean;
+  tunnelMode: (typeof TUNNELS)[number];
+  session: Omit<SessionOptions, "bus" | "secret" | "forwardAuth">;
+  tunnel: ListenTunnelOptions | undefined;
+  register: RegisterPlan | undefined;
 }
 
-async function runListen(
-  flags: ListenFlags,
-  cmd: Command,
-  ctx: CliContext,
-): Promise<CommandResult> {
-  const env = ctx.env;
-  const output = oneOf(
-    flags.output ?? (ctx.stdout.isTTY && !env.ci ? "interactive" : "compact"),
-    OUTPUTS,
-    "--output",
-  );
-  const tunnelExplicit = cmd.getOptionValueSource("tunnel") === "cli";
-  const tunnel = oneOf(flags.tunnel ?? env.tunnel ?? "quick", TUNNELS, "--tunnel");
-  if (!flags.path.startsWith("/"))
-    throw new UsageError(`--path "${flags.path}": must start with / (try --path /okta/events)`);
-  const port = parsePort(flags.port ?? env.port ?? "8787");
-  const dbPath = resolveDbPath(flags.db, env);
-  const tunnelToken = flags.tunnelToken ?? env.tunnelToken;
-  if (tunnel === "token") checkTokenMode(tunnelToken, flags.publicUrl);
-  if (flags.register && tunnel === "none") {
-    throw new UsageError(
-      "--register needs a public URL: drop --tunnel none (quick tunnel) or use --tunnel token --public-url",
-    );
-  }
-  const plan = flags.register
-    ? await (await import("./listen-register.js")).planRegister(
-        {
-          org: flags.org,
-          events: flags.events,
-          verifyTimeoutMs: parseMs(flags.verifyTimeout, "--verify-timeout"),
-        },
-        ctx,
-      )
-    : undefined;
-  const [{ EventBus }, { RoutingTable }, core, render, secrets, signals] = await Promise.all([
-    import("../events.js"),
-    import("../forward/routes.js"),
-    import("../listen/run.js"),
-    import("./listen-output.js"),
-    import("../listen/secret.js"),
-    import("./listen-signals.js"),
-  ]);
-  const routes = RoutingTable.parse(
-    flags.forwardTo ?? (env.forwardTo ? env.forwardTo.split(/\s*,\s*/) : []),
-  );
-  const given = flags.secret ?? env.secret;
-  const secretKey = `port:${port}`;
+/**
+ * `okhook listen`: flags → session, tunnel and registration options → the core run (listen/run.ts)
+ * → the TUI or plain lines on the session's events.
+ */
+export async function listenCommand(flags: ListenFlags, ctx: CliContext): Promise<Outcome> {
+  const setup = listenSetup(flags, ctx);
+  const { session: base, interactive, tunnelMode } = setup;
+  const given = flags.secret ?? ctx.env.secret;
   const secret =
-    given ?? (tunnel !== "none" ? secrets.generatedSecret(dbPath, secretKey) : undefined);
-  const authHeader = flags.authHeader.toLowerCase();
+    given ?? (setup.tunnel ? generatedSecret(base.dbPath, `port:${base.port}`) : undefined);
+  const authHeader = base.authHeader;
+  const forwardAuth = {
+    header: authHeader,
+    value: flags.forwardAuth === "none" ? undefined : (flags.forwardAuth ?? secret),
+  };
   const bus = new EventBus();
-  // The Ink TUI needs a terminal; piped `--output interactive` falls back to compact lines.
-  const interactive = output === "interactive" && ctx.stdout.isTTY === true;
-  let tui: import("./tui-mount.js").TuiHandle | undefined;
-  const progress = progressLine({
+  let tui: TuiHandle | undefined;
+  const progress = listenProgress({
     stderr: ctx.stderr,
     stdoutIsTTY: ctx.stdout.isTTY === true,
     flash: () => (tui ? (text) => tui?.view.flash(text, "dim") : undefined),
@@ -212,8 +90,8 @@ async function runListen(
   const early: SessionEvent[] = [];
   const detach = interactive
     ? bus.on((e) => early.push(e))
-    : render.attachOutput({
-        mode: output === "interactive" ? "compact" : output,
+    : attachPlainRenderer({
+        mode: setup.output === "interactive" ? "compact" : setup.output,
         bus,
         ctx,
         out: progress.wrap(ctx.stdout),
@@ -222,67 +100,34 @@ async function runListen(
           secretGenerated: given === undefined && secret !== undefined,
           showSecret: !!flags.showSecret,
           authHeader,
-          routes: routes.routes.map((r) => ({ pattern: r.pattern, target: r.target })),
-          targets: routes.targets(),
-          tunnelMode: tunnel,
+          routes: base.routes.routes.map((r) => ({ pattern: r.pattern, target: r.target })),
+          targets: base.routes.targets(),
+          tunnelMode,
         },
       });
   // From here on a signal stops listen in order; a second one quits at once (cli.ts exits 130).
-  const stop = signals.stopOnSignals(ctx);
-  const forwardTimeoutMs = parseMs(flags.forwardTimeout, "--forward-timeout");
-  const forwardAuth = {
-    header: authHeader,
-    value: flags.forwardAuth === "none" ? undefined : (flags.forwardAuth ?? secret),
-  };
+  const stop = stopOnSignals(ctx);
+  // The Ink UI is the one part loaded on demand: compact/json/quiet runs never load ink/react.
   if (interactive) selectProductionReact();
-  const tuiModule = interactive ? await import("./listen-tui.js") : undefined;
+  const tuiModule = interactive ? await import("../tui/listen.js") : undefined;
   try {
-    const result = await core.runListen({
-      session: {
-        dbPath,
-        host: flags.host,
-        port,
-        hookPath: flags.path,
-        secret,
-        authHeader,
-        maxBodyBytes: parseBytes(flags.maxBody, "--max-body"),
-        routes,
-        forwardAuth,
-        forwardTimeoutMs,
-        retries: parseCount(flags.retries, "--retries", { max: 20 }),
-        retryBaseMs: parseMs(flags.retryDelay, "--retry-delay"),
-        healthIntervalMs: parseMs(flags.healthInterval, "--health-interval"),
-        headersTimeoutMs: parseMs(flags.headersTimeout, "--headers-timeout"),
-      },
+    const result = await runListen({
+      session: { ...base, secret, forwardAuth },
       bus,
-      tunnel:
-        tunnel === "none"
-          ? undefined
-          : {
-              mode: tunnel,
-              // exit 4 instead of listening on locally: asked for on the command line, or needed
-              required: tunnelExplicit || plan !== undefined,
-              explicitBinary: flags.cloudflared ?? env.cloudflared,
-              explicitLabel: flags.cloudflared ? "--cloudflared" : "OKHOOK_CLOUDFLARED",
-              pathEnv: env.path,
-              childEnv: childEnv(),
-              token: tunnelToken,
-              publicUrl: flags.publicUrl,
-              readyTimeoutMs: parseMs(flags.tunnelTimeout, "--tunnel-timeout"),
-            },
-      register: plan && secret ? { plan, secret, authHeader } : undefined,
+      tunnel: setup.tunnel,
+      register: setup.register && secret ? { plan: setup.register, secret, authHeader } : undefined,
       stop: stop.signal,
       onProgress: progress.report,
       onStarted: (session) => {
         stop.whileStopping(() => session.store.pendingForward().length);
         // what replay, send, show --curl, reconcile and `okhook secret` re-add: beside the DB, never in it
-        secrets.recordListenerAuth(session.store, dbPath, {
+        recordListenerAuth(session.store, base.dbPath, {
           header: authHeader,
           secret,
           flagSecret: flags.secret,
-          envSecret: env.secret,
+          envSecret: ctx.env.secret,
           forwardAuth: flags.forwardAuth,
-          targets: routes.targets(),
+          targets: base.routes.targets(),
           warn: (message) => bus.emit({ type: "warning", message }),
         });
         if (!tuiModule) return;
@@ -291,14 +136,15 @@ async function runListen(
           bus,
           session,
           early,
-          routes,
+          routes: base.routes,
           forwardAuth,
-          forwardTimeoutMs,
+          forwardTimeoutMs: base.forwardTimeoutMs,
           secret,
           showSecret: !!flags.showSecret,
           authHeader,
-          tunnelMode: tunnel,
-          dbPath,
+          tunnelMode,
+          dbPath: base.dbPath,
+          listener: findListener(base.dbPath, { env: ctx.env.secret }, session.store),
         });
         detach();
         void tui.quitRequested.then(() => stop.request("quit"));
@@ -306,14 +152,80 @@ async function runListen(
     });
     if (interactive && result) {
       ctx.stdout.write(
-        `okhook: stopped. Deliveries are stored in ${dbPath}.${render.pendingNote(result.pending)}\n`,
+        `okhook: stopped. Deliveries are stored in ${base.dbPath}.${pendingNote(result.pending)}\n`,
       );
     }
-    return 0;
+    return OUTCOME.ok;
   } finally {
     progress.report(undefined);
     detach();
   }
+}
+
+/** Check and resolve every flag, in the order the user's mistakes are reported. */
+function listenSetup(flags: ListenFlags, ctx: CliContext): ListenSetup {
+  const env = ctx.env;
+  const output = oneOf(
+    flags.output ?? (ctx.stdout.isTTY && !env.ci ? "interactive" : "compact"),
+    OUTPUTS,
+    "--output",
+  );
+  const tunnelMode = oneOf(flags.tunnel ?? env.tunnel ?? "quick", TUNNELS, "--tunnel");
+  if (!flags.path.startsWith("/"))
+    throw new UsageError(`--path "${flags.path}": must start with / (try --path /okta/events)`);
+  const port = parsePort(flags.port ?? env.port ?? "8787");
+  const dbPath = resolveDbPath(flags.db, env);
+  const tunnelToken = flags.tunnelToken ?? env.tunnelToken;
+  if (tunnelMode === "token") checkTokenMode(tunnelToken, flags.publicUrl);
+  if (flags.register && tunnelMode === "none") {
+    throw new UsageError(
+      "--register needs a public URL: drop --tunnel none (quick tunnel) or use --tunnel token --public-url",
+    );
+  }
+  const register = flags.register
+    ? planRegister({
+        orgFlag: flags.org,
+        orgEnv: env.oktaOrgUrl,
+        apiToken: env.oktaApiToken,
+        accessToken: env.oktaAccessToken,
+        events: flags.events,
+        verifyTimeoutMs: parseMs(flags.verifyTimeout, "--verify-timeout"),
+      })
+    : undefined;
+  const routes = RoutingTable.parse(
+    flags.forwardTo ?? (env.forwardTo ? env.forwardTo.split(/\s*,\s*/) : []),
+  );
+  const session = {
+    dbPath,
+    host: flags.host,
+    port,
+    hookPath: flags.path,
+    authHeader: flags.authHeader.toLowerCase(),
+    forwardTimeoutMs: parseMs(flags.forwardTimeout, "--forward-timeout"),
+    maxBodyBytes: parseBytes(flags.maxBody, "--max-body"),
+    routes,
+    retries: parseCount(flags.retries, "--retries", { max: 20 }),
+    retryBaseMs: parseMs(flags.retryDelay, "--retry-delay"),
+    healthIntervalMs: parseMs(flags.healthInterval, "--health-interval"),
+    headersTimeoutMs: parseMs(flags.headersTimeout, "--headers-timeout"),
+  };
+  const tunnel: ListenTunnelOptions | undefined =
+    tunnelMode === "none"
+      ? undefined
+      : {
+          mode: tunnelMode,
+          // exit 4 instead of listening on locally: asked for on the command line, or needed
+          required: flags.tunnelExplicit === true || register !== undefined,
+          explicitBinary: flags.cloudflared ?? env.cloudflared,
+          explicitLabel: flags.cloudflared ? "--cloudflared" : "OKHOOK_CLOUDFLARED",
+          pathEnv: env.path,
+          childEnv: childEnv(),
+          token: tunnelToken,
+          publicUrl: flags.publicUrl,
+          readyTimeoutMs: parseMs(flags.tunnelTimeout, "--tunnel-timeout"),
+        };
+  const interactive = output === "interactive" && ctx.stdout.isTTY === true;
+  return { output, interactive, tunnelMode, session, tunnel, register };
 }
 
 function checkTokenMode(token: string | undefined, publicUrl: string | undefined): void {

@@ -1,14 +1,18 @@
 import { existsSync } from "node:fs";
-import type { Command } from "commander";
 import { parseCount, resolveDbPath } from "../config.js";
 import { UsageError } from "../errors.js";
-import type { ReconcileResult, RunReconcileOptions } from "../reconcile/run.js";
-import type { Store } from "../store/store.js";
-import type { CliContext } from "./context.js";
+import { normalizeTarget } from "../forward/routes.js";
+import { findListener, otherTargetNote, requireKnown } from "../listen/listener-auth.js";
+import { progressLine } from "../output/reconcile-progress.js";
+import { reconcileJson, reconcileText, warningLine } from "../output/reconcile-render.js";
+import { type ReconcileResult, type RunReconcileOptions, runReconcile } from "../reconcile/run.js";
+import { openDb } from "../store/db.js";
+import { Store } from "../store/store.js";
+import { type CliContext, OUTCOME, type Outcome } from "./context.js";
 import { openStoreForRead } from "./db-open.js";
-import { collect, DB_FLAG_HELP } from "./options.js";
 
-interface ReconcileFlags {
+/** `okhook reconcile` flags as commander parses them. */
+export interface ReconcileFlags {
   since: string;
   until?: string;
   org?: string;
@@ -24,68 +28,8 @@ interface ReconcileFlags {
   db?: string;
 }
 
-/** Define `okhook reconcile`. */
-export function registerReconcile(program: Command, ctx: CliContext): void {
-  program
-    .command("reconcile")
-    .description(
-      "compare Okta's System Log with the deliveries okhook received: missing, duplicated, unexpected, late",
-    )
-    .requiredOption("--since <dur|ISO>", "window start: 30m, 2h, 7d or an ISO time (≤ 180 days)")
-    .option("--until <dur|ISO>", "window end (default: now, always sent so the query is bounded)")
-    .option("--org <url>", "Okta org, https://<org>.okta.com (env: OKTA_ORG_URL)")
-    .option(
-      "--event-type <glob>",
-      "event types to compare, repeatable (default: those the hook is subscribed to, read from Okta; else those received in the window)",
-      collect,
-    )
-    .option(
-      "--hook-id <id>",
-      "the Okta event hook: its subscribed types are compared and its event_hook.delivery failures reported (default: the one okhook listen --register created)",
-    )
-    .option(
-      "--strict",
-      "duplicates, late events and Okta's delivery failures also count as differences (exit 1)",
-      false,
-    )
-    .option("--replay-missing", "send the missing events to the target as Okta deliveries", false)
-    .option(
-      "--to <url>",
-      "with --replay-missing: where to send (default: the forward target, else the listener)",
-    )
-    .option(
-      "--secret <value>",
-      "auth header value for --replay-missing (env: OKHOOK_SECRET; default: what the listener used)",
-    )
-    .option(
-      "--auth-header <name>",
-      "header that carries the secret (default: the listener's, else authorization)",
-    )
-    .option("--details <n>", "details shown per category (--json has all)", "20")
-    .option("--json", "the full report as one JSON document", false)
-    .option("--db <file>", DB_FLAG_HELP)
-    .addHelpText(
-      "after",
-      `
-Credentials come from the environment only: OKTA_API_TOKEN (sent as SSWS) or
-OKTA_ACCESS_TOKEN (Bearer, scope okta.logs.read).
-
-Exit codes: 0 in sync (nothing missing or unexpected; duplicates, late events and delivery
-failures are reported, and counted only with --strict), 1 missing or unexpected events,
-2 usage, 3 credentials, 4 network, 5 Okta API error. Waits on Okta (rate limit, retries)
-are said on stderr.
-
-Examples:
-  $ OKTA_ORG_URL=https://dev-123.okta.com OKTA_API_TOKEN=… okhook reconcile --since 2h
-  $ okhook reconcile --since 2h --replay-missing          backfill what never arrived
-  $ okhook reconcile --since 7d --event-type 'user.lifecycle.*' --hook-id who1a2b3c --json`,
-    )
-    .action(async (flags: ReconcileFlags) => {
-      process.exitCode = await runReconcileCommand(flags, ctx);
-    });
-}
-
-async function runReconcileCommand(flags: ReconcileFlags, ctx: CliContext): Promise<number> {
+/** `okhook reconcile`: Okta's System Log against the stored deliveries, reported. */
+export async function reconcileCommand(flags: ReconcileFlags, ctx: CliContext): Promise<Outcome> {
   if (flags.to && !flags.replayMissing) {
     throw new UsageError("--to: only used with --replay-missing (add --replay-missing)");
   }
@@ -94,11 +38,6 @@ async function runReconcileCommand(flags: ReconcileFlags, ctx: CliContext): Prom
     : parseCount(flags.details, "--details", { min: 0, max: 1_000_000 });
   const { store, dbPath } = await openStore(flags, ctx);
   try {
-    const [{ runReconcile }, render, { progressLine }] = await Promise.all([
-      import("../reconcile/run.js"),
-      import("../output/reconcile-render.js"),
-      import("../output/reconcile-progress.js"),
-    ]);
     const progress = progressLine(ctx.stderr, ctx.env);
     const options: RunReconcileOptions = {
       orgUrl: flags.org ?? ctx.env.oktaOrgUrl,
@@ -123,13 +62,13 @@ async function runReconcileCommand(flags: ReconcileFlags, ctx: CliContext): Prom
     } finally {
       progress.done();
     }
-    for (const w of result.warnings) ctx.stderr.write(render.warningLine(w, ctx.stderr, ctx.env));
+    for (const w of result.warnings) ctx.stderr.write(warningLine(w, ctx.stderr, ctx.env));
     ctx.stdout.write(
       flags.json
-        ? render.reconcileJson(result)
-        : render.reconcileText(result, { stream: ctx.stdout, env: ctx.env, maxDetails }),
+        ? reconcileJson(result)
+        : reconcileText(result, { stream: ctx.stdout, env: ctx.env, maxDetails }),
     );
-    return result.report.inSync ? 0 : 1;
+    return result.report.inSync ? OUTCOME.ok : OUTCOME.problemFound;
   } finally {
     store?.close();
   }
@@ -148,10 +87,6 @@ async function openStore(
     });
     return { store, dbPath: path };
   }
-  const [{ openDb }, { Store }] = await Promise.all([
-    import("../store/db.js"),
-    import("../store/store.js"),
-  ]);
   return { store: new Store(openDb(dbPath)), dbPath };
 }
 
@@ -168,7 +103,6 @@ async function replayOptions(
 ): Promise<NonNullable<RunReconcileOptions["replayMissing"]>> {
   let to: string | undefined;
   if (flags.to) {
-    const { normalizeTarget } = await import("../forward/routes.js");
     try {
       to = normalizeTarget(flags.to);
     } catch {
@@ -177,16 +111,14 @@ async function replayOptions(
       );
     }
   }
-  const { listenerView, requireKnown } = await import("./hook-target.js");
-  const listener = await listenerView(
-    { db: dbPath, secret: flags.secret, authHeader: flags.authHeader },
-    ctx,
+  const listener = findListener(
+    resolveDbPath(dbPath, ctx.env),
+    { flag: flags.secret, env: ctx.env.secret, header: flags.authHeader },
     store,
   );
   if (to) {
     const plan = requireKnown(listener.plan(to));
     if (!plan.send && plan.why === "other-target") {
-      const { otherTargetNote } = await import("../listen/auth-plan.js");
       ctx.stderr.write(`okhook: note: ${otherTargetNote(listener.secrets, to)}\n`);
     }
   } else

@@ -1,9 +1,18 @@
-import type { Command } from "commander";
-import { parseCount } from "../config.js";
+import { createInterface } from "node:readline/promises";
+import { parseCount, resolveDbPath } from "../config.js";
 import { Interrupted, NetworkError, UsageError } from "../errors.js";
-import { EXIT } from "../exit-codes.js";
-import type { RunReplayOptions } from "../replay/run.js";
-import type { ReplaySelector } from "../replay/select.js";
+import { normalizeTarget } from "../forward/routes.js";
+import { findListener, otherTargetNote, requireKnown, roleOf } from "../listen/listener-auth.js";
+import { replayRenderer } from "../output/replay-render.js";
+import { parseSetArg } from "../payload/edit.js";
+import { prepareReplay } from "../replay/prepare.js";
+import { type RunReplayOptions, runReplay } from "../replay/run.js";
+import {
+  CONFIRM_ABOVE_COUNT,
+  type ReplaySelector,
+  resolveRefs,
+  selectDeliveries,
+} from "../replay/select.js";
 import type {
   ReplayItem,
   ReplayResult,
@@ -12,12 +21,12 @@ import type {
 } from "../replay/types.js";
 import type { Store } from "../store/store.js";
 import { parseTimeArg } from "../time.js";
-import type { CliContext, CommandResult } from "./context.js";
+import { type CliContext, OUTCOME, type Outcome } from "./context.js";
 import { openStoreForRead } from "./db-open.js";
-import { collect, DB_FLAG_HELP, parseMs } from "./options.js";
+import { parseMs } from "./options.js";
 
-/** Raw `okhook replay` flags as commander parses them. */
-interface ReplayFlags {
+/** `okhook replay` flags as commander parses them. */
+export interface ReplayFlags {
   failed?: boolean;
   since?: string;
   until?: string;
@@ -38,58 +47,12 @@ interface ReplayFlags {
   db?: string;
 }
 
-/** Define `okhook replay`. */
-export function registerReplay(program: Command, ctx: CliContext): void {
-  program
-    .command("replay")
-    .argument(
-      "[ids...]",
-      "delivery ids (full, short, or a unique prefix of either; any case) or event uuids",
-    )
-    .description("re-send stored deliveries to your app, as they were or edited")
-    .option("--failed", "deliveries whose last attempt was not 2xx, or never forwarded", false)
-    .option("--since <dur|ISO>", "received after (30m, 2h, 7d or an ISO time)")
-    .option("--until <dur|ISO>", "received before")
-    .option("--event-type <glob>", "only deliveries with an event of this type ('user.*')")
-    .option("--all", "every stored delivery (asks for confirmation)", false)
-    .option("-y, --yes", "do not ask for confirmation (needed without a terminal)", false)
-    .option("--to <url>", "where to send (default: the original forward target, else the listener)")
-    .option(
-      "--via-listener",
-      "send through the running okhook listen (exercises auth + logging)",
-      false,
-    )
-    .option("--set <path=value>", "edit the payload before sending; repeatable", collect)
-    .option("--fresh-ids", "new event uuids and eventId (past your app's idempotency check)", false)
-    .option("--concurrency <n>", "parallel sends", "4")
-    .option("--rate <n/s>", "at most this many sends per second")
-    .option("--timeout <ms>", "per send", "10000")
-    .option("--secret <value>", "auth header value to send (env: OKHOOK_SECRET)")
-    .option(
-      "--auth-header <name>",
-      "header that carries it (default: as received, else authorization)",
-    )
-    .option("--dry-run", "print what would be sent; send and store nothing", false)
-    .option("--json", "NDJSON result per delivery", false)
-    .option("--db <file>", DB_FLAG_HELP)
-    .addHelpText(
-      "after",
-      `
-Examples:
-  $ okhook replay --failed
-  $ okhook replay 7f3k2q9a --set 'outcome.result=FAILURE' --fresh-ids
-  $ okhook replay --since 2h --event-type 'user.lifecycle.*' --to localhost:3000/hooks --rate 20`,
-    )
-    .action(async (ids: string[], flags: ReplayFlags) => {
-      process.exitCode = (await runReplayCommand(ids, flags, ctx)) ?? EXIT.ok;
-    });
-}
-
-async function runReplayCommand(
+/** `okhook replay`: select stored deliveries, confirm when many, re-send them, report each. */
+export async function replayCommand(
   ids: string[],
   flags: ReplayFlags,
   ctx: CliContext,
-): Promise<CommandResult> {
+): Promise<Outcome> {
   const selector = parseSelector(flags);
   if (ids.length && (selector || flags.all)) {
     throw new UsageError(
@@ -118,14 +81,14 @@ async function runReplayCommand(
     const picked = await pick(store, ids, selector ?? {}, send);
     if (picked.total === 0) {
       if (!flags.json) ctx.stdout.write("No deliveries match: nothing to replay.\n");
-      return EXIT.ok;
+      return OUTCOME.ok;
     }
     if (!flags.dryRun && !flags.yes && (flags.all || picked.total > picked.confirmAbove)) {
       if (
         !(await confirm(ctx, picked.total, send, { all: !!flags.all, limit: picked.confirmAbove }))
       ) {
         ctx.stdout.write("Nothing sent.\n");
-        return EXIT.ok;
+        return OUTCOME.ok;
       }
     }
     const { items, total } = picked;
@@ -152,10 +115,6 @@ async function sendOptions(flags: ReplayFlags, ctx: CliContext): Promise<ReplayS
       "--to and --via-listener: pick one (--via-listener sends to the listener)",
     );
   }
-  const [{ normalizeTarget }, { parseSetArg }] = await Promise.all([
-    import("../forward/routes.js"),
-    import("../payload/edit.js"),
-  ]);
   const to = flags.to === undefined ? undefined : normalizeTarget(flags.to, flags.to, "--to");
   return {
     to,
@@ -179,13 +138,9 @@ async function addListenerAuth(
   ctx: CliContext,
   store: Store,
 ): Promise<void> {
-  const [{ listenerView, requireKnown }, { otherTargetNote, roleOf }] = await Promise.all([
-    import("./hook-target.js"),
-    import("../listen/auth-plan.js"),
-  ]);
-  const view = await listenerView(
-    { db: flags.db, secret: flags.secret, authHeader: flags.authHeader },
-    ctx,
+  const view = findListener(
+    resolveDbPath(flags.db, ctx.env),
+    { flag: flags.secret, env: ctx.env.secret, header: flags.authHeader },
     store,
   );
   send.authFor = view.plan;
@@ -217,19 +172,15 @@ async function pick(
   selector: ReplaySelector,
   send: ReplaySendOptions,
 ): Promise<Picked> {
-  const [select, { prepareReplay }] = await Promise.all([
-    import("../replay/select.js"),
-    import("../replay/prepare.js"),
-  ]);
   if (ids.length === 0) {
-    const selection = select.selectDeliveries(store, selector);
+    const selection = selectDeliveries(store, selector);
     return {
       items: selection.items(),
       total: selection.total,
-      confirmAbove: select.CONFIRM_ABOVE_COUNT,
+      confirmAbove: CONFIRM_ABOVE_COUNT,
     };
   }
-  const items = select.resolveRefs(store, ids);
+  const items = resolveRefs(store, ids);
   // Named deliveries are checked before anything is sent: a bad --set path or an unknown
   // target is a usage error (exit 2), not a failed delivery.
   for (const item of items) prepareReplay(store, item, send);
@@ -251,7 +202,6 @@ async function confirm(
     );
   }
   const where = send.to ?? (send.viaListener ? "the listener" : "their original targets");
-  const { createInterface } = await import("node:readline/promises");
   const rl = createInterface({ input, output: ctx.stderr });
   try {
     const answer = await rl.question(`Replay ${total} deliveries to ${where}? [y/N] `, {
@@ -271,11 +221,7 @@ async function execute(
   run: Omit<RunReplayOptions, "store" | "onPlan" | "onResult">,
   flags: ReplayFlags,
   ctx: CliContext,
-): Promise<CommandResult> {
-  const [{ runReplay }, { replayRenderer }] = await Promise.all([
-    import("../replay/run.js"),
-    import("../output/replay-render.js"),
-  ]);
+): Promise<Outcome> {
   const dryRun = !!run.dryRun;
   const render = replayRenderer({ ctx, json: !!flags.json, total: run.total, dryRun });
   let firstError: string | null = null;
@@ -296,7 +242,7 @@ async function execute(
       `interrupted after ${summary.done} of ${summary.total} deliveries; the attempts made are stored`,
     );
   }
-  if (dryRun || summary.accepted === summary.done) return EXIT.ok;
+  if (dryRun || summary.accepted === summary.done) return OUTCOME.ok;
   if (summary.unreachable === summary.done) {
     throw new NetworkError(
       `replay target unreachable for all ${summary.done} deliveries: ${firstError} (${
@@ -306,5 +252,5 @@ async function execute(
       })`,
     );
   }
-  return EXIT.problemFound;
+  return OUTCOME.problemFound;
 }

@@ -1,62 +1,27 @@
-import type { Command } from "commander";
 import { ConfigError } from "../errors.js";
+import { findListener } from "../listen/listener-auth.js";
 import type { ListenerSecrets } from "../listen/secret.js";
-import type { CliContext } from "./context.js";
+import { type CliContext, OUTCOME, type Outcome } from "./context.js";
 import { openStoreForRead, withStore } from "./db-open.js";
-import { DB_FLAG_HELP } from "./options.js";
 
-interface SecretFlags {
+/** `okhook secret` flags as commander parses them. */
+export interface SecretFlags {
   forward?: boolean;
   json?: boolean;
   db?: string;
 }
 
-/** Define `okhook secret`. */
-export function registerSecret(program: Command, ctx: CliContext): void {
-  program
-    .command("secret")
-    .description(
-      "print the auth header value the database's listener expects (Okta's Authentication secret)",
-    )
-    .option(
-      "--forward",
-      "the value forwarding sends to your app instead (differs with listen --forward-auth)",
-      false,
-    )
-    .option("--json", "header name, value and where it came from, as one JSON object", false)
-    .option("--db <file>", DB_FLAG_HELP)
-    .addHelpText(
-      "after",
-      `
-Only the value goes to stdout, so $(okhook secret) works. It is the secret listen uses
-(generated when tunneled, or given with --secret / OKHOOK_SECRET), kept in <db>.secrets.json
-(0600, beside the database), never in the database or the logs.
-
-Exit codes: 0 printed, 3 no secret known for this database (the message says how to get one).
-
-Examples:
-  $ okhook secret                 paste into Okta: Event Hook → Authentication secret
-  $ okhook secret --json
-  $ curl -H "authorization: $(okhook secret)" http://127.0.0.1:8787/okta/events …`,
-    )
-    .action(async (flags: SecretFlags) => {
-      process.exitCode = await runSecret(flags, ctx);
-    });
-}
-
-async function runSecret(flags: SecretFlags, ctx: CliContext): Promise<number> {
-  const [{ listenerSecrets }, { store, path }] = await Promise.all([
-    import("../listen/secret.js"),
-    openStoreForRead(flags.db, ctx),
-  ]);
+/** `okhook secret`: print the value the database's listener expects (or forwards). */
+export async function secretCommand(flags: SecretFlags, ctx: CliContext): Promise<Outcome> {
+  const { store, path } = await openStoreForRead(flags.db, ctx);
   const secrets = store
-    ? await withStore(store, path, (s) => listenerSecrets(path, s))
-    : listenerSecrets(path, null);
+    ? await withStore(store, path, (s) => findListener(path, {}, s).secrets)
+    : findListener(path, {}).secrets;
   const { value, source } = pick(secrets, !!flags.forward);
   if (flags.json) {
     const doc = { header: secrets.header, value, source, db: path };
     ctx.stdout.write(`${JSON.stringify(doc)}\n`);
-    return 0;
+    return OUTCOME.ok;
   }
   ctx.stdout.write(`${value}\n`);
   if (ctx.stdout.isTTY) {
@@ -66,7 +31,7 @@ async function runSecret(flags: SecretFlags, ctx: CliContext): Promise<number> {
         : `okhook: in Okta's event hook, Authentication field: ${secrets.header}, Authentication secret: the line above\n`,
     );
   }
-  return 0;
+  return OUTCOME.ok;
 }
 
 /** The value asked for, or a one-line error saying why there is none and how to get one. */

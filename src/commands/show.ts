@@ -1,16 +1,21 @@
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Command } from "commander";
+import { resolveDbPath } from "../config.js";
 import { UsageError } from "../errors.js";
-import type { CurlAuth } from "../output/curl.js";
+import { normalizeTarget } from "../forward/routes.js";
+import { curlAuthPlan, findListener, otherTargetNote } from "../listen/listener-auth.js";
+import { type CurlAuth, curlAuth, curlCommand } from "../output/curl.js";
+import { showJson, showText } from "../output/show-render.js";
+import { inferAuthHeader } from "../replay/prepare.js";
 import { shortId } from "../store/ids.js";
 import type { Store } from "../store/store.js";
 import type { DeliveryRow } from "../store/types.js";
 import { hasUnsafe, safeLines } from "../text/sanitize.js";
-import type { CliContext } from "./context.js";
+import { type CliContext, OUTCOME, type Outcome } from "./context.js";
 import { openStoreForRead, withStore } from "./db-open.js";
-import { DB_FLAG_HELP } from "./options.js";
 
-interface ShowFlags {
+/** `okhook show` flags as commander parses them. */
+export interface ShowFlags {
   json?: boolean;
   body?: boolean;
   raw?: boolean;
@@ -20,53 +25,12 @@ interface ShowFlags {
   db?: string;
 }
 
-/** Define `okhook show`. */
-export function registerShow(program: Command, ctx: CliContext): void {
-  program
-    .command("show")
-    .argument(
-      "<id>",
-      "delivery id (full, short, or a unique prefix of either; any case), event uuid, or tunnel-log",
-    )
-    .description("print one delivery: request, events, every forward attempt")
-    .option("--json", "the delivery as one JSON document", false)
-    .option(
-      "--body",
-      "only the body: byte-exact into a pipe or file; on a terminal, control characters shown as symbols",
-      false,
-    )
-    .option(
-      "--raw",
-      "with --body: the exact bytes even on a terminal (escape sequences included)",
-      false,
-    )
-    .option(
-      "--curl",
-      "a curl command that re-sends it (auth: $OKHOOK_SECRET, else $(okhook secret))",
-      false,
-    )
-    .option("--to <url>", "with --curl: where to send (default: the listener that received it)")
-    .option(
-      "--auth-header <name>",
-      "header that carries the secret (default: the listener's, else authorization)",
-    )
-    .option("--db <file>", DB_FLAG_HELP)
-    .addHelpText(
-      "after",
-      `
-Examples:
-  $ okhook show 7f3k2q9a
-  $ okhook show 7f3k2q9a --body | jq .data.events
-  $ okhook show 7f3k2q9a --body --raw       the exact bytes even on a terminal
-  $ sh -c "$(okhook show 7f3k2q9a --curl)"
-  $ okhook show 7f3k2q9a --curl --to localhost:3000/hooks`,
-    )
-    .action(async (id: string, flags: ShowFlags) => {
-      process.exitCode = await runShow(id, flags, ctx);
-    });
-}
-
-async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<number> {
+/** `okhook show`: one delivery (text, JSON, body or a curl command), or the tunnel log. */
+export async function showCommand(
+  ref: string,
+  flags: ShowFlags,
+  ctx: CliContext,
+): Promise<Outcome> {
   if (ref === "tunnel-log") return showTunnelLog(flags, ctx);
   if ([flags.json, flags.body, flags.curl].filter(Boolean).length > 1) {
     throw new UsageError("--json, --body and --curl: pick one");
@@ -81,16 +45,13 @@ async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<
     if (flags.body) {
       if (body)
         ctx.stdout.write(flags.raw || !ctx.stdout.isTTY ? body : safeLines(body.toString("utf8")));
-      return 0;
+      return OUTCOME.ok;
     }
-    const render = await import("../output/show-render.js");
     if (flags.curl) {
-      const { curlCommand } = await import("../output/curl.js");
-      const { normalizeTarget } = await import("../forward/routes.js");
       const url = flags.to
         ? normalizeTarget(flags.to)
         : (store.getMeta("listener.url") ?? `http://127.0.0.1:8787${delivery.path}`);
-      const auth = await curlAuth({ url, flags, ctx, store, path, delivery });
+      const auth = showCurlAuth({ url, flags, ctx, store, path, delivery });
       const command = curlCommand({
         url,
         method: delivery.method,
@@ -106,7 +67,7 @@ async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<
         ctx.stderr.write(
           `okhook: the body holds control characters, shown as symbols above; for the exact bytes run: sh -c "$(okhook show ${shortId(delivery.id)} --curl)"\n`,
         );
-      return 0;
+      return OUTCOME.ok;
     }
     const detail = {
       delivery,
@@ -114,8 +75,8 @@ async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<
       events: store.events(delivery.seq),
       attempts: store.attempts(delivery.seq),
     };
-    ctx.stdout.write(flags.json ? render.showJson(detail) : render.showText(detail, ctx));
-    return 0;
+    ctx.stdout.write(flags.json ? showJson(detail) : showText(detail, ctx));
+    return OUTCOME.ok;
   });
 }
 
@@ -124,56 +85,35 @@ async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<
  * URL, what forwarding sends on the app's. The value is looked up when the command runs
  * (`$OKHOOK_SECRET` first, else `okhook secret`), so it is never printed here.
  */
-async function curlAuth(o: {
+function showCurlAuth(o: {
   url: string;
   flags: ShowFlags;
   ctx: CliContext;
   store: Store;
   path: string;
   delivery: DeliveryRow;
-}): Promise<CurlAuth | null | undefined> {
-  const [{ listenerView }, { roleOf, otherTargetNote }, { ENV_SECRET_EXPR, shellQuote }] =
-    await Promise.all([
-      import("./hook-target.js"),
-      import("../listen/auth-plan.js"),
-      import("../output/curl.js"),
-    ]);
-  const { inferAuthHeader } = await import("../replay/prepare.js");
-  const listener = await listenerView(
-    { db: o.flags.db, authHeader: o.flags.authHeader },
-    o.ctx,
+}): CurlAuth | null | undefined {
+  const listener = findListener(
+    o.path,
+    { env: o.ctx.env.secret, header: o.flags.authHeader },
     o.store,
   );
+  const plan = curlAuthPlan(listener, o.url, {
+    hint: o.flags.to ? undefined : "listener",
+    fallbackHeader: inferAuthHeader(o.delivery.headers),
+  });
   const s = listener.secrets;
-  const role = roleOf(s, o.url, o.flags.to ? undefined : "listener");
-  const plan = listener.plan(o.url, role, inferAuthHeader(o.delivery.headers));
-  const header = plan.header;
-  const known = role === "app" ? s.forward : role === "listener" ? s.inbound : undefined;
-  const lookup = (forward: boolean) =>
-    `$(okhook secret${forward ? " --forward" : ""} --db ${shellQuote(resolve(o.path))})`;
-  if (plan.send && known?.state === "value") {
-    if (role === "app" && s.forwardMode === "custom") return { header, expr: lookup(true) };
-    return { header, expr: `\${OKHOOK_SECRET:-${lookup(false)}}` };
-  }
-  if (plan.send) return { header, expr: ENV_SECRET_EXPR };
-  if (plan.why === "unknown") {
+  if (plan.add === "env" && plan.note === "unknown")
     o.ctx.stderr.write(
-      `okhook: note: the listener's ${header} value is not stored here (${s.file}); the command reads it from $OKHOOK_SECRET\n`,
+      `okhook: note: the listener's ${plan.header} value is not stored here (${s.file}); the command reads it from $OKHOOK_SECRET\n`,
     );
-    return { header, expr: ENV_SECRET_EXPR };
-  }
-  if (plan.why === "other-target")
+  if (plan.add === "none" && plan.note === "other-target")
     o.ctx.stderr.write(`okhook: note: ${otherTargetNote(s, o.url)}\n`);
-  // No listener recorded how it authenticates: as before, $OKHOOK_SECRET when one came in.
-  return plan.why === "no-listener" ? undefined : null;
+  return curlAuth(plan, { db: resolve(o.path) });
 }
 
 /** cloudflared's last 200 log lines from the latest `listen` on this database. */
-async function showTunnelLog(flags: ShowFlags, ctx: CliContext): Promise<number> {
-  const [{ readFileSync, existsSync }, { resolveDbPath }] = await Promise.all([
-    import("node:fs"),
-    import("../config.js"),
-  ]);
+function showTunnelLog(flags: ShowFlags, ctx: CliContext): Outcome {
   const file = `${resolveDbPath(flags.db, ctx.env)}.tunnel.log`;
   if (!existsSync(file))
     throw new UsageError(
@@ -181,5 +121,5 @@ async function showTunnelLog(flags: ShowFlags, ctx: CliContext): Promise<number>
     );
   // cloudflared logs request paths and errors that quote what the internet sent
   ctx.stdout.write(safeLines(readFileSync(file, "utf8")));
-  return 0;
+  return OUTCOME.ok;
 }

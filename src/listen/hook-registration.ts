@@ -1,5 +1,9 @@
+import { hostname } from "node:os";
+import { ConfigError } from "../errors.js";
 import type { EventBus } from "../events.js";
-import type { OktaClient, OktaClientOptions } from "../okta/client.js";
+import { OktaClient, type OktaClientOptions } from "../okta/client.js";
+import { expandEventTypes } from "../okta/event-types.js";
+import { validateOrgUrl } from "../okta/org-url.js";
 import { registerHook } from "../okta/register.js";
 import type { OktaProgress } from "../okta/transport.js";
 import type { Store } from "../store/store.js";
@@ -17,6 +21,38 @@ export interface RegisterPlan {
   client: (
     extra?: Pick<OktaClientOptions, "signal" | "onProgress" | "requestTimeoutMs" | "maxRetries">,
   ) => OktaClient;
+}
+
+/** What `--register` was given: the org (`--org`, else OKTA_ORG_URL), the tokens, the event types. */
+export interface RegisterInput {
+  orgFlag?: string;
+  orgEnv?: string;
+  apiToken?: string;
+  accessToken?: string;
+  /** Comma list with * globs, as `--events` takes it. */
+  events: string;
+  verifyTimeoutMs: number;
+}
+
+/** Check `--register`'s inputs before anything starts: org URL (exit 2/3), token (exit 3), event types (exit 2). */
+export function planRegister(o: RegisterInput): RegisterPlan {
+  const raw = o.orgFlag ?? o.orgEnv;
+  if (!raw)
+    throw new ConfigError(
+      "--register needs the Okta org: pass --org https://<org>.okta.com or set OKTA_ORG_URL",
+    );
+  const orgUrl = validateOrgUrl(raw, o.orgFlag ? "--org" : "OKTA_ORG_URL");
+  const auth = { orgUrl, apiToken: o.apiToken, accessToken: o.accessToken };
+  // checks the credentials now (exit 3 before anything starts)
+  new OktaClient(auth);
+  const events = expandEventTypes(o.events.split(","), { flag: "--events" });
+  return {
+    client: (extra) => new OktaClient({ ...auth, ...extra }),
+    orgUrl,
+    events,
+    name: `okhook ${hostname()}`,
+    verifyTimeoutMs: o.verifyTimeoutMs,
+  };
 }
 
 /** What a registration reports besides session events: what it waits for (undefined: done). */

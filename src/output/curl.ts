@@ -1,3 +1,4 @@
+import type { CurlAuthPlan } from "../listen/listener-auth.js";
 import type { HeaderPairs } from "../store/types.js";
 
 /** Headers a re-send should not copy: hop-by-hop, computed by curl, or tunnel/proxy additions. */
@@ -18,6 +19,25 @@ export interface CurlAuth {
 
 /** `${OKHOOK_SECRET:?…}`: the value from the environment, or a clear stop when it is unset. */
 export const ENV_SECRET_EXPR = `\${OKHOOK_SECRET:?set OKHOOK_SECRET to the hook secret}`;
+
+/**
+ * The auth header of a printed re-send (show --curl and the TUI's c alike), from the listener
+ * lookup's plan: `$OKHOOK_SECRET` first, else `okhook secret` on the database (`db`: passed as
+ * --db; undefined: the default database). `lookup: false` (a command that must fit a narrow
+ * screen with a long --db path) asks for `$OKHOOK_SECRET` instead. `undefined`: as received.
+ */
+export function curlAuth(
+  plan: CurlAuthPlan,
+  o: { db?: string; lookup?: boolean } = {},
+): CurlAuth | null | undefined {
+  if (plan.add === "as-received") return undefined;
+  if (plan.add === "none") return null;
+  const header = plan.header;
+  if (plan.add === "env" || o.lookup === false) return { header, expr: ENV_SECRET_EXPR };
+  const lookup = `$(okhook secret${plan.forward ? " --forward" : ""}${o.db ? ` --db ${shellQuote(o.db)}` : ""})`;
+  // OKHOOK_SECRET stands in for the listener's secret, never for a --forward-auth value
+  return { header, expr: plan.forward ? lookup : `\${OKHOOK_SECRET:-${lookup}}` };
+}
 
 /** Text safe inside double quotes: `\\`, `"`, `$` and backquote escaped. */
 function doubleQuoted(s: string): string {

@@ -1,10 +1,17 @@
 import type { ChalkInstance } from "chalk";
-import type { CliContext } from "../commands/context.js";
 import { shortId } from "../store/ids.js";
 import { carriesEvents, type DeliveryRow } from "../store/types.js";
 import { guardOutput, safe, toJson } from "../text/sanitize.js";
 import { textWidth, truncate } from "../text/width.js";
-import { colorFor, duration, eventsLabel, kindColor, pad, statusColor } from "./format.js";
+import {
+  colorFor,
+  duration,
+  eventsLabel,
+  kindColor,
+  pad,
+  type RenderContext,
+  statusColor,
+} from "./format.js";
 
 /** Deliveries as one JSON document (headers included, bodies not). */
 export function deliveriesJson(rows: DeliveryRow[]): string {
@@ -34,7 +41,7 @@ interface Cell {
 const COLUMNS = ["RECEIVED", "ID", "KIND", "EVENTS", "DUP", "STATUS", "AUTH", "FORWARD", "ACK"];
 
 /** Deliveries as an aligned table for humans. */
-export function deliveriesTable(rows: DeliveryRow[], ctx: CliContext, dbPath: string): string {
+export function deliveriesTable(rows: DeliveryRow[], ctx: RenderContext, dbPath: string): string {
   const c = colorFor(ctx.stdout, ctx.env);
   if (rows.length === 0) return guardOutput(`No deliveries match in ${safe(dbPath)}.\n`);
   const cells = rows.map((r) => rowCells(c, r));

@@ -6,6 +6,12 @@ import { padEnd } from "../text/width.js";
 
 export { clock, duration } from "../format-time.js";
 
+/** Where a renderer writes and the environment that decides its colours (a command passes its own). */
+export interface RenderContext {
+  stdout: NodeJS.WriteStream;
+  env: OkhookEnv;
+}
+
 /** A chalk instance honouring NO_COLOR, FORCE_COLOR and whether the stream is a TTY. */
 export function colorFor(stream: { isTTY?: boolean }, env: OkhookEnv): ChalkInstance {
   let level: 0 | 1 | 2 | 3 = stream.isTTY ? 2 : 0;

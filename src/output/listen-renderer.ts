@@ -1,9 +1,10 @@
 import type { ChalkInstance } from "chalk";
-import type { SessionEvent } from "../events.js";
+import type { EventBus, SessionEvent } from "../events.js";
 import { describeRoutes, routingNotes } from "../forward/routes.js";
 import { guardOutput, toJson } from "../text/sanitize.js";
+import { VERSION } from "../version.js";
 import { deliveryLine, forwardLine } from "./delivery-lines.js";
-import { mask, pad } from "./format.js";
+import { colorFor, mask, pad, type RenderContext } from "./format.js";
 
 /** What the status block shows besides what session events carry. */
 export interface StatusInfo {
@@ -185,4 +186,18 @@ export function statusBlock(
     );
   lines.push(c.dim("Waiting for deliveries… Ctrl+C to stop."));
   return lines.join("\n");
+}
+
+/** Attach the plain renderer for `listen` to the session's events; returns a detach function. */
+export function attachPlainRenderer(o: {
+  mode: OutputMode;
+  bus: EventBus;
+  ctx: RenderContext;
+  info: Omit<StatusInfo, "version">;
+  /** Where the lines go (default: stdout). */
+  out?: { write: (s: string) => unknown };
+}): () => void {
+  const c = colorFor(o.ctx.stdout, o.ctx.env);
+  const out = o.out ?? o.ctx.stdout;
+  return o.bus.on(plainRenderer(o.mode, out, c, { ...o.info, version: VERSION }));
 }

@@ -1,10 +1,9 @@
 import type { ChalkInstance } from "chalk";
-import type { CliContext } from "../commands/context.js";
 import type { PreparedReplay, ReplayResult, ReplaySummary } from "../replay/types.js";
 import { shortId } from "../store/ids.js";
 import { guardOutput, safe, toJson } from "../text/sanitize.js";
 import { coalescedWriter } from "./coalesce.js";
-import { colorFor, duration, eventsLabel, statusColor } from "./format.js";
+import { colorFor, duration, eventsLabel, type RenderContext, statusColor } from "./format.js";
 import { ProgressBar } from "./progress.js";
 
 /** Shown instead of the auth header's value: a secret is never printed. */
@@ -22,7 +21,7 @@ export interface ReplayRenderer {
  * bar under the lines when there is more than one delivery.
  */
 export function replayRenderer(o: {
-  ctx: CliContext;
+  ctx: RenderContext;
   json: boolean;
   total: number;
   dryRun: boolean;

@@ -1,13 +1,12 @@
-import type { CliContext } from "../commands/context.js";
 import type { FixtureInfo } from "../fixtures/catalog.js";
 import type { SendResult } from "../fixtures/send.js";
 import type { VerifyResult } from "../fixtures/verify.js";
 import type { OktaEventHookEnvelope } from "../okta/hook-types.js";
 import { guardOutput, safe, toJson } from "../text/sanitize.js";
-import { colorFor, duration, pad, statusColor } from "./format.js";
+import { colorFor, duration, pad, type RenderContext, statusColor } from "./format.js";
 
 /** The fixture list as a table. */
-export function fixturesTable(all: FixtureInfo[], ctx: CliContext): string {
+export function fixturesTable(all: FixtureInfo[], ctx: RenderContext): string {
   const c = colorFor(ctx.stdout, ctx.env);
   const width = Math.max(...all.map((f) => f.name.length), 4) + 2;
   const lines = [c.dim(`${pad("NAME", width)}DESCRIPTION`)];
@@ -22,7 +21,7 @@ export function fixturesTable(all: FixtureInfo[], ctx: CliContext): string {
 }
 
 /** Per-delivery lines (or NDJSON) and a closing summary for `send fixture`. */
-export function sendPrinter(ctx: CliContext, o: { json: boolean; url: string }) {
+export function sendPrinter(ctx: RenderContext, o: { json: boolean; url: string }) {
   const c = colorFor(ctx.stdout, ctx.env);
   // the endpoint's answer (status text, errors) is whatever it chose to send
   const out = (s: string) => ctx.stdout.write(`${guardOutput(s)}\n`);
@@ -82,7 +81,7 @@ export function sendPrinter(ctx: CliContext, o: { json: boolean; url: string }) 
 }
 
 /** Okta's verification verdict, with the failing rule explained. */
-export function verifyText(url: string, r: VerifyResult, ctx: CliContext): string {
+export function verifyText(url: string, r: VerifyResult, ctx: RenderContext): string {
   const c = colorFor(ctx.stdout, ctx.env);
   if (r.verified)
     return `${c.green.bold("VERIFIED")} ${safe(url)} answered the challenge in ${duration(r.durationMs)}\n`;

@@ -1,4 +1,3 @@
-import type { CliContext } from "../commands/context.js";
 import { shortId } from "../store/ids.js";
 import type { AttemptRow, DeliveryRow, EventRow } from "../store/types.js";
 import { guardOutput, jsonSafe, safe, safeLines, toJson } from "../text/sanitize.js";
@@ -10,6 +9,7 @@ import {
   forwardColor,
   kindColor,
   pad,
+  type RenderContext,
   statusColor,
 } from "./format.js";
 
@@ -63,7 +63,7 @@ export function showJson(d: DeliveryDetail): string {
  * The delivery for humans. Everything in it came from the sender, so every field is made
  * safe where it is inserted, and the whole view is guarded once more before it is printed.
  */
-export function showText(d: DeliveryDetail, ctx: CliContext): string {
+export function showText(d: DeliveryDetail, ctx: RenderContext): string {
   const c = colorFor(ctx.stdout, ctx.env);
   const r = d.delivery;
   const row = (k: string, v: string) => `  ${c.dim(pad(k, 12))}${v}`;

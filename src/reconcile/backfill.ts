@@ -4,7 +4,7 @@ import { materialise } from "../fixtures/materialise.js";
 import { type SendResult, sendDelivery, type Verdict } from "../fixtures/send.js";
 import { OKTA_TIMEOUT_MS } from "../forward/send.js";
 import { REDACTED } from "../listen/auth.js";
-import type { AuthPlan, TargetRole } from "../listen/auth-plan.js";
+import type { AuthPlan, TargetRole } from "../listen/listener-auth.js";
 import { parseEvent } from "../listen/parse-events.js";
 import { DEFAULT_AUTH_HEADER, deliveryHeaders } from "../okta/delivery.js";
 import type { LogEvent as HookLogEvent } from "../okta/hook-types.js";

@@ -1,6 +1,6 @@
 import type { Dispatcher } from "undici";
 import type { SendGroup } from "../forward/send.js";
-import type { AuthPlan, TargetRole } from "../listen/auth-plan.js";
+import type { AuthPlan, TargetRole } from "../listen/listener-auth.js";
 import type { Edit } from "../payload/edit.js";
 import type { DeliveryRow, ParsedEvent } from "../store/types.js";
 

@@ -1,7 +1,7 @@
-import { storeSource } from "../../src/commands/tui-source.js";
 import { newDeliveryId } from "../../src/store/ids.js";
 import type { Store, StoredDelivery } from "../../src/store/store.js";
 import type { DeliveryRow, NewDelivery, ParsedEvent } from "../../src/store/types.js";
+import { storeSource } from "../../src/tui/source.js";
 import type { UiClock } from "../../src/ui/clock.js";
 import type { CurlView, HeaderInfo, ReplayOutcome, UiActions } from "../../src/ui/types.js";
 import { ViewStore, type ViewStoreOptions } from "../../src/ui/view-store.js";

@@ -1,6 +1,6 @@
 import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { authPlan, roleOf } from "../../src/listen/auth-plan.js";
+import { authPlan, roleOf } from "../../src/listen/listener-auth.js";
 import {
   generatedSecret,
   type ListenerAuthInput,

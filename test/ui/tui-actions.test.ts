@@ -1,8 +1,8 @@
 import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTuiActions } from "../../src/commands/tui-actions.js";
-import { authPlan } from "../../src/listen/auth-plan.js";
+import { authPlan } from "../../src/listen/listener-auth.js";
 import { listenerSecrets, recordListenerAuth, secretsFileFor } from "../../src/listen/secret.js";
+import { createTuiActions } from "../../src/tui/actions.js";
 import { closeTargets, type Received, startTarget } from "../helpers/target.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 import { closeStores, seed, tempStore } from "../helpers/ui.js";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { storeSource } from "../../src/commands/tui-source.js";
 import type { SessionEvent } from "../../src/events.js";
+import { storeSource } from "../../src/tui/source.js";
 import { lineText } from "../../src/ui/text.js";
 import type { ListenerStatus } from "../../src/ui/types.js";
 import { ViewStore } from "../../src/ui/view-store.js";

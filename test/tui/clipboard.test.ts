@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { copyToClipboard, osc52 } from "../../src/commands/clipboard.js";
 import { readEnv } from "../../src/config.js";
+import { copyToClipboard, osc52 } from "../../src/tui/clipboard.js";
 
 function terminal(vars: Record<string, string>) {
   const out = new PassThrough();

@@ -2,7 +2,7 @@
 const CLEAR_LINE = "\r\u001b[2K";
 
 /** Where a progress line goes and how `listen`'s other output shares the terminal with it. */
-export interface ProgressLine {
+export interface ListenProgress {
   /** Show what is being waited for; undefined: the wait is over. */
   report: (message: string | undefined) => void;
   /** A writer for stdout that keeps a live progress line below the lines it prints. */
@@ -13,11 +13,11 @@ export interface ProgressLine {
  * Progress on stderr: one line rewritten in place on a terminal, a line per message otherwise
  * (logs, CI). `flash` takes over while a full-screen UI owns the terminal.
  */
-export function progressLine(o: {
+export function listenProgress(o: {
   stderr: { write: (s: string) => unknown; isTTY?: boolean; columns?: number };
   stdoutIsTTY: boolean;
   flash?: () => ((text: string) => void) | undefined;
-}): ProgressLine {
+}): ListenProgress {
   let shown: string | undefined;
   let last: string | undefined;
   const live = o.stderr.isTTY === true;

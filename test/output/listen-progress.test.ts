@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { progressLine } from "../../src/commands/progress-line.js";
+import { listenProgress } from "../../src/output/listen-progress.js";
 
 function stream(isTTY: boolean) {
   let text = "";
@@ -14,10 +14,10 @@ function stream(isTTY: boolean) {
   };
 }
 
-describe("progressLine", () => {
+describe("listenProgress", () => {
   it("writes a line per wait when stderr is not a terminal, and nothing when the wait ends", () => {
     const err = stream(false);
-    const p = progressLine({ stderr: err, stdoutIsTTY: false });
+    const p = listenProgress({ stderr: err, stdoutIsTTY: false });
     p.report("asking Okta to verify (attempt 1)");
     p.report("asking Okta to verify (attempt 1)");
     p.report("retrying in 2 s");
@@ -30,7 +30,7 @@ describe("progressLine", () => {
     const out = stream(true);
     // one terminal: stderr and stdout write to the same screen
     const screen = { isTTY: true, write: (s: string) => out.write(s) };
-    const p = progressLine({
+    const p = listenProgress({
       stderr: { ...err, write: screen.write, isTTY: true, columns: 40 },
       stdoutIsTTY: true,
     });
@@ -50,7 +50,11 @@ describe("progressLine", () => {
   it("hands the message to a full-screen UI while one is mounted", () => {
     const err = stream(true);
     const flashed: string[] = [];
-    const p = progressLine({ stderr: err, stdoutIsTTY: true, flash: () => (t) => flashed.push(t) });
+    const p = listenProgress({
+      stderr: err,
+      stdoutIsTTY: true,
+      flash: () => (t) => flashed.push(t),
+    });
     p.report("deactivating Okta event hook 1");
     p.report(undefined);
     expect(flashed).toEqual(["deactivating Okta event hook 1"]);

@@ -1,16 +1,16 @@
 import type { EventBus, SessionEvent } from "../events.js";
 import type { ForwardAuth } from "../forward/headers.js";
 import { describeRoutes, type RoutingTable } from "../forward/routes.js";
+import type { ListenerView } from "../listen/listener-auth.js";
 import type { ListenSession } from "../listen/session.js";
 import { mask } from "../output/format.js";
 import type { HeaderInfo } from "../ui/types.js";
 import { VERSION } from "../version.js";
-import type { CliContext } from "./context.js";
-import { mountTui, type TuiHandle } from "./tui-mount.js";
+import { mountTui, type TuiHandle, type TuiTerminal } from "./mount.js";
 
 /** What `listen` knows that the TUI header shows. */
 export interface ListenTuiOptions {
-  ctx: CliContext;
+  ctx: TuiTerminal;
   bus: EventBus;
   session: ListenSession;
   /** Session events emitted before the TUI was mounted (e.g. `listening`). */
@@ -23,6 +23,8 @@ export interface ListenTuiOptions {
   authHeader: string;
   tunnelMode: string;
   dbPath: string;
+  /** The listener as re-sends see it (recorded when the session started). */
+  listener: ListenerView;
 }
 
 /**
@@ -55,6 +57,7 @@ export function mountListenTui(o: ListenTuiOptions): TuiHandle {
     notStored: () => o.session.flood.notStored,
     replay: { auth: o.forwardAuth, timeoutMs: o.forwardTimeoutMs, routes: o.routes },
     curlUrl: () => o.session.hookUrl,
+    listener: o.listener,
     revealSecret: () => o.secret,
   });
   for (const e of o.early) tui.view.apply(e);

@@ -1,5 +1,3 @@
-import type { CliContext } from "./context.js";
-
 /** How `listen` is asked to stop. */
 export interface StopControl {
   /** Aborted on the first SIGINT/SIGTERM/SIGHUP or `request`; the reason says which. */
@@ -14,7 +12,14 @@ export interface StopControl {
  * Take over SIGINT/SIGTERM/SIGHUP from cli.ts: the first one stops `listen` in order (exit 0);
  * a second one, while that shutdown still runs, quits at once (exit 130) and says what is left.
  */
-export function stopOnSignals(ctx: CliContext): StopControl {
+export function stopOnSignals(ctx: {
+  /** Aborted by a signal that came before this takeover. */
+  signal: AbortSignal;
+  /** Tell the process-wide handler that listen handles signals from now on. */
+  ownSignals: (owned: boolean) => void;
+  /** Quit at once (exit 130) saying what is lost. */
+  forceQuit: (message: string) => never;
+}): StopControl {
   const controller = new AbortController();
   let pending: (() => number) | undefined;
   ctx.ownSignals(true);

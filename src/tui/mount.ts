@@ -1,14 +1,14 @@
 import { resolve } from "node:path";
-import { resolveDbPath } from "../config.js";
+import { type OkhookEnv, resolveDbPath } from "../config.js";
+import type { ListenerView } from "../listen/listener-auth.js";
 import { colorFor } from "../output/format.js";
 import type { Store } from "../store/store.js";
 import { mountUi } from "../ui/mount.js";
 import type { HeaderInfo } from "../ui/types.js";
 import { ViewStore } from "../ui/view-store.js";
+import { createTuiActions, curlAuthFor, type ReplayOptions } from "./actions.js";
 import { copyToClipboard } from "./clipboard.js";
-import type { CliContext } from "./context.js";
-import { createTuiActions, type ReplayOptions } from "./tui-actions.js";
-import { storeSource } from "./tui-source.js";
+import { storeSource } from "./source.js";
 
 // The alternate screen keeps the user's scrollback intact, like lazygit or k9s.
 const ENTER_ALT_SCREEN = "\u001b[?1049h";
@@ -23,9 +23,16 @@ export interface TuiHandle {
   unmount(): Promise<void>;
 }
 
+/** The terminal the TUI takes over, and the environment (colour, clipboard, default --db). */
+export interface TuiTerminal {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: OkhookEnv;
+}
+
 /** What the command passes to mount the TUI. */
 export interface MountTuiOptions {
-  ctx: CliContext;
+  ctx: TuiTerminal;
   store: Store;
   header: HeaderInfo;
   countersSinceSeq: number;
@@ -33,6 +40,8 @@ export interface MountTuiOptions {
   notStored?: () => number;
   replay: Omit<ReplayOptions, "store">;
   curlUrl: () => string;
+  /** The database's listener: the auth the `c` curl command looks up when it runs. */
+  listener?: ListenerView;
   /** The secret the header masks, for the `s` key. */
   revealSecret?: () => string | undefined;
 }
@@ -56,13 +65,15 @@ export function mountTui(o: MountTuiOptions): TuiHandle {
   // raise no session event here: only the database tells.
   view.startPolling();
   const defaultDb = resolveDbPath(undefined, { ...o.ctx.env, db: undefined });
+  const showDb = resolve(o.header.db) === resolve(defaultDb) ? undefined : resolve(o.header.db);
   const actions = createTuiActions({
     ...o.replay,
     store: o.store,
     curlUrl: o.curlUrl,
     authHeader: o.header.authHeader,
     revealSecret: o.revealSecret,
-    showDb: resolve(o.header.db) === resolve(defaultDb) ? undefined : resolve(o.header.db),
+    showDb,
+    curlAuth: o.listener ? curlAuthFor(o.listener, showDb) : undefined,
     copy: (text) => copyToClipboard(text, { out: o.ctx.stdout, env: o.ctx.env }),
     quit: () => quit(),
   });

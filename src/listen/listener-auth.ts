@@ -1,4 +1,15 @@
-import type { ListenerSecrets } from "./secret.js";
+import { existsSync } from "node:fs";
+import { ConfigError } from "../errors.js";
+import { openDb } from "../store/db.js";
+import { Store } from "../store/store.js";
+import { type ListenerSecrets, listenerSecrets } from "./secret.js";
+
+// The one place that finds the auth a database's listener used, for everything that re-sends
+// or prints a re-send: replay, send, show --curl, the TUI's r and c, reconcile --replay-missing,
+// `okhook secret`. The values live in the secrets file beside the database (secret.ts).
+
+/** The default listener hook URL when no database says otherwise. */
+export const DEFAULT_LISTENER_URL = "http://127.0.0.1:8787/okta/events";
 
 /** Where a re-send goes, as far as its auth header is concerned. */
 export type TargetRole = "listener" | "app" | "other";
@@ -99,5 +110,93 @@ function originOf(url: string): string | undefined {
     return `${u.protocol}//${host}:${port}`;
   } catch {
     return undefined;
+  }
+}
+
+/** The database's listener as every re-sending command sees it: where it is, what auth it used. */
+export interface ListenerView {
+  /** Its hook URL (from the DB's meta, else the default). */
+  url: string;
+  secrets: ListenerSecrets;
+  /** The auth a re-send to `url` carries (`--secret` > OKHOOK_SECRET > what the listener used). */
+  plan(url: string, role?: TargetRole, fallbackHeader?: string): AuthPlan;
+}
+
+/**
+ * Look up the database's listener. Pass `store` when it is already open; else the database is
+ * opened read-only for the lookup (a missing file: no listener). `given` is what the user
+ * passed this command (`--secret`, OKHOOK_SECRET, `--auth-header`).
+ */
+export function findListener(
+  dbPath: string,
+  given: Omit<GivenSecret, "fallbackHeader">,
+  store?: Store | null,
+): ListenerView {
+  const secrets = store
+    ? listenerSecrets(dbPath, store)
+    : withOwnStore(dbPath, (s) => listenerSecrets(dbPath, s));
+  return {
+    url: secrets.listenerUrl ?? DEFAULT_LISTENER_URL,
+    secrets,
+    plan: (url, role, fallbackHeader) => authPlan(secrets, url, { ...given, fallbackHeader }, role),
+  };
+}
+
+/** Stop before sending when the listener used a value that is not stored here (exit 3). */
+export function requireKnown(plan: AuthPlan): AuthPlan {
+  if (!plan.send && plan.why === "unknown") throw new ConfigError(plan.message ?? "unknown secret");
+  return plan;
+}
+
+/** Where an auth value came from, for summaries (never the value). */
+export function authSourceLabel(plan: AuthPlan, secrets: ListenerSecrets): string {
+  if (!plan.send) return "none";
+  if (plan.from !== "listener") return plan.from;
+  if (plan.value !== (secrets.inbound.state === "value" ? secrets.inbound.value : undefined))
+    return "the listener's --forward-auth";
+  return secrets.source === "generated"
+    ? "the listener's generated secret"
+    : `the listener's ${secrets.source}`;
+}
+
+/**
+ * How a printed re-send command (show --curl, the TUI's c) gets its auth value when it runs,
+ * never the value itself: `okhook secret` (`forward`: its --forward value), $OKHOOK_SECRET
+ * alone, none (`note` says why, for the user), or "as received" when no listener said.
+ */
+export type CurlAuthPlan =
+  | { add: "lookup"; header: string; forward: boolean }
+  | { add: "env"; header: string; note?: "unknown" }
+  | { add: "none"; header: string; note?: "other-target" }
+  | { add: "as-received" };
+
+/** The auth of a printed re-send to `url` (`hint`: the URL is the listener's own). */
+export function curlAuthPlan(
+  view: ListenerView,
+  url: string,
+  o: { hint?: TargetRole; fallbackHeader?: string },
+): CurlAuthPlan {
+  const s = view.secrets;
+  const role = roleOf(s, url, o.hint);
+  const plan = view.plan(url, role, o.fallbackHeader);
+  const header = plan.header;
+  const known = role === "app" ? s.forward : role === "listener" ? s.inbound : undefined;
+  if (plan.send && known?.state === "value")
+    return { add: "lookup", header, forward: role === "app" && s.forwardMode === "custom" };
+  if (plan.send) return { add: "env", header };
+  if (plan.why === "unknown") return { add: "env", header, note: "unknown" };
+  if (plan.why === "no-listener") return { add: "as-received" };
+  return plan.why === "other-target"
+    ? { add: "none", header, note: "other-target" }
+    : { add: "none", header };
+}
+
+function withOwnStore<T>(dbPath: string, fn: (s: Store | null) => T): T {
+  if (!existsSync(dbPath)) return fn(null);
+  const store = new Store(openDb(dbPath, { readonly: true }));
+  try {
+    return fn(store);
+  } finally {
+    store.close();
   }
 }

@@ -1,9 +1,13 @@
 import type { Dispatcher } from "undici";
 import type { ForwardAuth } from "../forward/headers.js";
 import type { RoutingTable } from "../forward/routes.js";
-import { curlParts } from "../output/curl.js";
+import { curlAuthPlan, type ListenerView } from "../listen/listener-auth.js";
+import { type CurlAuth, curlAuth, curlParts } from "../output/curl.js";
+import { inferAuthHeader } from "../replay/prepare.js";
+import { replayOne } from "../replay/replay-one.js";
 import type { ReplaySendOptions } from "../replay/types.js";
 import type { Store } from "../store/store.js";
+import type { HeaderPairs } from "../store/types.js";
 import type { CurlView, ReplayOutcome, UiActions } from "../ui/types.js";
 
 /** How the UI's replay sends (the same knobs as forwarding). */
@@ -39,7 +43,6 @@ export function replayTarget(o: ReplayOptions, seq: number): string | null {
 export async function replayDelivery(o: ReplayOptions, seq: number): Promise<ReplayOutcome> {
   if (!o.store.bySeq(seq))
     return { ok: false, target: null, status: null, error: "not found", durationMs: 0 };
-  const { replayOne } = await import("../replay/replay-one.js");
   try {
     const r = await replayOne(o.writableStore?.() ?? o.store, seq, {
       to: replayTarget(o, seq) ?? undefined,
@@ -73,6 +76,8 @@ export function createTuiActions(
     authHeader: string;
     /** --db for `okhook show` in the curl command (undefined: the default database). */
     showDb?: string;
+    /** The curl command's auth header for a delivery sent to `url` (default: as it was received). */
+    curlAuth?: (url: string, headers: HeaderPairs) => CurlAuth | null | undefined;
     /** Copy a command to the clipboard (the command owns the terminal). */
     copy: (text: string) => CurlView["copy"];
     quit: () => void;
@@ -90,12 +95,14 @@ export function createTuiActions(
     curl: (seq) => {
       const d = o.store.bySeq(seq);
       if (!d) throw new Error("delivery not found");
+      const url = o.curlUrl();
       const parts = curlParts({
-        url: o.curlUrl(),
+        url,
         method: d.method,
         headers: d.headers,
         body: o.store.body(seq),
         authHeader: o.authHeader,
+        auth: o.curlAuth?.(url, d.headers),
         bodyFrom: { show: d.id, db: o.showDb },
       });
       // one line on the clipboard: it pastes as one command
@@ -107,4 +114,21 @@ export function createTuiActions(
       await Promise.allSettled([...running]);
     },
   };
+}
+
+/**
+ * The `c` command's auth, decided as `show --curl` decides it (the same lookup and renderer):
+ * `${OKHOOK_SECRET:-$(okhook secret)}` on the default database. With a --db path the lookup
+ * would not fit an 80-column overlay, so it asks for $OKHOOK_SECRET (`okhook secret --db …`
+ * prints it).
+ */
+export function curlAuthFor(
+  listener: ListenerView,
+  db: string | undefined,
+): (url: string, headers: HeaderPairs) => CurlAuth | null | undefined {
+  return (url: string, headers: HeaderPairs) =>
+    curlAuth(
+      curlAuthPlan(listener, url, { hint: "listener", fallbackHeader: inferAuthHeader(headers) }),
+      { lookup: db === undefined },
+    );
 }

@@ -1,0 +1,76 @@
+import type { Command } from "commander";
+import { collect, DB_FLAG_HELP } from "../commands/options.js";
+import type { SendFixtureFlags, SendVerifyFlags } from "../commands/send.js";
+import type { CommandHost } from "./host.js";
+
+/** Define `okhook send fixture` and `okhook send verify` (the work is in commands/send.ts). */
+export function defineSend(program: Command, host: CommandHost): void {
+  const send = program
+    .command("send")
+    .description("send Okta-shaped deliveries, or play Okta's verification, against any endpoint");
+  send
+    .command("fixture")
+    .argument(
+      "<name|file...>",
+      "fixture names (tab-completable prefixes) or JSON files of LogEvents",
+    )
+    .description(
+      "send realistic Okta deliveries built from fixtures, with Okta's envelope and headers",
+    )
+    .option("--to <url>", "where to send (default: the running okhook listener)")
+    .option(
+      "--secret <value>",
+      "auth header value (env: OKHOOK_SECRET; default: the secret the listener uses)",
+    )
+    .option(
+      "--auth-header <name>",
+      "header that carries the secret (default: the listener's, else authorization)",
+    )
+    .option(
+      "--set <path=value>",
+      "edit the payload: envelope paths, or event paths applied to every event (repeatable)",
+      collect,
+    )
+    .option("--count <n>", "send the set this many times, fresh ids each time", "1")
+    .option("--batch", "all events in one delivery, as Okta batches", false)
+    .option("--keep-ids", "keep the fixture's uuids and timestamps", false)
+    .option("--duplicate", "send every delivery twice (at-least-once drill)", false)
+    .option("--json", "NDJSON result per delivery", false)
+    .option("--db <file>", DB_FLAG_HELP)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ okhook send fixture user.lifecycle.deactivate
+  $ okhook send fixture user.lifecycle.create group.user_membership.add --batch
+  $ okhook send fixture ./my-event.json --to http://localhost:3000/okta --set outcome.result=FAILURE`,
+    )
+    .action(async (names: string[], flags: SendFixtureFlags) => {
+      const { sendFixtureCommand } = await import("../commands/send.js");
+      host.settle(await sendFixtureCommand(names, flags, host.ctx));
+    });
+  send
+    .command("verify")
+    .description(
+      "play Okta's one-time verification GET and say whether Okta would mark the hook VERIFIED",
+    )
+    .option("--to <url>", "endpoint to verify (default: the running okhook listener)")
+    .option("--secret <value>", "auth header value (env: OKHOOK_SECRET)")
+    .option(
+      "--auth-header <name>",
+      "header that carries the secret (default: the listener's, else authorization)",
+    )
+    .option("--json", "the verdict as JSON", false)
+    .option("--db <file>", DB_FLAG_HELP)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ okhook send verify
+  $ okhook send verify --to https://my-app.example.com/okta/hooks`,
+    )
+    .action(async (flags: SendVerifyFlags) => {
+      const { sendVerifyCommand } = await import("../commands/send.js");
+      host.settle(await sendVerifyCommand(flags, host.ctx));
+    });
+}

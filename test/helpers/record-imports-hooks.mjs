@@ -1,0 +1,14 @@
+// Module hooks for record-imports.mjs (they run in node's loader thread).
+import { appendFileSync } from "node:fs";
+
+let file = "";
+
+export function initialize(data) {
+  file = data.file;
+}
+
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(file, `${resolved.url}\n`);
+  return resolved;
+}
