@@ -3,8 +3,7 @@ import { describeError } from "../errors.js";
 import type { EventBus } from "../events.js";
 import { ForwardAttempts, INTERRUPTED_ERROR } from "../store/forward-attempts.js";
 import type { Store } from "../store/store.js";
-import { backoffMs } from "./backoff.js";
-import { type AttemptRef, attemptOutcome, decide, parkedOutcome } from "./decide.js";
+import { type AttemptRef, attemptOutcome, decide, parkedOutcome, retryDelayMs } from "./decide.js";
 import { type ForwardAuth, forwardHeaders } from "./headers.js";
 import { TargetHealth } from "./health.js";
 import { ForwardProgress, type FreshDelivery, type Payload } from "./progress.js";
@@ -161,7 +160,7 @@ export class Forwarder {
       const pauses = job.pauses ?? 0;
       this.queues.later(
         { ...job, pauses: pauses + 1 },
-        backoffMs(pauses, this.o.retryBaseMs ?? 500),
+        retryDelayMs(pauses + 1, this.o.retryBaseMs ?? 500),
       );
     }
   }

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { type Dispatcher, request } from "undici";
+import { backoffMs } from "../backoff.js";
 import { describeError, NetworkError, type OkhookError, RemoteApiError } from "../errors.js";
 import {
   nonJsonBodyError,
@@ -9,7 +10,7 @@ import {
 } from "./errors.js";
 import type { OktaProgress } from "./progress.js";
 import {
-  backoffMs,
+  BACKOFF_MAX_MS,
   lowRemainingPauseMs,
   type RateLimitState,
   type ResponseHeaders,
@@ -168,8 +169,7 @@ export class OktaTransport {
   /** Wait out a 429: until X-Rate-Limit-Reset on Okta's clock, else back off. */
   private async rateLimitWait(quota: RateLimitState, attempt: number, path: string) {
     const fromReset = rateLimitWaitMs(quota, this.opts.now());
-    const waitMs =
-      fromReset ?? backoffMs(attempt, this.opts.retryBaseDelayMs * 2, this.opts.random);
+    const waitMs = fromReset ?? this.backoffMs(attempt, this.opts.retryBaseDelayMs * 2);
     this.opts.onProgress?.({
       type: "rate-limit-wait",
       reason: "429",
@@ -200,12 +200,17 @@ export class OktaTransport {
     this.nextCallAt = pauseMs > 0 ? this.opts.now() + pauseMs : 0;
   }
 
+  private backoffMs(attempt: number, baseMs: number): number {
+    const { random } = this.opts;
+    return backoffMs({ attempt, baseMs, maxMs: BACKOFF_MAX_MS, jitter: true, random });
+  }
+
   private async backoff(
     attempt: number,
     why: { reason: string; status?: number },
     path: string,
   ): Promise<void> {
-    const waitMs = backoffMs(attempt, this.opts.retryBaseDelayMs, this.opts.random);
+    const waitMs = this.backoffMs(attempt, this.opts.retryBaseDelayMs);
     const { maxRetries } = this.opts;
     const reason = this.redact(why.reason);
     const { status } = why;
