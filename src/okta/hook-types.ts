@@ -1,13 +1,4 @@
-/**
- * One System Log event as Okta delivers it in `data.events[]`. Okta guarantees none of the
- * fields (okta-reference.md §3); these three are on every real event.
- */
-export interface LogEvent {
-  uuid: string;
-  published: string;
-  eventType: string;
-  [field: string]: unknown;
-}
+import type { LogEvent } from "./types.js";
 
 /** The body of an Okta event hook delivery POST (okta-reference.md §2). */
 export interface OktaEventHookEnvelope {

@@ -7,7 +7,6 @@ import { REDACTED } from "../listen/auth.js";
 import type { AuthPlan, TargetRole } from "../listen/auth-plan.js";
 import { parseEvent } from "../listen/parse-events.js";
 import { DEFAULT_AUTH_HEADER, deliveryHeaders } from "../okta/delivery.js";
-import type { LogEvent as HookLogEvent } from "../okta/hook-types.js";
 import type { LogEvent } from "../okta/types.js";
 import { forwardTargetFor, insertBackfill, markListenerBackfill } from "../store/backfill.js";
 import { newDeliveryId } from "../store/ids.js";
@@ -155,7 +154,7 @@ async function sendBatch(
 ): Promise<BackfillDelivery> {
   if (o.signal?.aborted) throw new Interrupted();
   const now = o.now ?? Date.now;
-  const [envelope] = materialise(events as HookLogEvent[], {
+  const [envelope] = materialise(events, {
     keepIds: true,
     batch: true,
     clock: now,
