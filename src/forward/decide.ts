@@ -1,6 +1,7 @@
 import { backoffMs } from "../backoff.js";
 import type { ForwardOutcome } from "../events.js";
-import { OKTA_TIMEOUT_MS, type SendResult } from "./send.js";
+import { OKTA_HOOK_TIMEOUT_MS } from "../okta/hook-types.js";
+import type { SendResult } from "./send.js";
 
 /** Longest wait between two attempts of one delivery, however many retries came before. */
 export const FORWARD_BACKOFF_MAX_MS = 30_000;
@@ -67,7 +68,7 @@ export function attemptOutcome(
     status: res.status,
     error: res.error,
     durationMs: res.durationMs,
-    slow: res.durationMs > OKTA_TIMEOUT_MS,
+    slow: res.durationMs > OKTA_HOOK_TIMEOUT_MS,
     next: step.next,
   };
   if (step.retryInMs !== undefined) o.retryInMs = step.retryInMs;

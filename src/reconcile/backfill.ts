@@ -2,11 +2,11 @@ import type { Dispatcher } from "undici";
 import { ConfigError, Interrupted } from "../errors.js";
 import { materialise } from "../fixtures/materialise.js";
 import { type SendResult, sendDelivery, type Verdict } from "../fixtures/send.js";
-import { OKTA_TIMEOUT_MS } from "../forward/send.js";
 import { REDACTED } from "../listen/auth.js";
 import type { AuthPlan, TargetRole } from "../listen/auth-plan.js";
 import { parseEvent } from "../listen/parse-events.js";
 import { DEFAULT_AUTH_HEADER, deliveryHeaders } from "../okta/delivery.js";
+import { OKTA_HOOK_TIMEOUT_MS } from "../okta/hook-types.js";
 import type { LogEvent } from "../okta/types.js";
 import { forwardTargetFor, insertBackfill, markListenerBackfill } from "../store/backfill.js";
 import { newDeliveryId } from "../store/ids.js";
@@ -210,7 +210,7 @@ function storeOnce(
     durationMs: res.durationMs,
     error: res.error ?? null,
     response: res.responseBody ?? null,
-    slow: res.durationMs > OKTA_TIMEOUT_MS,
+    slow: res.durationMs > OKTA_HOOK_TIMEOUT_MS,
   });
   return { id: row.id, storedBy: "okhook" };
 }

@@ -1,4 +1,5 @@
 import { clock, duration } from "../format-time.js";
+import { OKTA_HOOK_TIMEOUT_MS } from "../okta/hook-types.js";
 import type { AttemptRow, EventRow, HeaderPairs } from "../store/types.js";
 import { bodyLines } from "./json-lines.js";
 import { type Line, seg, type Tone } from "./text.js";
@@ -16,9 +17,6 @@ export const TAB_LABELS: Record<DetailTab, string> = {
   headers: "Headers",
   attempts: "Attempts",
 };
-
-/** Okta stops waiting for an answer after this long. */
-export const OKTA_TIMEOUT_MS = 3000;
 
 /** Display lines of one tab (the pane scrolls over them; lines are cut, never wrapped). */
 export function tabLines(d: DeliveryDetail, tab: DetailTab, authHeader: string): Line[] {
@@ -103,7 +101,7 @@ export function attemptLines(attempts: readonly AttemptRow[]): Line[] {
       seg(a.target),
     ];
     const lines: Line[] = [head];
-    if (a.slow || (a.durationMs ?? 0) > OKTA_TIMEOUT_MS)
+    if (a.slow || (a.durationMs ?? 0) > OKTA_HOOK_TIMEOUT_MS)
       lines.push([seg("   ⚠ slower than 3 s: Okta would have timed out here", "warn")]);
     if (a.error) lines.push([seg("   error ", "dim"), seg(a.error, "bad")]);
     if (a.response) {
