@@ -2,7 +2,7 @@ import type { Dispatcher } from "undici";
 import { ConfigError, Interrupted } from "../errors.js";
 import { materialise } from "../fixtures/materialise.js";
 import { type SendResult, sendDelivery, type Verdict } from "../fixtures/send.js";
-import { REDACTED } from "../listen/auth.js";
+import { REDACTED } from "../http-headers.js";
 import type { AuthPlan, TargetRole } from "../listen/auth-plan.js";
 import { parseEvent } from "../listen/parse-events.js";
 import { DEFAULT_AUTH_HEADER, deliveryHeaders } from "../okta/delivery.js";

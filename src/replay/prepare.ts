@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ConfigError, UsageError } from "../errors.js";
 import { type ForwardAuth, forwardHeaders } from "../forward/headers.js";
-import { REDACTED } from "../listen/auth.js";
+import { REDACTED } from "../http-headers.js";
 import { parseEnvelope } from "../listen/parse-events.js";
 import { DEFAULT_AUTH_HEADER } from "../okta/delivery.js";
 import { applyEdits } from "../payload/edit.js";

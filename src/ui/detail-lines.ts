@@ -1,4 +1,5 @@
 import { clock, duration } from "../format-time.js";
+import { shownHeaders } from "../http-headers.js";
 import { OKTA_HOOK_TIMEOUT_MS } from "../okta/hook-types.js";
 import type { AttemptRow, EventRow, HeaderPairs } from "../store/types.js";
 import { bodyLines } from "./json-lines.js";
@@ -26,7 +27,7 @@ export function tabLines(d: DeliveryDetail, tab: DetailTab, authHeader: string):
     case "body":
       return bodyLines(d.body);
     case "headers":
-      return headerLines(d.delivery.headers, authHeader);
+      return httpHeaderLines(d.delivery.headers, authHeader);
     case "attempts":
       return attemptLines(d.attempts);
   }
@@ -68,15 +69,14 @@ function oneEvent(e: EventRow): Line[] {
   return lines;
 }
 
-/** Header lines; the auth header's value is always shown as [redacted]. */
-export function headerLines(headers: HeaderPairs, authHeader: string): Line[] {
+/** The Headers tab: one line per stored HTTP header, the auth header's value [redacted]. */
+export function httpHeaderLines(headers: HeaderPairs, authHeader: string): Line[] {
   if (headers.length === 0) return [[seg("(no headers stored)", "dim")]];
-  const auth = authHeader.toLowerCase();
-  return headers.map(([name, value]) => {
-    const lower = name.toLowerCase();
-    const secret = lower === auth || lower === "authorization";
-    return [seg(name, "key"), seg(": ", "punct"), secret ? seg("[redacted]", "dim") : seg(value)];
-  });
+  return shownHeaders(headers, authHeader).map((h) => [
+    seg(h.name, "key"),
+    seg(": ", "punct"),
+    h.redacted ? seg(h.value, "dim") : seg(h.value),
+  ]);
 }
 
 function statusTone(status: number | null): Tone {
