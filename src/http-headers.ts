@@ -1,7 +1,5 @@
 import type { HeaderPairs } from "./store/types.js";
-
-/** What a secret header's value is stored and shown as. */
-export const REDACTED = "[redacted]";
+import { REDACTED } from "./text/redact.js";
 
 /**
  * The header that carries the hook secret: the configured one, or `authorization` (Okta's

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { REDACTED } from "../http-headers.js";
 import type { AuthState, HeaderPairs } from "../store/types.js";
+import { REDACTED } from "../text/redact.js";
 
 /** Headers whose values are secrets whatever the configuration: never stored. */
 const ALWAYS_REDACTED = new Set(["authorization", "proxy-authorization", "cookie", "x-api-key"]);

@@ -2,7 +2,6 @@ import type { Dispatcher } from "undici";
 import { ConfigError, Interrupted } from "../errors.js";
 import { materialise } from "../fixtures/materialise.js";
 import { type SendResult, sendDelivery, type Verdict } from "../fixtures/send.js";
-import { REDACTED } from "../http-headers.js";
 import type { AuthPlan, TargetRole } from "../listen/auth-plan.js";
 import { parseEvent } from "../listen/parse-events.js";
 import { DEFAULT_AUTH_HEADER, deliveryHeaders } from "../okta/delivery.js";
@@ -13,6 +12,7 @@ import { newDeliveryId } from "../store/ids.js";
 import type { EventSpool } from "../store/spool.js";
 import type { Store } from "../store/store.js";
 import type { HeaderPairs } from "../store/types.js";
+import { REDACTED } from "../text/redact.js";
 import { parseWebhookIds } from "./delivery-failures.js";
 
 /** Events per backfill delivery: Okta batches events raised together into one POST. */
