@@ -72,7 +72,12 @@ export function childEnv(source: NodeJS.ProcessEnv = process.env): NodeJS.Proces
   return env;
 }
 
-/** The OS-appropriate data directory for okhook (XDG on Linux, Library on macOS, AppData on Windows). */
+/**
+ * The OS-appropriate data directory for okhook (XDG on Linux, Library on macOS, AppData on
+ * Windows). Not env-paths: it reads process.env and the home directory itself (so this file
+ * would not be the one reader of the environment, and tests could not pass either), and it
+ * uses a relative XDG_DATA_HOME, which the XDG spec says to ignore.
+ */
 export function defaultDataDir(
   source: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,

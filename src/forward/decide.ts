@@ -1,6 +1,15 @@
+import { backoffMs } from "../backoff.js";
 import type { ForwardOutcome } from "../events.js";
-import { backoffMs } from "./backoff.js";
-import { OKTA_TIMEOUT_MS, type SendResult } from "./send.js";
+import { OKTA_HOOK_TIMEOUT_MS } from "../okta/hook-types.js";
+import type { SendResult } from "./send.js";
+
+/** Longest wait between two attempts of one delivery, however many retries came before. */
+export const FORWARD_BACKOFF_MAX_MS = 30_000;
+
+/** The wait before a forward's n-th retry (from 1), jittered so retries of a burst spread out. */
+export function retryDelayMs(n: number, baseMs: number, random = Math.random): number {
+  return backoffMs({ attempt: n, baseMs, maxMs: FORWARD_BACKOFF_MAX_MS, jitter: true, random });
+}
 
 /** What one forward attempt's result and its circumstances are. */
 export interface AttemptFacts {
@@ -36,7 +45,7 @@ export function decide(f: AttemptFacts, random = Math.random): Decision {
   if (f.status !== null && f.status >= 200 && f.status < 300) return { next: "forwarded" };
   const retryable = f.network || (f.status !== null && f.status >= 500);
   if (retryable && f.retry < f.retries && !f.targetDown)
-    return { next: "retry", retryInMs: backoffMs(f.retry, f.retryBaseMs, undefined, random) };
+    return { next: "retry", retryInMs: retryDelayMs(f.retry + 1, f.retryBaseMs, random) };
   return { next: f.network ? "parked" : "failed" };
 }
 
@@ -59,7 +68,7 @@ export function attemptOutcome(
     status: res.status,
     error: res.error,
     durationMs: res.durationMs,
-    slow: res.durationMs > OKTA_TIMEOUT_MS,
+    slow: res.durationMs > OKTA_HOOK_TIMEOUT_MS,
     next: step.next,
   };
   if (step.retryInMs !== undefined) o.retryInMs = step.retryInMs;

@@ -3,10 +3,10 @@ import { describeError } from "../errors.js";
 import type { EventBus } from "../events.js";
 import { ForwardAttempts, INTERRUPTED_ERROR } from "../store/forward-attempts.js";
 import type { Store } from "../store/store.js";
-import { backoffMs } from "./backoff.js";
-import { type AttemptRef, attemptOutcome, decide, parkedOutcome } from "./decide.js";
+import { type AttemptRef, attemptOutcome, decide, parkedOutcome, retryDelayMs } from "./decide.js";
 import { type ForwardAuth, forwardHeaders } from "./headers.js";
 import { TargetHealth } from "./health.js";
+import { ParkedDeliveries } from "./parked.js";
 import { ForwardProgress, type FreshDelivery, type Payload } from "./progress.js";
 import type { RoutingTable } from "./routes.js";
 import { SendGroup, type SendResult, sendOnce } from "./send.js";
@@ -48,7 +48,7 @@ export class Forwarder {
   private readonly queues: TargetQueues<Job>;
   /** Requests in flight per target (`concurrencyPerTarget`). */
   private readonly slots: Slots;
-  private readonly parked = new Map<string, Set<number>>();
+  private readonly parked: ParkedDeliveries;
   private readonly inFlightSends = new SendGroup();
   private aborted = false;
   private readonly health: TargetHealth;
@@ -86,6 +86,9 @@ export class Forwarder {
         if (up) this.unpark(target);
       },
     });
+    this.parked = new ParkedDeliveries((target, waiting) =>
+      this.health.setWaiting(target, waiting),
+    );
   }
 
   /** Probe targets and queue every delivery left pending by an earlier run. Returns how many. */
@@ -123,26 +126,14 @@ export class Forwarder {
 
   /** Hold a job until its target answers a probe; `announce: false` when an outcome said so. */
   private park(job: Job, announce = true): void {
-    let set = this.parked.get(job.target);
-    if (!set) {
-      set = new Set<number>();
-      this.parked.set(job.target, set);
-      this.health.setWaiting(job.target, true);
-    }
-    if (set.has(job.seq)) return;
-    set.add(job.seq);
-    if (!announce) return;
+    if (!this.parked.add(job.target, job.seq) || !announce) return;
     const deliveryId = this.o.store.bySeq(job.seq)?.id ?? "";
     const outcome = parkedOutcome({ seq: job.seq, deliveryId, target: job.target });
     this.o.bus.emit({ type: "forward", outcome });
   }
 
   private unpark(target: string): void {
-    const set = this.parked.get(target);
-    if (!set) return;
-    this.parked.delete(target);
-    this.health.setWaiting(target, false);
-    for (const seq of set) this.push({ seq, target, retry: 0 });
+    for (const seq of this.parked.take(target)) this.push({ seq, target, retry: 0 });
   }
 
   /**
@@ -161,7 +152,7 @@ export class Forwarder {
       const pauses = job.pauses ?? 0;
       this.queues.later(
         { ...job, pauses: pauses + 1 },
-        backoffMs(pauses, this.o.retryBaseMs ?? 500),
+        retryDelayMs(pauses + 1, this.o.retryBaseMs ?? 500),
       );
     }
   }
@@ -274,9 +265,7 @@ export class Forwarder {
 
   /** Deliveries waiting for a target to come back. */
   parkedCount(): number {
-    let n = 0;
-    for (const s of this.parked.values()) n += s.size;
-    return n;
+    return this.parked.count();
   }
 
   /**

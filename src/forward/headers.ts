@@ -1,3 +1,4 @@
+import { isAuthHeader } from "../http-headers.js";
 import type { HeaderPairs } from "../store/types.js";
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) plus those undici computes itself. */
@@ -44,12 +45,7 @@ export function forwardHeaders(
   const authName = auth.header.toLowerCase();
   for (const [name, value] of stored) {
     const lower = name.toLowerCase();
-    if (
-      DROPPED.has(lower) ||
-      lower === authName ||
-      lower === "authorization" ||
-      lower.startsWith("x-okhook-")
-    )
+    if (DROPPED.has(lower) || isAuthHeader(lower, authName) || lower.startsWith("x-okhook-"))
       continue;
     const prev = out[lower];
     out[lower] =

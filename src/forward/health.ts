@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import { backoffMs } from "../backoff.js";
 import { sendOnce } from "./send.js";
 
 /**
@@ -38,8 +39,13 @@ export interface ProbePace {
  * never more than the interval.
  */
 export function probeDelayMs(p: ProbePace): number {
-  const n = Math.min(p.waiting ? p.falseUps : p.rounds, 30);
-  return Math.min(p.intervalMs, p.firstMs * 2 ** n);
+  const doublings = p.waiting ? p.falseUps : p.rounds;
+  return backoffMs({
+    attempt: doublings + 1,
+    baseMs: p.firstMs,
+    maxMs: p.intervalMs,
+    jitter: false,
+  });
 }
 
 /** Starts a timer (tests pass one that records the delays asked for). */

@@ -1,5 +1,5 @@
-import picomatch from "picomatch";
 import { UsageError } from "../errors.js";
+import { globMatcher } from "../event-type-glob.js";
 
 /** One `--forward-to` entry: an optional event-type pattern and a target URL. */
 export interface Route {
@@ -21,8 +21,7 @@ export function parseRoute(spec: string): Route {
   if (m && !/^\d+$/.test(m[1]!)) {
     const pattern = m[1]!;
     const target = normalizeTarget(m[2]!, spec);
-    const isMatch = picomatch(pattern, { dot: true });
-    return { pattern, target, matches: (t) => isMatch(t) };
+    return { pattern, target, matches: globMatcher(pattern) };
   }
   return { pattern: null, target: normalizeTarget(raw, spec), matches: () => true };
 }

@@ -3,8 +3,6 @@ import { Agent, type Dispatcher } from "undici";
 
 /** Response bodies kept per attempt. */
 export const RESPONSE_CAP_BYTES = 64 * 1024;
-/** Okta gives up on an answer after this long; slower targets are flagged. */
-export const OKTA_TIMEOUT_MS = 3000;
 
 /** One HTTP send and what came back. Never throws for per-delivery failures. */
 export interface SendResult {

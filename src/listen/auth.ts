@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { AuthState, HeaderPairs } from "../store/types.js";
+import { REDACTED } from "../text/redact.js";
 
 /** Headers whose values are secrets whatever the configuration: never stored. */
 const ALWAYS_REDACTED = new Set(["authorization", "proxy-authorization", "cookie", "x-api-key"]);
-export const REDACTED = "[redacted]";
 
 const sha256 = (s: string): Buffer => createHash("sha256").update(s).digest();
 

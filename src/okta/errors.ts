@@ -1,4 +1,4 @@
-import { RemoteApiError } from "../errors.js";
+import { describeError, NetworkError, RemoteApiError } from "../errors.js";
 import type { OktaErrorBody } from "./types.js";
 
 /** Which credential a client sends, so messages can name the variable (never the value). */
@@ -80,4 +80,51 @@ function oneLine(value: unknown): string {
   if (typeof value !== "string") return "";
   const flat = value.replace(/\s+/g, " ").trim();
   return flat.length > MAX_TEXT_CHARS ? `${flat.slice(0, MAX_TEXT_CHARS - 1)}…` : flat;
+}
+
+const CONNECT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/** The request surely never reached Okta, so even a create may be sent again. */
+export function isConnectError(err: unknown): boolean {
+  return CONNECT_CODES.has(errorCode(err) ?? "");
+}
+
+function errorCode(err: unknown): string | undefined {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = e?.code ?? e?.cause?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+function isTimeout(err: unknown): boolean {
+  const name = (err as { name?: unknown } | undefined)?.name;
+  const code = errorCode(err);
+  return (
+    name === "TimeoutError" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT"
+  );
+}
+
+/** The NetworkError for a request that got no answer: timed out, or Okta unreachable. */
+export function networkError(
+  err: unknown,
+  req: { method: string; url: string },
+  attempts: number,
+  timeoutMs: number,
+): NetworkError {
+  const url = new URL(req.url);
+  const tries = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
+  if (isTimeout(err)) {
+    return new NetworkError(
+      `Okta at ${url.origin} did not answer ${req.method} ${url.pathname} within ${timeoutMs} ms (${tries}); check --org and your network, or try again later`,
+      { cause: err },
+    );
+  }
+  return new NetworkError(
+    `cannot reach Okta at ${url.origin}: ${describeError(err)} (${tries}); check --org and your network`,
+    { cause: err },
+  );
 }

@@ -1,5 +1,5 @@
-import picomatch from "picomatch";
 import { UsageError } from "../errors.js";
+import { eventTypeMatcher, globMatcher, isGlob } from "../event-type-glob.js";
 import { ELIGIBLE_EVENT_TYPES } from "./eligible-event-types.js";
 
 export { ELIGIBLE_EVENT_TYPES };
@@ -49,7 +49,7 @@ export const NOT_ELIGIBLE_PATTERNS: readonly string[] = Object.freeze([
 ]);
 
 const ELIGIBLE_SET = new Set(ELIGIBLE_EVENT_TYPES);
-const NOT_ELIGIBLE_MATCHERS = NOT_ELIGIBLE_PATTERNS.map((p) => picomatch(p, { dot: true }));
+const NOT_ELIGIBLE_MATCHERS = NOT_ELIGIBLE_PATTERNS.map(globMatcher);
 /** `user.lifecycle.*`, `user.*`, … for every dotted prefix of an eligible type: suggestions for globs. */
 const FAMILY_GLOBS = [
   ...new Set(
@@ -72,22 +72,6 @@ export function isKnownNotEligible(typeOrPattern: string): boolean {
   if (!isGlob(typeOrPattern)) return false;
   const matches = eventTypeMatcher(typeOrPattern);
   return NOT_ELIGIBLE_EVENT_TYPES.some((t) => matches(t));
-}
-
-/** True when the string holds glob characters. */
-export function isGlob(pattern: string): boolean {
-  return /[*?[\]{}]/.test(pattern);
-}
-
-/**
- * Matcher for one event-type pattern: `*` spans dots (`user.*` matches
- * `user.lifecycle.delete.initiated`), and `family.*` also matches the bare `family`
- * (so `app.user_management.*` includes `app.user_management`).
- */
-export function eventTypeMatcher(pattern: string): (type: string) => boolean {
-  const glob = picomatch(pattern, { dot: true });
-  const bare = pattern.endsWith(".*") ? pattern.slice(0, -2) : undefined;
-  return (type) => type === bare || glob(type);
 }
 
 /**

@@ -79,12 +79,6 @@ export function lowRemainingPauseMs(state: RateLimitState, localNowMs: number): 
   return clamp(Math.ceil(untilReset / (remaining + 1)), 0, LOW_REMAINING_MAX_PAUSE_MS);
 }
 
-/** Exponential backoff with jitter: attempt 1 → base/2…base, doubling, capped. */
-export function backoffMs(attempt: number, baseMs: number, random: () => number): number {
-  const ceiling = Math.min(BACKOFF_MAX_MS, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
 function clamp(n: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, n));
 }

@@ -1,11 +1,13 @@
 import { setTimeout as delay } from "node:timers/promises";
+import { backoffMs } from "../backoff.js";
 import { RemoteApiError } from "../errors.js";
-import { backoffMs } from "../forward/backoff.js";
 import type { OktaClient } from "./client.js";
 import type { EventHook, EventHookInput } from "./types.js";
 
 /** How long verify is retried while a fresh tunnel hostname propagates. */
 export const VERIFY_DEADLINE_MS = 60_000;
+/** Longest single wait between two verify attempts. */
+const VERIFY_MAX_DELAY_MS = 8_000;
 /** Okta's limit of active, verified event hooks per org. */
 export const ACTIVE_HOOK_LIMIT = 25;
 
@@ -146,7 +148,8 @@ async function verifyWithRetry(o: RegisterOptions, hook: EventHook): Promise<num
       o.signal?.throwIfAborted();
       const retryable =
         err instanceof RemoteApiError && err.status === 400 && err.errorCode === "E0000001";
-      const wait = backoffMs(attempt - 1, o.verifyBaseDelayMs ?? 1000, 8000);
+      const baseMs = o.verifyBaseDelayMs ?? 1000;
+      const wait = backoffMs({ attempt, baseMs, maxMs: VERIFY_MAX_DELAY_MS, jitter: true });
       if (!retryable) throw err;
       if (now() + wait > deadline) {
         throw new RemoteApiError(

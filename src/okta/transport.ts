@@ -1,7 +1,11 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { type Dispatcher, request } from "undici";
-import { describeError, NetworkError, type OkhookError, RemoteApiError } from "../errors.js";
+import { backoffMs } from "../backoff.js";
+import { describeError, type OkhookError, RemoteApiError } from "../errors.js";
+import { scrubSecrets } from "../text/redact.js";
 import {
+  isConnectError,
+  networkError,
   nonJsonBodyError,
   type OktaAuthInfo,
   type OktaOperation,
@@ -9,7 +13,7 @@ import {
 } from "./errors.js";
 import type { OktaProgress } from "./progress.js";
 import {
-  backoffMs,
+  BACKOFF_MAX_MS,
   lowRemainingPauseMs,
   type RateLimitState,
   type ResponseHeaders,
@@ -168,8 +172,7 @@ export class OktaTransport {
   /** Wait out a 429: until X-Rate-Limit-Reset on Okta's clock, else back off. */
   private async rateLimitWait(quota: RateLimitState, attempt: number, path: string) {
     const fromReset = rateLimitWaitMs(quota, this.opts.now());
-    const waitMs =
-      fromReset ?? backoffMs(attempt, this.opts.retryBaseDelayMs * 2, this.opts.random);
+    const waitMs = fromReset ?? this.backoffMs(attempt, this.opts.retryBaseDelayMs * 2);
     this.opts.onProgress?.({
       type: "rate-limit-wait",
       reason: "429",
@@ -200,12 +203,17 @@ export class OktaTransport {
     this.nextCallAt = pauseMs > 0 ? this.opts.now() + pauseMs : 0;
   }
 
+  private backoffMs(attempt: number, baseMs: number): number {
+    const { random } = this.opts;
+    return backoffMs({ attempt, baseMs, maxMs: BACKOFF_MAX_MS, jitter: true, random });
+  }
+
   private async backoff(
     attempt: number,
     why: { reason: string; status?: number },
     path: string,
   ): Promise<void> {
-    const waitMs = backoffMs(attempt, this.opts.retryBaseDelayMs, this.opts.random);
+    const waitMs = this.backoffMs(attempt, this.opts.retryBaseDelayMs);
     const { maxRetries } = this.opts;
     const reason = this.redact(why.reason);
     const { status } = why;
@@ -214,9 +222,7 @@ export class OktaTransport {
   }
 
   private redact(text: string): string {
-    let out = text;
-    for (const secret of this.opts.secrets) if (secret) out = out.split(secret).join("[redacted]");
-    return out;
+    return scrubSecrets(text, this.opts.secrets);
   }
 
   private scrub<E extends OkhookError>(err: E): E {
@@ -249,45 +255,4 @@ async function readText(body: AsyncIterable<Buffer>, status: number): Promise<st
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");
-}
-
-const CONNECT_CODES = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "UND_ERR_CONNECT_TIMEOUT",
-]);
-
-/** The request surely never reached Okta, so even a create may be sent again. */
-function isConnectError(err: unknown): boolean {
-  return CONNECT_CODES.has(errorCode(err) ?? "");
-}
-
-function errorCode(err: unknown): string | undefined {
-  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
-  const code = e?.code ?? e?.cause?.code;
-  return typeof code === "string" ? code : undefined;
-}
-
-function isTimeout(err: unknown): boolean {
-  const name = (err as { name?: unknown } | undefined)?.name;
-  const code = errorCode(err);
-  return (
-    name === "TimeoutError" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT"
-  );
-}
-
-function networkError(err: unknown, req: OktaRequest, attempts: number, timeoutMs: number) {
-  const url = new URL(req.url);
-  const tries = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
-  if (isTimeout(err)) {
-    return new NetworkError(
-      `Okta at ${url.origin} did not answer ${req.method} ${url.pathname} within ${timeoutMs} ms (${tries}); check --org and your network, or try again later`,
-      { cause: err },
-    );
-  }
-  return new NetworkError(
-    `cannot reach Okta at ${url.origin}: ${describeError(err)} (${tries}); check --org and your network`,
-    { cause: err },
-  );
 }

@@ -32,6 +32,12 @@ export interface LogEvent {
   [key: string]: unknown;
 }
 
+/**
+ * A LogEvent whose uuid, published and eventType are strings: one that passed the schema
+ * check (a fixture, a user's file). Okta itself guarantees none of the three.
+ */
+export type CheckedLogEvent = LogEvent & { uuid: string; published: string; eventType: string };
+
 /** A `{key, value}` header of an event hook channel. */
 export interface EventHookHeader {
   key: string;

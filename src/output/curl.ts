@@ -1,3 +1,4 @@
+import { isAuthHeader } from "../http-headers.js";
 import type { CurlAuthPlan } from "../listen/listener-auth.js";
 import type { HeaderPairs } from "../store/types.js";
 
@@ -70,7 +71,8 @@ export interface CurlOptions {
  */
 export function curlParts(o: CurlOptions): string[] {
   const auth = o.authHeader.toLowerCase();
-  const authNames = new Set([auth, "authorization", o.auth?.header.toLowerCase()]);
+  // the header the command adds is not copied from the stored ones either
+  const added = o.auth?.header.toLowerCase();
   const hasBody = !!o.body && o.body.length > 0;
   const parts: string[] = [];
   if (hasBody && o.bodyFrom) {
@@ -82,7 +84,7 @@ export function curlParts(o: CurlOptions): string[] {
   let hadAuth = false;
   for (const [name, value] of o.headers) {
     const lower = name.toLowerCase();
-    if (authNames.has(lower)) {
+    if (isAuthHeader(lower, auth) || lower === added) {
       hadAuth = true;
       continue;
     }

@@ -1,3 +1,5 @@
+import { shownHeaders } from "../http-headers.js";
+import { DEFAULT_AUTH_HEADER } from "../okta/delivery.js";
 import { shortId } from "../store/ids.js";
 import type { AttemptRow, DeliveryRow, EventRow } from "../store/types.js";
 import { guardOutput, jsonSafe, safe, safeLines, toJson } from "../text/sanitize.js";
@@ -88,7 +90,9 @@ export function showText(d: DeliveryDetail, ctx: RenderContext): string {
   for (const a of d.attempts) out.push(`  ${attemptLine(c, a)}`);
   if (d.attempts.length === 0) out.push(c.dim("  none"));
   out.push("", c.bold("Headers"));
-  for (const [k, v] of r.headers) out.push(`  ${c.dim(`${safe(k)}:`)} ${safe(v)}`);
+  // The listener stored the auth value redacted; authorization is hidden here whatever was stored.
+  for (const h of shownHeaders(r.headers, DEFAULT_AUTH_HEADER))
+    out.push(`  ${c.dim(`${safe(h.name)}:`)} ${safe(h.value)}`);
   out.push("", c.bold("Body"), prettyBody(d.body));
   return guardOutput(`${out.join("\n")}\n`);
 }

@@ -2,18 +2,17 @@ import type { Dispatcher } from "undici";
 import { ConfigError, Interrupted } from "../errors.js";
 import { materialise } from "../fixtures/materialise.js";
 import { type SendResult, sendDelivery, type Verdict } from "../fixtures/send.js";
-import { OKTA_TIMEOUT_MS } from "../forward/send.js";
-import { REDACTED } from "../listen/auth.js";
 import type { AuthPlan, TargetRole } from "../listen/listener-auth.js";
 import { parseEvent } from "../listen/parse-events.js";
 import { DEFAULT_AUTH_HEADER, deliveryHeaders } from "../okta/delivery.js";
-import type { LogEvent as HookLogEvent } from "../okta/hook-types.js";
+import { OKTA_HOOK_TIMEOUT_MS } from "../okta/hook-types.js";
 import type { LogEvent } from "../okta/types.js";
 import { forwardTargetFor, insertBackfill, markListenerBackfill } from "../store/backfill.js";
 import { newDeliveryId } from "../store/ids.js";
 import type { EventSpool } from "../store/spool.js";
 import type { Store } from "../store/store.js";
 import type { HeaderPairs } from "../store/types.js";
+import { REDACTED } from "../text/redact.js";
 import { parseWebhookIds } from "./delivery-failures.js";
 
 /** Events per backfill delivery: Okta batches events raised together into one POST. */
@@ -155,7 +154,7 @@ async function sendBatch(
 ): Promise<BackfillDelivery> {
   if (o.signal?.aborted) throw new Interrupted();
   const now = o.now ?? Date.now;
-  const [envelope] = materialise(events as HookLogEvent[], {
+  const [envelope] = materialise(events, {
     keepIds: true,
     batch: true,
     clock: now,
@@ -211,7 +210,7 @@ function storeOnce(
     durationMs: res.durationMs,
     error: res.error ?? null,
     response: res.responseBody ?? null,
-    slow: res.durationMs > OKTA_TIMEOUT_MS,
+    slow: res.durationMs > OKTA_HOOK_TIMEOUT_MS,
   });
   return { id: row.id, storedBy: "okhook" };
 }

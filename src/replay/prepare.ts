@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { ConfigError, UsageError } from "../errors.js";
 import { type ForwardAuth, forwardHeaders } from "../forward/headers.js";
-import { REDACTED } from "../listen/auth.js";
 import { parseEnvelope } from "../listen/parse-events.js";
 import { DEFAULT_AUTH_HEADER } from "../okta/delivery.js";
 import { applyEdits } from "../payload/edit.js";
 import { newDeliveryId, shortId } from "../store/ids.js";
 import type { Store } from "../store/store.js";
 import type { DeliveryRow, HeaderPairs, ParsedEvent } from "../store/types.js";
+import { REDACTED } from "../text/redact.js";
 import type { PreparedReplay, ReplayItem, ReplaySendOptions } from "./types.js";
 
 /** Redacted headers that never carry the hook secret, so never name the auth header. */

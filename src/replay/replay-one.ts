@@ -1,4 +1,5 @@
-import { OKTA_TIMEOUT_MS, sendOnce } from "../forward/send.js";
+import { sendOnce } from "../forward/send.js";
+import { OKTA_HOOK_TIMEOUT_MS } from "../okta/hook-types.js";
 import type { Store } from "../store/store.js";
 import type { DeliveryRow } from "../store/types.js";
 import { prepareReplay } from "./prepare.js";
@@ -63,7 +64,7 @@ export async function sendUnrecorded(
   const interrupted = res.status === null && !!o.signal?.aborted;
   const error = interrupted ? INTERRUPTED_ERROR : res.error;
   const ok = res.status !== null && res.status >= 200 && res.status < 300;
-  const slow = res.durationMs > OKTA_TIMEOUT_MS;
+  const slow = res.durationMs > OKTA_HOOK_TIMEOUT_MS;
   const record = () => {
     store.addAttempt({
       deliverySeq: target.seq,

@@ -11,7 +11,7 @@ export interface ReplaySelector {
   since?: number;
   /** Received at or before (epoch ms). */
   until?: number;
-  /** SQLite GLOB over event types (`user.lifecycle.*`). */
+  /** Event-type glob (`user.lifecycle.*`), see event-type-glob.ts. */
   eventTypeGlob?: string;
 }
 

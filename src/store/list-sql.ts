@@ -1,4 +1,20 @@
+import { globMatcher } from "../event-type-glob.js";
+import type { Db } from "./db.js";
 import type { ListQuery, StatusAny } from "./types.js";
+
+/** SQL function `--event-type` and the TUI filter match with: okhook's glob engine, not GLOB. */
+const EVENT_TYPE_GLOB_FN = "okhook_event_type_glob";
+
+/** Register the SQL functions the list query uses on a connection. */
+export function registerListFunctions(db: Db): void {
+  // one query at a time asks with one pattern: keep its compiled matcher
+  let last: { pattern: string; matches: (type: string) => boolean } | undefined;
+  db.function(EVENT_TYPE_GLOB_FN, { deterministic: true }, (pattern, type) => {
+    if (typeof pattern !== "string" || typeof type !== "string") return 0;
+    if (last?.pattern !== pattern) last = { pattern, matches: globMatcher(pattern) };
+    return last.matches(type) ? 1 : 0;
+  });
+}
 
 /** Build the keyset-paged list query. Never OFFSET: `seq < ?` walks the primary key. */
 export function listSql(columns: string, q: ListQuery): { sql: string; params: unknown[] } {
@@ -57,7 +73,7 @@ function whereSql(q: Omit<ListQuery, "limit">): { where: string; params: unknown
   }
   if (q.eventTypeGlob) {
     where.push(
-      "EXISTS (SELECT 1 FROM events e WHERE e.delivery_seq = deliveries.seq AND e.event_type GLOB ?)",
+      `EXISTS (SELECT 1 FROM events e WHERE e.delivery_seq = deliveries.seq AND ${EVENT_TYPE_GLOB_FN}(?, e.event_type))`,
     );
     params.push(q.eventTypeGlob);
   }

@@ -1,6 +1,6 @@
 import type { Statement } from "better-sqlite3";
 import { closeDb, type Db } from "./db.js";
-import { countSql, listSql } from "./list-sql.js";
+import { countSql, listSql, registerListFunctions } from "./list-sql.js";
 import { resolveRef } from "./lookup.js";
 import type {
   AttemptRow,
@@ -50,6 +50,7 @@ export class Store {
 
   constructor(db: Db) {
     this.db = db;
+    registerListFunctions(db);
     this.insertAll = db.transaction((records: NewDelivery[]) =>
       records.map((r) => this.insertOne(r)),
     );

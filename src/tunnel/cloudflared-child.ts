@@ -1,12 +1,12 @@
 import type { ChildProcess, SpawnOptions } from "node:child_process";
 import { describeError, NetworkError } from "../errors.js";
+import { scrubSecrets } from "../text/redact.js";
 import {
   type CloudflaredLine,
   type FatalCause,
   LineSplitter,
   ProblemTracker,
   parseCloudflaredLine,
-  scrubSecrets,
 } from "./cloudflared-log.js";
 import { ConnectionCount } from "./connection-count.js";
 import { describeExit, describeStartFailure, type RunFacts } from "./failure.js";

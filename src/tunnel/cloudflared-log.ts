@@ -160,15 +160,6 @@ export function oneLine(text: string, max = MAX_REASON_CHARS): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-/** Replace every occurrence of each secret with `[redacted]`. */
-export function scrubSecrets(line: string, secrets: ReadonlyArray<string | undefined>): string {
-  let out = line;
-  for (const secret of secrets) {
-    if (secret && secret.length > 0) out = out.split(secret).join("[redacted]");
-  }
-  return out;
-}
-
 /**
  * The newest problem a cloudflared run logged, one per ERR block: cloudflared prints some errors
  * as several ERR lines with one timestamp (edge discovery's eight-line advice ending in a

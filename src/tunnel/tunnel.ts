@@ -1,5 +1,6 @@
 import { spawn as nodeSpawn } from "node:child_process";
 import { EventEmitter } from "node:events";
+import { backoffMs } from "../backoff.js";
 import { describeError, NetworkError, UsageError } from "../errors.js";
 import {
   type ChildExit,
@@ -216,7 +217,12 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
       }
       this.restarts += 1;
       const base = this.options.restart?.baseDelayMs ?? RESTART_BASE_DELAY_MS;
-      const delayMs = Math.min(base * 2 ** (this.restarts - 1), RESTART_MAX_DELAY_MS);
+      const delayMs = backoffMs({
+        attempt: this.restarts,
+        baseMs: base,
+        maxMs: RESTART_MAX_DELAY_MS,
+        jitter: false,
+      });
       this.setState({ state: "starting", reason: `${reason}; restarting in ${seconds(delayMs)}` });
       await this.sleep(delayMs);
       if (this.stopping) return;

@@ -1,4 +1,6 @@
 import { clock, duration } from "../format-time.js";
+import { shownHeaders } from "../http-headers.js";
+import { OKTA_HOOK_TIMEOUT_MS } from "../okta/hook-types.js";
 import type { AttemptRow, EventRow, HeaderPairs } from "../store/types.js";
 import { bodyLines } from "./json-lines.js";
 import { type Line, seg, type Tone } from "./text.js";
@@ -17,9 +19,6 @@ export const TAB_LABELS: Record<DetailTab, string> = {
   attempts: "Attempts",
 };
 
-/** Okta stops waiting for an answer after this long. */
-export const OKTA_TIMEOUT_MS = 3000;
-
 /** Display lines of one tab (the pane scrolls over them; lines are cut, never wrapped). */
 export function tabLines(d: DeliveryDetail, tab: DetailTab, authHeader: string): Line[] {
   switch (tab) {
@@ -28,7 +27,7 @@ export function tabLines(d: DeliveryDetail, tab: DetailTab, authHeader: string):
     case "body":
       return bodyLines(d.body);
     case "headers":
-      return headerLines(d.delivery.headers, authHeader);
+      return httpHeaderLines(d.delivery.headers, authHeader);
     case "attempts":
       return attemptLines(d.attempts);
   }
@@ -70,15 +69,14 @@ function oneEvent(e: EventRow): Line[] {
   return lines;
 }
 
-/** Header lines; the auth header's value is always shown as [redacted]. */
-export function headerLines(headers: HeaderPairs, authHeader: string): Line[] {
+/** The Headers tab: one line per stored HTTP header, the auth header's value [redacted]. */
+export function httpHeaderLines(headers: HeaderPairs, authHeader: string): Line[] {
   if (headers.length === 0) return [[seg("(no headers stored)", "dim")]];
-  const auth = authHeader.toLowerCase();
-  return headers.map(([name, value]) => {
-    const lower = name.toLowerCase();
-    const secret = lower === auth || lower === "authorization";
-    return [seg(name, "key"), seg(": ", "punct"), secret ? seg("[redacted]", "dim") : seg(value)];
-  });
+  return shownHeaders(headers, authHeader).map((h) => [
+    seg(h.name, "key"),
+    seg(": ", "punct"),
+    h.redacted ? seg(h.value, "dim") : seg(h.value),
+  ]);
 }
 
 function statusTone(status: number | null): Tone {
@@ -103,7 +101,7 @@ export function attemptLines(attempts: readonly AttemptRow[]): Line[] {
       seg(a.target),
     ];
     const lines: Line[] = [head];
-    if (a.slow || (a.durationMs ?? 0) > OKTA_TIMEOUT_MS)
+    if (a.slow || (a.durationMs ?? 0) > OKTA_HOOK_TIMEOUT_MS)
       lines.push([seg("   ⚠ slower than 3 s: Okta would have timed out here", "warn")]);
     if (a.error) lines.push([seg("   error ", "dim"), seg(a.error, "bad")]);
     if (a.response) {

@@ -1,3 +1,4 @@
+import { isGlob } from "../event-type-glob.js";
 import {
   DELIVERY_KINDS,
   type DeliveryKind,
@@ -25,7 +26,6 @@ const KIND_WORDS: Record<string, DeliveryKind> = {
   "413": "too_large",
 };
 
-const GLOB_CHARS = /[*?[]/;
 const TYPE_CHARS = /^[a-z*][\w.*?[\]-]*$/i;
 
 /**
@@ -75,7 +75,7 @@ function applyWord(q: FilterQuery, word: string): boolean {
     q.statuses = [...(q.statuses ?? []), Number(word)];
     return true;
   }
-  if (TYPE_CHARS.test(word) && (word.includes(".") || GLOB_CHARS.test(word))) {
+  if (TYPE_CHARS.test(word) && (word.includes(".") || isGlob(word))) {
     q.eventTypeGlob = typeGlob(word);
     return true;
   }
@@ -84,7 +84,7 @@ function applyWord(q: FilterQuery, word: string): boolean {
 
 /** An event type without glob characters matches itself and everything below it. */
 function typeGlob(value: string): string {
-  return GLOB_CHARS.test(value) ? value : `${value}*`;
+  return isGlob(value) ? value : `${value}*`;
 }
 
 /** Whether a filter restricts anything. */

@@ -1,4 +1,5 @@
 import { clock, duration } from "../format-time.js";
+import { OKTA_HOOK_TIMEOUT_MS } from "../okta/hook-types.js";
 import { shortId } from "../store/ids.js";
 import {
   type AuthState,
@@ -6,7 +7,6 @@ import {
   type DeliveryKind,
   type DeliveryRow,
 } from "../store/types.js";
-import { OKTA_TIMEOUT_MS } from "./detail-lines.js";
 import { type Line, padTo, safe, seg, type Tone } from "./text.js";
 
 /** Column widths for one terminal width (kind 0 = no kind column: it joins the type column). */
@@ -93,7 +93,7 @@ function shortError(error: string | null): string {
 
 /** Markers: ≡ duplicate event uuid, ↻ replay, ! slower than Okta's 3 s timeout. */
 export function marks(r: DeliveryRow, replayed: boolean): Line {
-  const slow = (r.forwardMs ?? 0) > OKTA_TIMEOUT_MS;
+  const slow = (r.forwardMs ?? 0) > OKTA_HOOK_TIMEOUT_MS;
   return [
     r.duplicateCount > 0 ? seg("≡", "warn") : seg(" "),
     replayed || r.replayOf || r.kind === "replay" ? seg("↻", "accent") : seg(" "),
@@ -142,7 +142,7 @@ export function rowLine(
 }
 
 function slowTone(ms: number | null): Tone {
-  return ms !== null && ms > OKTA_TIMEOUT_MS ? "bad" : "dim";
+  return ms !== null && ms > OKTA_HOOK_TIMEOUT_MS ? "bad" : "dim";
 }
 
 /** The column titles above the list. */

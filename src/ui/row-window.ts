@@ -1,5 +1,6 @@
-import type { DeliveryRow, ListQuery } from "../store/types.js";
-import { type FilterQuery, isFiltering } from "./filter.js";
+import type { DeliveryRow } from "../store/types.js";
+import type { FilterQuery } from "./filter.js";
+import { type Scan, type ScanSource, scanNewer, scanOlder } from "./row-scan.js";
 
 /** Rows fetched per keyset page. */
 export const PAGE_ROWS = 200;
@@ -20,12 +21,6 @@ export interface WindowOptions {
   now?: () => number;
 }
 
-/** Reads the window needs. */
-export interface WindowSource {
-  page(q: ListQuery): DeliveryRow[];
-  maxSeq(): number;
-}
-
 /** Index of `seq` in rows sorted by seq descending, or -1. */
 export function indexOfSeq(rows: readonly DeliveryRow[], seq: number): number {
   let lo = 0;
@@ -38,12 +33,6 @@ export function indexOfSeq(rows: readonly DeliveryRow[], seq: number): number {
     else hi = mid - 1;
   }
   return -1;
-}
-
-interface Scan {
-  rows: DeliveryRow[];
-  bound: number;
-  done: boolean;
 }
 
 /**
@@ -71,7 +60,7 @@ export class RowWindow {
   private readonly o: Required<WindowOptions>;
 
   constructor(
-    private readonly source: WindowSource,
+    private readonly source: ScanSource,
     o: WindowOptions = {},
   ) {
     const pageSize = o.pageSize ?? PAGE_ROWS;
@@ -84,16 +73,11 @@ export class RowWindow {
     };
   }
 
-  /** Whether a filter is applied. */
-  get filtered(): boolean {
-    return isFiltering(this.filter);
-  }
-
   /** Load the newest page (optionally with a new filter); cursor on the newest row. */
   newest(filter: FilterQuery = this.filter): void {
     this.filter = filter;
     const top = this.source.maxSeq();
-    const s = this.scanOlder(top + 1);
+    const s = this.scan(scanOlder, top + 1, "older");
     this.rows = s.rows;
     this.newerBound = top;
     this.olderBound = s.bound;
@@ -105,7 +89,7 @@ export class RowWindow {
 
   /** Load the oldest page; cursor on the oldest row. */
   oldest(): void {
-    const s = this.scanNewer(0);
+    const s = this.scan(scanNewer, 0, "newer");
     this.rows = s.rows;
     this.olderBound = this.rows.at(-1)?.seq ?? 0;
     this.newerBound = s.bound;
@@ -150,7 +134,7 @@ export class RowWindow {
   /** Append the next older rows; returns how many rows were dropped at the newer end. */
   loadOlder(): number {
     if (!this.hasOlder) return 0;
-    const s = this.scanOlder(this.olderBound);
+    const s = this.scan(scanOlder, this.olderBound, "older");
     this.olderBound = s.bound;
     this.hasOlder = !s.done;
     const rows = [...this.rows, ...s.rows];
@@ -171,7 +155,7 @@ export class RowWindow {
    * Also how rows that arrived since the last look get in.
    */
   loadNewer(): number {
-    const s = this.scanNewer(this.newerBound);
+    const s = this.scan(scanNewer, this.newerBound, "newer");
     this.newerBound = s.bound;
     this.hasNewer = !s.done;
     if (s.rows.length === 0) return 0;
@@ -188,66 +172,11 @@ export class RowWindow {
     return s.rows.length;
   }
 
-  /** Rows matching the filter below `bound`, newest first, scanning seq ranges on a budget. */
-  private scanOlder(bound: number): Scan {
-    const limit = this.o.pageSize;
-    this.partial = null;
-    if (!this.filtered) {
-      const rows = this.source.page({ beforeSeq: bound, limit });
-      return { rows, bound: rows.at(-1)?.seq ?? 0, done: rows.length < limit };
-    }
-    const started = this.o.now();
-    const rows: DeliveryRow[] = [];
-    // `hi` is exclusive: each chunk reads lo < seq < hi, the next one seq <= lo
-    let hi = bound;
-    while (hi > 1) {
-      const lo = Math.max(0, hi - 1 - this.o.chunkSeqs);
-      const want = limit - rows.length;
-      rows.push(...this.source.page({ ...this.filter, beforeSeq: hi, afterSeq: lo, limit: want }));
-      if (rows.length >= limit) return { rows, bound: rows.at(-1)!.seq, done: false };
-      hi = lo + 1;
-      if (hi > 1 && this.o.now() - started >= this.o.budgetMs) {
-        this.partial = "older";
-        return { rows, bound: hi, done: false };
-      }
-    }
-    return { rows, bound: 0, done: true };
-  }
-
-  /** Rows matching the filter above `bound`, returned newest first, scanning upwards. */
-  private scanNewer(bound: number): Scan {
-    const limit = this.o.pageSize;
-    const top = this.source.maxSeq();
-    this.partial = null;
-    if (!this.filtered) {
-      const rows = this.source.page({ afterSeq: bound, limit }).reverse();
-      return { rows, bound: rows[0]?.seq ?? bound, done: rows.length < limit };
-    }
-    const started = this.o.now();
-    const found: DeliveryRow[] = [];
-    // `lo` is exclusive: each chunk reads lo < seq <= hi, the next one seq > hi
-    let lo = bound;
-    while (lo < top) {
-      const hi = Math.min(top, lo + this.o.chunkSeqs);
-      const want = limit - found.length;
-      let chunk = this.source.page({
-        ...this.filter,
-        afterSeq: lo,
-        beforeSeq: hi + 1,
-        limit: want,
-      });
-      // as many matches as wanted: the oldest ones may lie below them, so ask in ascending order
-      if (chunk.length === want)
-        chunk = this.source.page({ ...this.filter, afterSeq: lo, limit: want }).reverse();
-      found.unshift(...chunk);
-      if (found.length >= limit) return { rows: found, bound: found[0]!.seq, done: false };
-      lo = hi;
-      if (lo < top && this.o.now() - started >= this.o.budgetMs) {
-        this.partial = "newer";
-        return { rows: found, bound: lo, done: false };
-      }
-    }
-    return { rows: found, bound: Math.max(lo, bound), done: true };
+  /** One scan in a direction; a scan cut short by its budget leaves `partial` set. */
+  private scan(fn: typeof scanOlder, bound: number, direction: "older" | "newer"): Scan {
+    const s = fn(this.source, this.filter, bound, this.o);
+    this.partial = s.partial ? direction : null;
+    return s;
   }
 
   /** Replace loaded rows with fresh copies (same seq); returns the seqs of rows that changed. */

@@ -4,6 +4,7 @@ import { cliEnv, killAll, runCli, startCli, startListen } from "../helpers/cli.j
 import { query, setMeta } from "../helpers/db.js";
 import { type FakeOkta, startFakeOkta } from "../helpers/fake-okta.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
+import { waitFor } from "../helpers/wait.js";
 
 let fake: FakeOkta;
 let home: string;
@@ -188,7 +189,6 @@ describe("okhook reconcile (built CLI against a fake Okta)", () => {
   it("exits 130 when interrupted while Okta is slow", async () => {
     fake.inject({ kind: "slow", delayMs: 20_000 }, { path: "/api/v1/logs" });
     const p = startCli(["reconcile", "--since", "2h"], oktaEnv());
-    const { waitFor } = await import("../helpers/wait.js");
     await waitFor(() => fake.requests.length > 0, { what: "the System Log request" });
     p.child.kill("SIGINT");
     expect(await p.exited).toBe(130);

@@ -2,9 +2,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { cliEnv, killAll, runCli } from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
+import { closeStores, tempStore } from "../helpers/seed-store.js";
 import { closeTargets, startTarget } from "../helpers/target.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
-import { closeStores, openStore, seed } from "../replay/seed.js";
+import { seed } from "../replay/seed.js";
 
 afterEach(async () => {
   await killAll();
@@ -19,7 +20,7 @@ const RATE_PER_S = 200;
 describe("okhook replay at scale", () => {
   it("1,000 deliveries with --concurrency 8 --rate 200: all sent, rate kept, every attempt stored", async () => {
     const home = tmpDir();
-    const { store, file: db } = openStore(join(home, "okhook.db"));
+    const { store, file: db } = tempStore(join(home, "okhook.db"));
     const ids = seed(store, COUNT).map((d) => d.id);
     store.close();
     const target = await startTarget();

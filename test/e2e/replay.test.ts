@@ -4,10 +4,11 @@ import { INTERRUPTED_ERROR } from "../../src/replay/replay-one.js";
 import { cliEnv, killAll, runCli, startCli, startListen } from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
 import { envelope, logEvent, post } from "../helpers/payload.js";
+import { closeStores, tempStore } from "../helpers/seed-store.js";
 import { closeTargets, freePort, type Received, startTarget } from "../helpers/target.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
-import { closeStores, openStore, seed } from "../replay/seed.js";
+import { seed } from "../replay/seed.js";
 
 afterEach(async () => {
   await killAll();
@@ -24,7 +25,7 @@ const authorized = (req: Received) => ({
 /** A DB file holding `n` deliveries, closed again so the CLI can open it. */
 function seededDb(n: number): { db: string; home: string; ids: string[] } {
   const home = tmpDir();
-  const { store, file } = openStore(join(home, "okhook.db"));
+  const { store, file } = tempStore(join(home, "okhook.db"));
   const ids = seed(store, n).map((d) => d.id);
   store.close();
   return { db: file, home, ids };
@@ -138,7 +139,7 @@ describe("okhook replay", () => {
     expect(query(db, "SELECT 1 FROM attempts WHERE kind = 'replay'")).toHaveLength(2);
 
     // Through a listener that has stopped: the hint names okhook listen, not the app.
-    const { store } = openStore(db);
+    const { store } = tempStore(db);
     store.setMeta("listener.url", `http://127.0.0.1:${port}/okta/events`);
     store.close();
     const via = await runCli(

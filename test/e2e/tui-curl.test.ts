@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect } from "vitest";
@@ -9,6 +9,7 @@ import { query } from "../helpers/db.js";
 import { post, twoEventDelivery } from "../helpers/payload.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 import { itTmux, killTmux, shq, TmuxSession } from "../helpers/tmux.js";
+import { waitFor } from "../helpers/wait.js";
 
 const SECRET = "curl-overlay-secret-77a1";
 
@@ -36,7 +37,6 @@ async function prettyDelivery() {
 /** Run a pasted command in sh, with `okhook` on PATH as a user who installed it has it. */
 async function runPasted(home: string, command: string, env: NodeJS.ProcessEnv) {
   const bin = join(home, "bin");
-  const { mkdirSync } = await import("node:fs");
   mkdirSync(bin, { recursive: true });
   writeFileSync(join(bin, "okhook"), `#!/bin/sh\nexec ${shq(process.execPath)} ${shq(BIN)} "$@"\n`);
   chmodSync(join(bin, "okhook"), 0o755);
@@ -106,7 +106,6 @@ describe("c: the curl overlay (tmux)", () => {
 });
 
 async function waitForBuffer(tmux: TmuxSession): Promise<string> {
-  const { waitFor } = await import("../helpers/wait.js");
   return waitFor(
     () => {
       try {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { shortId } from "../../src/store/ids.js";
-import { cliEnv, killAll } from "../helpers/cli.js";
+import { cliEnv, killAll, runCli, startCli } from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
 import { post, twoEventDelivery } from "../helpers/payload.js";
 import { closeTargets, startTarget } from "../helpers/target.js";
@@ -90,7 +90,6 @@ describe("okhook listen in a real terminal (tmux)", () => {
   });
 
   it("listen --output interactive without a terminal falls back to compact lines", async () => {
-    const { startCli } = await import("../helpers/cli.js");
     const home = tmpDir();
     const p = startCli(
       [
@@ -112,7 +111,6 @@ describe("okhook listen in a real terminal (tmux)", () => {
   });
 
   it("okhook ui outside a terminal exits 2 with one line saying it needs one", async () => {
-    const { runCli } = await import("../helpers/cli.js");
     const home = tmpDir();
     const r = await runCli(["ui", "--db", join(home, "none.db")], cliEnv(home));
     expect(r.code).toBe(2);

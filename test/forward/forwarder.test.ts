@@ -1,24 +1,23 @@
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { EventBus, type SessionEvent } from "../../src/events.js";
 import { Forwarder, type ForwarderOptions } from "../../src/forward/forwarder.js";
 import { DOWN_AFTER_NETWORK_FAILURES } from "../../src/forward/health.js";
 import { RoutingTable } from "../../src/forward/routes.js";
-import { openDb } from "../../src/store/db.js";
 import { ForwardAttempts, INTERRUPTED_ERROR } from "../../src/store/forward-attempts.js";
 import { newDeliveryId } from "../../src/store/ids.js";
-import { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/store.js";
 import type { NewDelivery } from "../../src/store/types.js";
+import { closeStores, tempStore } from "../helpers/seed-store.js";
 import { closeTargets, freePort, startTarget } from "../helpers/target.js";
-import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
+import { cleanupTmp } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
 
 const running: { forwarder: Forwarder; store: Store }[] = [];
 afterEach(async () => {
   for (const r of running.splice(0)) {
     await r.forwarder.stop(100);
-    r.store.close();
   }
+  closeStores();
   await closeTargets();
   cleanupTmp();
 });
@@ -51,7 +50,7 @@ const record = (...eventTypes: string[]): NewDelivery => ({
 
 function setup(
   routes: string[],
-  store = new Store(openDb(join(tmpDir(), "okhook.db"))),
+  store = tempStore().store,
   options: Partial<ForwarderOptions> = {},
 ) {
   const bus = new EventBus();

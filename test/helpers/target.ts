@@ -49,13 +49,21 @@ export interface LoopbackServer {
 
 const servers = new Set<LoopbackServer>();
 
+/** Where a loopback server listens and how long it keeps idle connections. */
+export interface ServerOptions {
+  /** Default 0: any free port (pass the old one to come back on it after a close). */
+  port?: number;
+  /** node:http's default (5 s) unless given. */
+  keepAliveTimeoutMs?: number;
+}
+
 /**
  * A real node:http server on 127.0.0.1 (port 0 unless given) that records each request and
  * hands it, body read, to `handle`. Closed by `close()` or `closeTargets()`.
  */
 export async function startServer(
   handle: (req: Received, res: ServerResponse, server: LoopbackServer) => void,
-  port = 0,
+  { port = 0, keepAliveTimeoutMs }: ServerOptions = {},
 ): Promise<LoopbackServer> {
   const received: Received[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -74,6 +82,7 @@ export async function startServer(
       handle(r, res, loopback);
     });
   });
+  if (keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = keepAliveTimeoutMs;
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const bound = (server.address() as AddressInfo).port;
   const loopback: LoopbackServer = {
@@ -106,17 +115,20 @@ export async function startTarget(
   headDelayMs = 0,
 ): Promise<Target> {
   let respond = answer ?? (() => ({ status: 200 }));
-  const srv = await startServer((r, res, self) => {
-    const n = self.received.filter((x) => x.method !== "HEAD").length;
-    const a: Answer = r.method === "HEAD" ? { status: 200, delayMs: headDelayMs } : respond(r, n);
-    const send = () => {
-      if (a.destroy) return res.socket?.destroy();
-      res.writeHead(a.status ?? 200, { "content-type": "text/plain" });
-      res.end(a.body ?? "");
-    };
-    if (a.delayMs) self.later(send, a.delayMs);
-    else send();
-  }, listenPort);
+  const srv = await startServer(
+    (r, res, self) => {
+      const n = self.received.filter((x) => x.method !== "HEAD").length;
+      const a: Answer = r.method === "HEAD" ? { status: 200, delayMs: headDelayMs } : respond(r, n);
+      const send = () => {
+        if (a.destroy) return res.socket?.destroy();
+        res.writeHead(a.status ?? 200, { "content-type": "text/plain" });
+        res.end(a.body ?? "");
+      };
+      if (a.delayMs) self.later(send, a.delayMs);
+      else send();
+    },
+    { port: listenPort },
+  );
   return {
     url: `${srv.origin}${path}`,
     port: srv.port,

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, beforeEach, expect } from "vitest";
 import { Tunnel, type TunnelOptions, type TunnelStateChange } from "../../src/tunnel/tunnel.js";
 import {
@@ -9,6 +6,7 @@ import {
   type FakeCloudflaredMode,
   fakeCloudflaredEnv,
 } from "./fake-cloudflared.js";
+import { cleanupTmp, tmpDir } from "./tmp.js";
 
 /** A Tunnel over the fake cloudflared, with every state change it emitted. */
 export interface RiggedTunnel {
@@ -31,12 +29,12 @@ export function setupTunnelRig(): {
   let dir = "";
   let tunnels: Tunnel[] = [];
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "okhook-tunnel-"));
+    dir = tmpDir("okhook-tunnel-");
   });
   afterEach(async () => {
     await Promise.all(tunnels.map((t) => t.stop()));
     tunnels = [];
-    rmSync(dir, { recursive: true, force: true });
+    cleanupTmp();
   });
   return {
     stateDir: () => dir,

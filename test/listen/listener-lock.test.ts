@@ -1,5 +1,4 @@
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DatabaseInUseError } from "../../src/errors.js";
 import {
@@ -9,27 +8,24 @@ import {
   type ListenerLock,
 } from "../../src/listen/listener-lock.js";
 import { goneReason, type ProcessProbe, systemProbe } from "../../src/listen/process-alive.js";
-import { openDb } from "../../src/store/db.js";
-import { Store } from "../../src/store/store.js";
-import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
+import type { Store } from "../../src/store/store.js";
+import { closeStores, tempStore } from "../helpers/seed-store.js";
+import { cleanupTmp } from "../helpers/tmp.js";
 
-const stores: Store[] = [];
 const locks: ListenerLock[] = [];
 const releaseAll = () => {
   for (const l of locks.splice(0)) l.release();
 };
 afterEach(() => {
   releaseAll();
-  for (const s of stores.splice(0)) s.close();
+  closeStores();
   cleanupTmp();
 });
 
 /** Two connections to one database file, as two processes would have. */
 function twoConnections(): { file: string; a: Store; b: Store } {
-  const file = join(tmpDir(), "okhook.db");
-  const a = new Store(openDb(file));
-  const b = new Store(openDb(file));
-  stores.push(a, b);
+  const { store: a, file } = tempStore();
+  const { store: b } = tempStore(file);
   return { file, a, b };
 }
 

@@ -1,11 +1,10 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { Agent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, RemoteApiError } from "../../src/errors.js";
 import { OktaClient, type OktaClientOptions } from "../../src/okta/client.js";
 import { type FakeOkta, type FakeOktaOptions, startFakeOkta } from "../helpers/fake-okta.js";
+import { closeTargets, startServer } from "../helpers/target.js";
 
 const SINCE = "2026-11-20T00:00:00.000Z";
 const UNTIL = "2026-11-20T14:00:00.000Z";
@@ -13,16 +12,13 @@ const SECRET = "00aSECRETtokenVALUE-never-shown_1234";
 
 let fake: FakeOkta | undefined;
 let agent: Agent | undefined;
-let server: Server | undefined;
 
 afterEach(async () => {
   await agent?.close();
   await fake?.close();
-  server?.closeAllConnections();
-  await new Promise((r) => (server ? server.close(r) : r(undefined)));
+  await closeTargets();
   fake = undefined;
   agent = undefined;
-  server = undefined;
 });
 
 async function setup(fakeOpts: FakeOktaOptions = {}, clientOpts: Partial<OktaClientOptions> = {}) {
@@ -163,16 +159,14 @@ describe("OktaClient credentials and auth errors", () => {
   });
 
   it("refuses to follow a next link to another host", async () => {
-    server = createServer((_req, res) => {
+    const server = await startServer((_req, res) => {
       res.setHeader("link", ['<http://127.0.0.1:1/api/v1/logs>; rel="next"']);
       res.setHeader("content-type", "application/json");
       res.end('[{"uuid":"u1"}]');
     });
-    await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
-    const port = (server.address() as AddressInfo).port;
     agent = new Agent();
     const client = new OktaClient({
-      orgUrl: `http://127.0.0.1:${port}`,
+      orgUrl: server.origin,
       apiToken: SECRET,
       dispatcher: agent,
     });
@@ -190,15 +184,13 @@ describe("OktaClient credentials and auth errors", () => {
   });
 
   it("rejects JSON that is not a page of events", async () => {
-    server = createServer((_req, res) => {
+    const server = await startServer((_req, res) => {
       res.setHeader("content-type", "application/json");
       res.end('{"hello":"world"}');
     });
-    await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
-    const port = (server.address() as AddressInfo).port;
     agent = new Agent();
     const client = new OktaClient({
-      orgUrl: `http://127.0.0.1:${port}`,
+      orgUrl: server.origin,
       apiToken: SECRET,
       dispatcher: agent,
     });

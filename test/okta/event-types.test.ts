@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
+import { eventTypeMatcher } from "../../src/event-type-glob.js";
 import {
   ELIGIBLE_EVENT_TYPES,
-  eventTypeMatcher,
   expandEventTypes,
   isEligible,
   isKnownNotEligible,

@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  BACKOFF_MAX_MS,
-  backoffMs,
   LOW_REMAINING_MAX_PAUSE_MS,
   lowRemainingPauseMs,
   RATE_LIMIT_MIN_WAIT_MS,
@@ -52,12 +50,5 @@ describe("rate limit headers", () => {
     expect(at(9)).toBe(LOW_REMAINING_MAX_PAUSE_MS);
     expect(at(0)).toBe(21_000);
     expect(lowRemainingPauseMs(readRateLimit({}), DATE_MS)).toBe(0);
-  });
-
-  it("backs off exponentially with jitter, capped", () => {
-    expect(backoffMs(1, 500, () => 0)).toBe(250);
-    expect(backoffMs(1, 500, () => 1)).toBe(500);
-    expect(backoffMs(3, 500, () => 1)).toBe(2000);
-    expect(backoffMs(30, 500, () => 1)).toBe(BACKOFF_MAX_MS);
   });
 });

@@ -1,38 +1,28 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { RemoteApiError } from "../../src/errors.js";
 import { OktaClient } from "../../src/okta/client.js";
 import { registerHook } from "../../src/okta/register.js";
 import { type FakeOkta, startFakeOkta } from "../helpers/fake-okta.js";
+import { closeTargets, startServer } from "../helpers/target.js";
 
 let fake: FakeOkta | undefined;
-let receiver: Server | undefined;
 afterEach(async () => {
   await fake?.close();
-  receiver?.closeAllConnections();
-  await new Promise<void>((r) => (receiver ? receiver.close(() => r()) : r()));
+  await closeTargets();
   fake = undefined;
-  receiver = undefined;
 });
 
 /** A hook endpoint that answers Okta's challenge only after `failFirst` tries (DNS still propagating). */
 async function endpoint(failFirst: number): Promise<{ url: string; gets: () => number }> {
-  let n = 0;
-  receiver = createServer((req, res) => {
-    n++;
-    if (n <= failFirst) {
+  const receiver = await startServer((req, res, self) => {
+    if (self.received.length <= failFirst) {
       res.writeHead(502).end();
       return;
     }
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ verification: req.headers["x-okta-verification-challenge"] }));
   });
-  await new Promise<void>((r) => receiver!.listen(0, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/okta/events`,
-    gets: () => n,
-  };
+  return { url: `${receiver.origin}/okta/events`, gets: () => receiver.received.length };
 }
 
 const base = (client: OktaClient, hookUrl: string) => ({

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
+import { type LoopbackServer, type Received, startServer } from "../helpers/target.js";
 
 /** How the flaky target behaves right now. */
 export type FlakyMode = "ok" | "refuse" | "500" | "hang" | "reset" | "slow";
@@ -22,7 +22,6 @@ export interface FlakyTarget {
 export async function startFlakyTarget(): Promise<FlakyTarget> {
   let mode: FlakyMode = "ok";
   const hanging = new Set<ServerResponse>();
-  const timers = new Set<NodeJS.Timeout>();
   const seen: Record<FlakyMode, number> = {
     ok: 0,
     refuse: 0,
@@ -32,51 +31,37 @@ export async function startFlakyTarget(): Promise<FlakyTarget> {
     slow: 0,
   };
   const okById = new Map<string, number>();
-  const answerOk = (req: IncomingMessage, res: ServerResponse) => {
+  const answerOk = (req: Received, res: ServerResponse) => {
     res.writeHead(200, { "content-type": "text/plain" });
     res.end("ok", () => {
       const id = String(req.headers["x-okhook-delivery-id"]);
       if (req.method === "POST") okById.set(id, (okById.get(id) ?? 0) + 1);
     });
   };
-  const handler = (req: IncomingMessage, res: ServerResponse) => {
-    req.resume();
-    req.on("end", () => {
-      const m = mode;
-      if (req.method === "POST") seen[m]++;
-      if (m === "hang") return void hanging.add(res);
-      if (m === "500") return void res.writeHead(500).end("boom");
-      if (m === "reset") {
-        res.writeHead(200, { "content-length": "100" });
-        res.write("partial");
-        return void setImmediate(() => req.socket.destroy());
-      }
-      if (m === "slow") {
-        const t = setTimeout(() => {
-          timers.delete(t);
-          answerOk(req, res);
-        }, SLOW_ANSWER_MS);
-        return void timers.add(t);
-      }
-      answerOk(req, res);
-    });
+  const handler = (req: Received, res: ServerResponse, self: LoopbackServer) => {
+    const m = mode;
+    if (req.method === "POST") seen[m]++;
+    if (m === "hang") return void hanging.add(res);
+    if (m === "500") return void res.writeHead(500).end("boom");
+    if (m === "reset") {
+      res.writeHead(200, { "content-length": "100" });
+      res.write("partial");
+      return void setImmediate(() => res.socket?.destroy());
+    }
+    if (m === "slow") return self.later(() => answerOk(req, res), SLOW_ANSWER_MS);
+    answerOk(req, res);
   };
-  let server: Server | undefined;
+  let server: LoopbackServer | undefined;
   const listen = async (port: number) => {
-    const s = createServer(handler);
-    s.keepAliveTimeout = 10_000;
-    await new Promise<void>((resolve) => s.listen(port, "127.0.0.1", resolve));
-    server = s;
-    return (s.address() as AddressInfo).port;
+    server = await startServer(handler, { port, keepAliveTimeoutMs: 10_000 });
+    return server.port;
   };
   const shut = async () => {
     const s = server;
     server = undefined;
     for (const res of hanging) res.destroy();
     hanging.clear();
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    await s?.close();
   };
   const port = await listen(0);
   return {
@@ -92,9 +77,6 @@ export async function startFlakyTarget(): Promise<FlakyTarget> {
       if (next !== "refuse" && !server) await listen(port);
       mode = next;
     },
-    close: async () => {
-      for (const t of timers) clearTimeout(t);
-      await shut();
-    },
+    close: shut,
   };
 }

@@ -1,9 +1,9 @@
-import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { killAll, runCli, startListen } from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
 import { post } from "../helpers/payload.js";
+import { startServer } from "../helpers/target.js";
 import { cleanupTmp } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
 import { cleanups, count, dbWith, holdWriteLock, oneLine, setup } from "./storage-support.js";
@@ -48,21 +48,14 @@ async function lockedDuringForward(): Promise<void> {
     const held: ServerResponse[] = [];
     const got: string[] = [];
     let hold = true;
-    const target = createServer((req, res) => {
-      req.resume();
-      req.on("end", () => {
-        if (req.method !== "POST") return void res.end();
-        got.push(String(req.headers["x-okhook-delivery-id"]));
-        if (hold) held.push(res);
-        else res.end("ok");
-      });
+    const target = await startServer((req, res) => {
+      if (req.method !== "POST") return void res.end();
+      got.push(String(req.headers["x-okhook-delivery-id"]));
+      if (hold) held.push(res);
+      else res.end("ok");
     });
-    await new Promise<void>((r) => target.listen(0, "127.0.0.1", r));
-    cleanups.push(async () => {
-      target.closeAllConnections();
-      await new Promise((r) => target.close(r));
-    });
-    const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/hook`;
+    cleanups.push(target.close);
+    const url = `${target.origin}/hook`;
     const l = await startListen(["--db", s.db, "--forward-to", url, "--retry-delay", "20"], s.env);
     expect((await post(l.hookUrl, uniqueDelivery().body)).status).toBe(200);
     await waitFor(() => held.length === 1);

@@ -1,12 +1,10 @@
 import { writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliEnv, jsonEvents, killAll, type Proc, runCli, startCli } from "../helpers/cli.js";
 import { startFakeOkta } from "../helpers/fake-okta.js";
 import { envelope, logEvent } from "../helpers/payload.js";
-import { closeTargets, startTarget, type Target } from "../helpers/target.js";
+import { closeTargets, startServer, startTarget, type Target } from "../helpers/target.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
 import { rawRequest } from "./support.js";
@@ -218,13 +216,12 @@ describe("terminal injection: hostile text is shown, never sent to the terminal"
   });
 
   it("send verify: the verdict quotes what a hostile endpoint answered", async () => {
-    const server: Server = createServer((_req, res) => {
+    const server = await startServer((_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ verification: HOSTILE }));
     });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const url = `${server.origin}/`;
       const text = await runCli(["send", "verify", "--to", url], env);
       expect(text.code).toBe(1);
       expectClean(text.stdout, "send verify");
@@ -232,7 +229,7 @@ describe("terminal injection: hostile text is shown, never sent to the terminal"
       const doc = await runCli(["send", "verify", "--to", url, "--json"], env);
       expectClean(doc.stdout, "send verify --json");
     } finally {
-      await new Promise((r) => server.close(r));
+      await server.close();
     }
   });
 

@@ -4,9 +4,10 @@ import { parseSetArg } from "../../src/payload/edit.js";
 import { inferAuthHeader } from "../../src/replay/prepare.js";
 import { replayOne } from "../../src/replay/replay-one.js";
 import { logEvent } from "../helpers/payload.js";
+import { closeStores, tempStore } from "../helpers/seed-store.js";
 import { closeTargets, freePort, startTarget } from "../helpers/target.js";
 import { cleanupTmp } from "../helpers/tmp.js";
-import { closeStores, deliveryOf, openStore } from "./seed.js";
+import { deliveryOf } from "./seed.js";
 
 afterEach(async () => {
   closeStores();
@@ -32,7 +33,7 @@ function oddBytes(events: Record<string, unknown>[]): Buffer {
 }
 
 function storeOne(body: Buffer, forwardedTo?: string) {
-  const { store, file } = openStore();
+  const { store, file } = tempStore();
   const [d] = store.insertDeliveries([deliveryOf(body)]);
   if (forwardedTo) {
     store.addAttempt({

@@ -1,5 +1,3 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { RateLimiter } from "../../src/replay/rate.js";
 import { INTERRUPTED_ERROR } from "../../src/replay/replay-one.js";
@@ -8,16 +6,15 @@ import { resolveRefs, selectDeliveries } from "../../src/replay/select.js";
 import type { ReplayResult } from "../../src/replay/types.js";
 import type { Store } from "../../src/store/store.js";
 import { envelope, logEvent } from "../helpers/payload.js";
-import { closeTargets, startTarget } from "../helpers/target.js";
+import { closeStores, tempStore } from "../helpers/seed-store.js";
+import { closeTargets, startServer, startTarget } from "../helpers/target.js";
 import { cleanupTmp } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
-import { closeStores, deliveryOf, openStore, seed } from "./seed.js";
+import { deliveryOf, seed } from "./seed.js";
 
-const servers: { close: () => void }[] = [];
 afterEach(async () => {
   closeStores();
   await closeTargets();
-  for (const s of servers.splice(0)) s.close();
   cleanupTmp();
 });
 
@@ -40,7 +37,7 @@ const seqsOf = (store: Store, sel: Parameters<typeof selectDeliveries>[1], page?
 
 describe("selection", () => {
   it("--failed: last attempt not 2xx, or none; never other kinds or replays' copies", () => {
-    const { store } = openStore();
+    const { store } = tempStore();
     const [ok, failed, fixed, broke, refused, never, copy] = seed(store, 7);
     attempt(store, ok!.seq, 200, "forward");
     attempt(store, failed!.seq, 500, "forward");
@@ -66,7 +63,7 @@ describe("selection", () => {
   });
 
   it("pages oldest first, filters by time and event type, and stops at the snapshot", () => {
-    const { store } = openStore();
+    const { store } = tempStore();
     const users = seed(store, 5, "user.lifecycle.create");
     const groups = seed(store, 4, "group.user_membership.add");
     const all = [...users, ...groups].map((d) => d.seq);
@@ -88,7 +85,7 @@ describe("selection", () => {
 
 describe("resolveRefs", () => {
   it("takes ids and event uuids, drops repeats, and refuses what cannot be replayed", () => {
-    const { store } = openStore();
+    const { store } = tempStore();
     const a = logEvent("user.lifecycle.create");
     const b = logEvent("group.user_membership.add");
     const [batch, single] = store.insertDeliveries([
@@ -116,21 +113,17 @@ describe("runReplay", () => {
   it("keeps at most --concurrency sends in flight and records every attempt", async () => {
     let inFlight = 0;
     let maxInFlight = 0;
-    const server = createServer((req, res) => {
+    // each answer takes 10 ms, so sends overlap whenever the pool allows it
+    const server = await startServer((_req, res, self) => {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
-      req.resume();
-      req.on("end", () => {
-        setImmediate(() => {
-          inFlight--;
-          res.end("ok");
-        });
-      });
+      self.later(() => {
+        inFlight--;
+        res.end("ok");
+      }, 10);
     });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    servers.push(server);
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-    const { store } = openStore();
+    const url = `${server.origin}/hook`;
+    const { store } = tempStore();
     const seeded = seed(store, 40);
     const results: ReplayResult[] = [];
     const summary = await runReplay({
@@ -150,7 +143,7 @@ describe("runReplay", () => {
 
   it("--dry-run prepares each delivery and sends and stores nothing", async () => {
     const target = await startTarget();
-    const { store } = openStore();
+    const { store } = tempStore();
     const seeded = seed(store, 3);
     const maxSeq = store.maxSeq();
     const plans: string[] = [];
@@ -172,7 +165,7 @@ describe("runReplay", () => {
 
   it("reports a delivery with no known target as unsent and goes on", async () => {
     const target = await startTarget();
-    const { store } = openStore();
+    const { store } = tempStore();
     const [lost, found] = seed(store, 2);
     attempt(store, found!.seq, 500, "forward");
     store.db.prepare("UPDATE attempts SET target = ?").run(target.url);
@@ -191,7 +184,7 @@ describe("runReplay", () => {
 
   it("stops on abort: takes no new delivery and stores the interrupted attempts", async () => {
     const target = await startTarget("/hook", () => ({ status: 200, delayMs: 20_000 }));
-    const { store } = openStore();
+    const { store } = tempStore();
     const seeded = seed(store, 10);
     const controller = new AbortController();
     const run = runReplay({
@@ -215,7 +208,7 @@ describe("runReplay", () => {
 describe("runReplay over a selection", () => {
   it("numbers attempts from what each page read, commits in batches, reports once stored", async () => {
     const target = await startTarget();
-    const { store } = openStore();
+    const { store } = tempStore();
     const seeded = seed(store, 30);
     attempt(store, seeded[4]!.seq, 500, "forward");
     store.db.prepare("UPDATE attempts SET target = ?").run(target.url);
@@ -243,7 +236,7 @@ describe("runReplay over a selection", () => {
 
   it("aborts many sends in flight without a listener each on the signal", async () => {
     const target = await startTarget("/hook", () => ({ status: 200, delayMs: 20_000 }));
-    const { store } = openStore();
+    const { store } = tempStore();
     seed(store, 40);
     const warnings: Error[] = [];
     const onWarning = (w: Error) => warnings.push(w);
@@ -269,7 +262,7 @@ describe("runReplay over a selection", () => {
 
   it("a storage failure stops the run with that error", async () => {
     const target = await startTarget();
-    const { store } = openStore();
+    const { store } = tempStore();
     seed(store, 20);
     const selection = selectionOf(store);
     // The first write of attempts fails: nothing is reported as done behind its back.

@@ -1,11 +1,8 @@
-import { join } from "node:path";
 import { parseEnvelope } from "../../src/listen/parse-events.js";
-import { openDb } from "../../src/store/db.js";
 import { newDeliveryId } from "../../src/store/ids.js";
-import { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/store.js";
 import type { HeaderPairs, NewDelivery } from "../../src/store/types.js";
 import { envelope, logEvent } from "../helpers/payload.js";
-import { tmpDir } from "../helpers/tmp.js";
 
 /** Headers as the listener stores them for an Okta POST (auth value redacted). */
 export const OKTA_HEADERS: HeaderPairs = [
@@ -43,20 +40,6 @@ export function deliveryOf(body: Buffer, extra: Partial<NewDelivery> = {}): NewD
     forwardState: "none",
     ...extra,
   };
-}
-
-/** A fresh store in a temp dir. Close it (or let `closeStores` do it). */
-export function openStore(file = join(tmpDir(), "okhook.db")): { store: Store; file: string } {
-  const store = new Store(openDb(file));
-  open.push(store);
-  return { store, file };
-}
-
-const open: Store[] = [];
-
-/** Close every store opened by `openStore`. */
-export function closeStores(): void {
-  for (const s of open.splice(0)) s.close();
 }
 
 /** Insert `n` one-event deliveries in ONE transaction; returns their seqs and ids, oldest first. */

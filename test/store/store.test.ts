@@ -8,19 +8,17 @@ import { newDeliveryId, shortId } from "../../src/store/ids.js";
 import { MIGRATIONS } from "../../src/store/migrations.js";
 import { Store } from "../../src/store/store.js";
 import type { NewDelivery, ParsedEvent } from "../../src/store/types.js";
+import { closeStores, tempStore } from "../helpers/seed-store.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 
 const stores: Store[] = [];
 afterEach(() => {
   for (const s of stores.splice(0)) s.close();
+  closeStores();
   cleanupTmp();
 });
 
-function open(file = join(tmpDir(), "okhook.db")): Store {
-  const s = new Store(openDb(file));
-  stores.push(s);
-  return s;
-}
+const open = (file?: string): Store => tempStore(file).store;
 
 const ev = (uuid: string | null, eventType = "user.lifecycle.create"): ParsedEvent => ({
   uuid,

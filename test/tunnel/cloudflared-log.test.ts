@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { scrubSecrets } from "../../src/text/redact.js";
 import {
   field,
   LineSplitter,
@@ -7,7 +8,6 @@ import {
   oneLine,
   ProblemTracker,
   parseCloudflaredLine,
-  scrubSecrets,
 } from "../../src/tunnel/cloudflared-log.js";
 import { describeExit, describeStartFailure, type RunFacts } from "../../src/tunnel/failure.js";
 

@@ -1,27 +1,19 @@
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NetworkError } from "../../src/errors.js";
 import { resolveCloudflared } from "../../src/tunnel/resolve.js";
+import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
 
 let root: string;
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), "okhook-resolve-"));
+  root = tmpDir("okhook-resolve-");
 });
 
 afterEach(() => {
-  rmSync(root, { recursive: true, force: true });
+  cleanupTmp();
 });
 
 function executable(dir: string, name = "cloudflared", mode = 0o755): string {

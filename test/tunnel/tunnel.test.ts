@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
-import { createServer, type IncomingHttpHeaders, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type IncomingHttpHeaders, request } from "node:http";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { NetworkError } from "../../src/errors.js";
@@ -11,16 +10,14 @@ import {
   TunnelStoppedError,
 } from "../../src/tunnel/tunnel.js";
 import { fakeTunnelToken, readFakeProxy } from "../helpers/fake-cloudflared.js";
+import { closeTargets, startServer } from "../helpers/target.js";
 import { expectGone, setupTunnelRig } from "../helpers/tunnel-rig.js";
 import { waitFor } from "../helpers/wait.js";
 
 const rig = setupTunnelRig();
 const tunnel = rig.tunnel;
-let servers: Server[] = [];
-
 afterEach(async () => {
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  servers = [];
+  await closeTargets();
 });
 
 interface Seen {
@@ -32,19 +29,13 @@ interface Seen {
 
 async function origin(): Promise<{ url: string; seen: Seen }> {
   const seen: Seen = {};
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      Object.assign(seen, { method: req.method, url: req.url, headers: req.headers });
-      seen.body = Buffer.concat(chunks).toString("utf8");
-      res.writeHead(200, { "content-type": "application/json", "x-origin": "yes" });
-      res.end(JSON.stringify({ verification: "abc" }));
-    });
+  const server = await startServer((req, res) => {
+    Object.assign(seen, { method: req.method, url: req.url, headers: req.headers });
+    seen.body = req.body.toString("utf8");
+    res.writeHead(200, { "content-type": "application/json", "x-origin": "yes" });
+    res.end(JSON.stringify({ verification: "abc" }));
   });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  return { url: server.origin, seen };
 }
 
 function post(url: string, body: string, headers: Record<string, string>) {

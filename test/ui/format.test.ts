@@ -1,6 +1,6 @@
 import stringWidth from "string-width";
 import { describe, expect, it } from "vitest";
-import { attemptLines, headerLines as redactedHeaders } from "../../src/ui/detail-lines.js";
+import { attemptLines, httpHeaderLines as redactedHeaders } from "../../src/ui/detail-lines.js";
 import { headerLines } from "../../src/ui/header-lines.js";
 import { bodyLines } from "../../src/ui/json-lines.js";
 import { screenLayout } from "../../src/ui/layout.js";
