@@ -2,6 +2,7 @@ import { closeSync, openSync } from "node:fs";
 import { isatty } from "node:tty";
 import { Command, CommanderError } from "commander";
 import type { CliContext } from "./commands/context.js";
+import { userError } from "./commands/db-open.js";
 import { registerDeliveries } from "./commands/deliveries.js";
 import { registerFixtures } from "./commands/fixtures.js";
 import { registerListen } from "./commands/listen.js";
@@ -122,10 +123,11 @@ export async function main(argv: string[]): Promise<void> {
           : EXIT.usage;
       return;
     }
-    if (err instanceof OkhookError) {
+    const said = userError(err); // a store problem, in the CLI's words
+    if (said instanceof OkhookError) {
       // Messages quote the input they reject (an id, a path, a header): shown, never obeyed.
-      process.stderr.write(`okhook: ${safeLines(err.message)}\n`);
-      process.exitCode = err.exitCode;
+      process.stderr.write(`okhook: ${safeLines(said.message)}\n`);
+      process.exitCode = said.exitCode;
       return;
     }
     reportInternal(err);

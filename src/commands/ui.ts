@@ -3,7 +3,7 @@ import { selectProductionReact } from "../config.js";
 import { UsageError } from "../errors.js";
 import type { Store } from "../store/store.js";
 import type { CliContext } from "./context.js";
-import { openStoreForRead } from "./db-open.js";
+import { openStoreForRead, userError } from "./db-open.js";
 import { DB_FLAG_HELP } from "./options.js";
 
 interface UiFlags {
@@ -75,9 +75,11 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
       import("./hook-target.js"),
     ]);
     const writableStore = () => {
-      writable ??= new storeModule.Store(
-        openDb(path, { purpose: "a replay records its attempt in it" }),
-      );
+      try {
+        writable ??= new storeModule.Store(openDb(path));
+      } catch (err) {
+        throw userError(err, { need: "a replay records its attempt in it" });
+      }
       return writable;
     };
     const listener = await listenerView({ db: flags.db, authHeader: flags.authHeader }, ctx, store);

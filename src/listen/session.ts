@@ -6,7 +6,8 @@ import { Forwarder } from "../forward/forwarder.js";
 import type { ForwardAuth } from "../forward/headers.js";
 import type { RoutingTable } from "../forward/routes.js";
 import { type Checkpointer, startCheckpointer } from "../store/checkpoint.js";
-import { dbError, openDb } from "../store/db.js";
+import { openDb } from "../store/db.js";
+import { StoreError, toStoreError } from "../store/errors.js";
 import { newDeliveryId } from "../store/ids.js";
 import { Store } from "../store/store.js";
 import { FloodGate } from "./flood.js";
@@ -158,7 +159,9 @@ export class ListenSession {
       await checkpointer?.stop();
       lock?.release();
       store.close();
-      throw err instanceof OkhookError ? err : dbError(o.dbPath, err);
+      throw err instanceof OkhookError || err instanceof StoreError
+        ? err
+        : toStoreError(o.dbPath, err);
     }
   }
 

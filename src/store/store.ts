@@ -162,7 +162,7 @@ export class Store {
   /**
    * Find a delivery by full id, short id or a prefix of either (any case), or event uuid;
    * every lookup is an index search (see lookup.ts). Unknown or ambiguous references are
-   * usage errors that name the reference.
+   * StoreErrors that name the reference.
    */
   resolve(ref: string): { delivery: DeliveryRow; viaEvent?: EventRow } {
     const found = resolveRef(

@@ -7,6 +7,7 @@ import { LOOKUP_SQL } from "../../src/store/lookup.js";
 import { Store } from "../../src/store/store.js";
 import type { NewDelivery } from "../../src/store/types.js";
 import { generateDeliveries, generatedId } from "../helpers/million.js";
+import { asUser } from "../helpers/seed-store.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 import { fmt, summary } from "../reliability/support.js";
 
@@ -88,12 +89,14 @@ describe(`id lookups on ${fmt(ROWS)} deliveries`, () => {
   });
 
   it("refuse unknown, too short and ambiguous references, naming the candidates", () => {
-    expect(() => store.resolve("5ax")).toThrow(/too short/);
-    expect(() => store.resolve("zzzzzzzz")).toThrow(UsageError);
-    expect(() => store.resolve("uuuu")).toThrow(/no delivery or event with that id/);
-    expect(() => store.resolve("5ax9%")).toThrow(/no delivery or event with that id/);
-    expect(() => store.resolve("ABCD")).toThrow(/ambiguous, matches \w+abcd1111, \w+abcd2222 \(/);
-    expect(() => store.resolve("01jx0000")).toThrow(/ambiguous, matches .*, …/);
+    expect(() => asUser(() => store.resolve("5ax"))).toThrow(/too short/);
+    expect(() => asUser(() => store.resolve("zzzzzzzz"))).toThrow(UsageError);
+    expect(() => asUser(() => store.resolve("uuuu"))).toThrow(/no delivery or event with that id/);
+    expect(() => asUser(() => store.resolve("5ax9%"))).toThrow(/no delivery or event with that id/);
+    expect(() => asUser(() => store.resolve("ABCD"))).toThrow(
+      /ambiguous, matches \w+abcd1111, \w+abcd2222 \(/,
+    );
+    expect(() => asUser(() => store.resolve("01jx0000"))).toThrow(/ambiguous, matches .*, …/);
   });
 
   it("never scan a table: every statement a lookup runs is an index search", () => {
@@ -102,7 +105,7 @@ describe(`id lookups on ${fmt(ROWS)} deliveries`, () => {
     const refs = [generatedId(7), "5ax9", "abcd", "01jx0000", "ffffffff", "a-uuid-not-stored"];
     for (const ref of refs) {
       try {
-        store.resolve(ref);
+        asUser(() => store.resolve(ref));
       } catch (err) {
         expect(err).toBeInstanceOf(UsageError);
       }

@@ -4,10 +4,12 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, UsageError } from "../../src/errors.js";
 import { openDb } from "../../src/store/db.js";
+import { StoreError } from "../../src/store/errors.js";
 import { newDeliveryId, shortId } from "../../src/store/ids.js";
 import { MIGRATIONS } from "../../src/store/migrations.js";
 import { Store } from "../../src/store/store.js";
 import type { NewDelivery, ParsedEvent } from "../../src/store/types.js";
+import { asUser } from "../helpers/seed-store.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 
 const stores: Store[] = [];
@@ -124,8 +126,8 @@ describe("store", () => {
     expect(s.resolve(shortId(a!.id)).delivery.seq).toBe(a!.seq);
     expect(s.resolve(a!.id.toUpperCase()).delivery.seq).toBe(a!.seq);
     expect(s.resolve("11111111-AAAA-bbbb-cccc-000000000001").delivery.seq).toBe(a!.seq);
-    expect(() => s.resolve("zzzzzzzz")).toThrow(UsageError);
-    expect(() => s.resolve(a!.id.slice(0, 6))).toThrow(/ambiguous/);
+    expect(() => asUser(() => s.resolve("zzzzzzzz"))).toThrow(UsageError);
+    expect(() => asUser(() => s.resolve(a!.id.slice(0, 6)))).toThrow(/ambiguous/);
   });
 
   it("records attempts and forward state, and lists what is still pending", () => {
@@ -161,7 +163,9 @@ describe("store", () => {
 
   it("opens read-only without writing: nothing created, an older schema upgraded once in place", () => {
     const dir = tmpDir();
-    expect(() => openDb(join(dir, "missing.db"), { readonly: true })).toThrow(ConfigError);
+    expect(() => asUser(() => openDb(join(dir, "missing.db"), { readonly: true }))).toThrow(
+      ConfigError,
+    );
     expect(existsSync(join(dir, "missing.db"))).toBe(false);
     const file = join(dir, "v1.db");
     const v1 = new Database(file);
@@ -190,10 +194,33 @@ describe("store", () => {
     expect(again.db.pragma("journal_mode", { simple: true })).toBe("wal");
   });
 
+  it("throws typed StoreErrors (a code and the file, no flags): commands put them in words", () => {
+    const file = join(tmpDir(), "bad.db");
+    writeFileSync(file, "not sqlite ".repeat(500));
+    const caught = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (err) {
+        return err as StoreError;
+      }
+      throw new Error("expected a StoreError");
+    };
+    const corrupt = caught(() => openDb(file));
+    expect(corrupt).toBeInstanceOf(StoreError);
+    expect(corrupt).toMatchObject({ code: "corrupt", file });
+    expect(corrupt.message).not.toMatch(/--db/);
+    const s = open();
+    expect(caught(() => s.resolve("zzzzzzzz")).problem).toEqual({
+      code: "refNotFound",
+      ref: "zzzzzzzz",
+    });
+    expect(caught(() => s.resolve("abc")).code).toBe("refTooShort");
+  });
+
   it("names a corrupt database file and the fix", () => {
     const file = join(tmpDir(), "bad.db");
     writeFileSync(file, "this is not sqlite at all, just text ".repeat(200));
-    expect(() => openDb(file)).toThrow(ConfigError);
-    expect(() => openDb(file)).toThrow(/not a readable okhook database.*--db/);
+    expect(() => asUser(() => openDb(file))).toThrow(ConfigError);
+    expect(() => asUser(() => openDb(file))).toThrow(/not a readable okhook database.*--db/);
   });
 });
