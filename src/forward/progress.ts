@@ -1,17 +1,12 @@
 import type { Store } from "../store/store.js";
-import type { HeaderPairs } from "../store/types.js";
+import type { DeliveryPayload } from "../store/types.js";
 import type { RoutingTable } from "./routes.js";
 
 /** Bodies of just-stored deliveries held in memory up to this total; beyond, attempts read the store. */
 export const MAX_PAYLOAD_BYTES_IN_MEMORY = 16 * 1024 * 1024;
 
 /** What a forward sends: the stored request. */
-export interface Payload {
-  id: string;
-  receivedAt: number;
-  headers: HeaderPairs;
-  body: Buffer | null;
-}
+export type Payload = DeliveryPayload;
 
 /** A target's last answer (or error) when its retries are spent. */
 export interface FinalFailure {

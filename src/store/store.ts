@@ -4,6 +4,7 @@ import { countSql, listSql } from "./list-sql.js";
 import { resolveRef } from "./lookup.js";
 import type {
   AttemptRow,
+  DeliveryPayload,
   DeliveryRow,
   EventRow,
   ForwardState,
@@ -11,14 +12,10 @@ import type {
   ListQuery,
   NewAttempt,
   NewDelivery,
+  StoredDelivery,
 } from "./types.js";
 
-/** Result of storing one delivery. */
-export interface StoredDelivery {
-  seq: number;
-  id: string;
-  duplicateCount: number;
-}
+export type { StoredDelivery } from "./types.js";
 
 /** Counters shown in the status header. */
 export interface Counters {
@@ -130,9 +127,7 @@ export class Store {
   }
 
   /** What a forward or replay sends: id, receipt time, stored headers and raw body, in one read. */
-  payload(
-    seq: number,
-  ): { id: string; receivedAt: number; headers: HeaderPairs; body: Buffer | null } | undefined {
+  payload(seq: number): DeliveryPayload | undefined {
     const row = this.stmt(
       "SELECT id, received_at AS receivedAt, headers, body FROM deliveries WHERE seq = ?",
     ).get(seq) as
