@@ -1,5 +1,8 @@
+import type { Deliveries } from "./deliveries.js";
 import { StoreError } from "./errors.js";
 import { ID_LENGTH, normalizeIdInput, SHORT_ID_LENGTH } from "./ids.js";
+import type { Statements } from "./statements.js";
+import type { DeliveryRow, EventRow } from "./types.js";
 
 /** Shortest reference accepted: fewer characters would match too much to be useful. */
 export const MIN_REF_LENGTH = 4;
@@ -25,6 +28,34 @@ export const LOOKUP_SQL = {
   byEventUuid:
     "SELECT delivery_seq AS seq, idx FROM events WHERE uuid IN (?, ?, ?) ORDER BY delivery_seq LIMIT 1",
 } as const;
+
+/** Finds the delivery (and event) a user's reference names. */
+export class Lookup {
+  private readonly db: LookupDb;
+
+  constructor(
+    sql: Statements,
+    private readonly deliveries: Deliveries,
+  ) {
+    this.db = {
+      get: (text, ...params) => sql.get(text).get(...params),
+      all: (text, ...params) => sql.get(text).all(...params),
+    };
+  }
+
+  /**
+   * Find a delivery by full id, short id or a prefix of either (any case), or event uuid;
+   * every lookup is an index search. Unknown or ambiguous references are StoreErrors that
+   * name the reference.
+   */
+  resolve(ref: string): { delivery: DeliveryRow; viaEvent?: EventRow } {
+    const found = resolveRef(this.db, ref);
+    const delivery = this.deliveries.bySeq(found.seq)!;
+    if (found.eventIdx === undefined) return { delivery };
+    const events = this.deliveries.events(found.seq);
+    return { delivery, viaEvent: events.find((e) => e.idx === found.eventIdx) };
+  }
+}
 
 /** How the lookups reach the database (the Store's cached statements). */
 export interface LookupDb {

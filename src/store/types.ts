@@ -106,6 +106,20 @@ export type StoredDelivery = Pick<DeliveryRecord, "seq" | "id" | "duplicateCount
 /** What a forward or replay sends: the stored request. */
 export type DeliveryPayload = Pick<DeliveryRecord, "id" | "receivedAt" | "headers" | "body">;
 
+/** Counters shown in the status header. */
+export interface Counters {
+  received: number;
+  forwarded: number;
+  failed: number;
+  pending: number;
+  duplicates: number;
+  rejected: number;
+  invalid: number;
+  verifications: number;
+  /** Requests that failed auth or were not Okta-shaped past the listener's rate: counted, not stored. */
+  notStored?: number;
+}
+
 /** A stored event row. */
 export interface EventRow extends ParsedEvent {
   deliverySeq: number;
