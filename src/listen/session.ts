@@ -74,7 +74,7 @@ export class ListenSession {
   /** Open the DB, take it for this listener, bind the port, resume unforwarded deliveries. */
   static async start(o: SessionOptions): Promise<ListenSession> {
     const store = new Store(openDb(o.dbPath));
-    store.db.pragma(`cache_size = -${LISTEN_CACHE_KIB}`);
+    store.limitCache(LISTEN_CACHE_KIB);
     let lock: ListenerLock | undefined;
     let checkpointer: Checkpointer | undefined;
     let server: Server | undefined;
