@@ -1,5 +1,4 @@
-import type { Counters } from "./store/store.js";
-import type { DeliveryRecord } from "./store/types.js";
+import type { Counters, DeliveryRecord } from "./store/types.js";
 
 /** A delivery as announced to renderers once it is stored (its acknowledgement time known). */
 export type DeliverySummary = Pick<

@@ -74,8 +74,8 @@ async function runDeliveries(flags: DeliveriesFlags, ctx: CliContext): Promise<n
     return 0;
   }
   return withStore(store, path, (s) => {
-    if (flags.before) query.beforeSeq = s.resolve(flags.before).delivery.seq;
-    const rows = s.list(query);
+    if (flags.before) query.beforeSeq = s.lookup.resolve(flags.before).delivery.seq;
+    const rows = s.deliveries.list(query);
     ctx.stdout.write(
       flags.json ? render.deliveriesJson(rows) : render.deliveriesTable(rows, ctx, path),
     );

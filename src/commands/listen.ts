@@ -274,7 +274,7 @@ async function runListen(
       stop: stop.signal,
       onProgress: progress.report,
       onStarted: (session) => {
-        stop.whileStopping(() => session.store.pendingForward().length);
+        stop.whileStopping(() => session.store.deliveries.pendingForward().length);
         // what replay, send, show --curl, reconcile and `okhook secret` re-add: beside the DB, never in it
         secrets.recordListenerAuth(session.store, dbPath, {
           header: authHeader,

@@ -76,8 +76,8 @@ async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<
   const { store, path } = await openStoreForRead(flags.db, ctx);
   if (!store) throw new UsageError(`"${ref}": no deliveries yet (${path} does not exist)`);
   return withStore(store, path, async (store) => {
-    const { delivery } = store.resolve(ref);
-    const body = store.body(delivery.seq);
+    const { delivery } = store.lookup.resolve(ref);
+    const body = store.deliveries.body(delivery.seq);
     if (flags.body) {
       if (body)
         ctx.stdout.write(flags.raw || !ctx.stdout.isTTY ? body : safeLines(body.toString("utf8")));
@@ -89,7 +89,7 @@ async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<
       const { normalizeTarget } = await import("../forward/routes.js");
       const url = flags.to
         ? normalizeTarget(flags.to)
-        : (store.getMeta("listener.url") ?? `http://127.0.0.1:8787${delivery.path}`);
+        : (store.meta.get("listener.url") ?? `http://127.0.0.1:8787${delivery.path}`);
       const auth = await curlAuth({ url, flags, ctx, store, path, delivery });
       const command = curlCommand({
         url,
@@ -111,8 +111,8 @@ async function runShow(ref: string, flags: ShowFlags, ctx: CliContext): Promise<
     const detail = {
       delivery,
       body,
-      events: store.events(delivery.seq),
-      attempts: store.attempts(delivery.seq),
+      events: store.deliveries.events(delivery.seq),
+      attempts: store.attempts.of(delivery.seq),
     };
     ctx.stdout.write(flags.json ? render.showJson(detail) : render.showText(detail, ctx));
     return 0;

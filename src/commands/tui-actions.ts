@@ -26,10 +26,10 @@ export interface ReplayOptions {
 /** Where a UI replay goes: the delivery's route (listen), else the target it was last forwarded to. */
 export function replayTarget(o: ReplayOptions, seq: number): string | null {
   if (o.routes && !o.routes.empty) {
-    const t = o.routes.targetsFor(o.store.events(seq).map((e) => e.eventType))[0];
+    const t = o.routes.targetsFor(o.store.deliveries.events(seq).map((e) => e.eventType))[0];
     if (t) return t;
   }
-  return o.store.attempts(seq).at(-1)?.target ?? null;
+  return o.store.attempts.of(seq).at(-1)?.target ?? null;
 }
 
 /**
@@ -37,7 +37,7 @@ export function replayTarget(o: ReplayOptions, seq: number): string | null {
  * original bytes, x-okhook-replay headers, auth re-added, a `replay` attempt recorded.
  */
 export async function replayDelivery(o: ReplayOptions, seq: number): Promise<ReplayOutcome> {
-  if (!o.store.bySeq(seq))
+  if (!o.store.deliveries.bySeq(seq))
     return { ok: false, target: null, status: null, error: "not found", durationMs: 0 };
   const { replayOne } = await import("../replay/replay-one.js");
   try {
@@ -88,13 +88,13 @@ export function createTuiActions(
       return p;
     },
     curl: (seq) => {
-      const d = o.store.bySeq(seq);
+      const d = o.store.deliveries.bySeq(seq);
       if (!d) throw new Error("delivery not found");
       const parts = curlParts({
         url: o.curlUrl(),
         method: d.method,
         headers: d.headers,
-        body: o.store.body(seq),
+        body: o.store.deliveries.body(seq),
         authHeader: o.authHeader,
         bodyFrom: { show: d.id, db: o.showDb },
       });

@@ -101,7 +101,7 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
         targets: [],
         countersScope: "since opened",
       },
-      countersSinceSeq: store.maxSeq(),
+      countersSinceSeq: store.deliveries.maxSeq(),
       replay: {
         auth: { header: authHeader, value: secret },
         authFor: listener.plan,
@@ -109,7 +109,7 @@ async function runUi(flags: UiFlags, ctx: CliContext): Promise<number> {
         writableStore,
       },
       revealSecret: () => secret,
-      curlUrl: () => store.getMeta("listener.url") ?? "http://127.0.0.1:8787/okta/events",
+      curlUrl: () => store.meta.get("listener.url") ?? "http://127.0.0.1:8787/okta/events",
     });
     await waitForQuit(tui.quitRequested);
     await tui.unmount();

@@ -68,7 +68,7 @@ export class ForwardProgress {
 
   /** The request to send: held in memory for a fresh delivery, else read from the store. */
   payload(seq: number): Payload | undefined {
-    return this.states.get(seq)?.payload ?? this.store.payload(seq);
+    return this.states.get(seq)?.payload ?? this.store.deliveries.payload(seq);
   }
 
   private fresh(targets: string[]): SeqState {
@@ -76,13 +76,15 @@ export class ForwardProgress {
   }
 
   private load(seq: number): SeqState {
-    const s = this.fresh(this.routes.targetsFor(this.store.events(seq).map((e) => e.eventType)));
+    const s = this.fresh(
+      this.routes.targetsFor(this.store.deliveries.events(seq).map((e) => e.eventType)),
+    );
     for (const t of s.targets) {
-      if (this.store.forwardedTo(seq, t)) {
+      if (this.store.attempts.forwardedTo(seq, t)) {
         s.ok.add(t);
         s.finished.add(t);
       }
-      s.attempts.set(t, this.store.lastAttemptNo(seq, t));
+      s.attempts.set(t, this.store.attempts.lastNo(seq, t));
     }
     return s;
   }

@@ -141,7 +141,7 @@ export class ListenSession {
       o.bus.on((e) => {
         if (e.type === "tunnel" && e.state === "ready") session.publicHookUrl = e.hookUrl;
       });
-      store.setMeta("listener.url", session.hookUrl);
+      store.meta.set("listener.url", session.hookUrl);
       const resumed = forwarder.start();
       o.bus.emit({
         type: "listening",
@@ -209,7 +209,7 @@ export class ListenSession {
         this.o.bus.emit({ type: "warning", message: `during shutdown: ${(err as Error).message}` });
       }
     }
-    const pending = this.store.pendingForward().length;
+    const pending = this.store.deliveries.pendingForward().length;
     await this.checkpointer.stop();
     this.lock.release();
     this.store.close();

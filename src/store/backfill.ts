@@ -96,7 +96,7 @@ export function insertBackfill(store: Store, r: BackfillRecord): { seq: number; 
       ms: r.durationMs,
       error: r.error,
     });
-    store.addAttempt({
+    store.attempts.add({
       deliverySeq: seq,
       kind: "backfill",
       target: r.target,

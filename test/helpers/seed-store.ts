@@ -61,7 +61,7 @@ export function seedDelivery(
     events,
     forwardState: "none",
   };
-  const [stored] = store.insertDeliveries([record]);
+  const [stored] = store.deliveries.insert([record]);
   return { seq: stored!.seq, id: stored!.id };
 }
 
