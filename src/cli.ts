@@ -12,6 +12,7 @@ import { defineSend } from "./cli/send.js";
 import { defineShow } from "./cli/show.js";
 import { defineUi } from "./cli/ui.js";
 import type { CliContext, Outcome } from "./commands/context.js";
+import { userError } from "./commands/store-words.js";
 import { readEnv } from "./config.js";
 import { writeCrashLog } from "./crash-log.js";
 import { OkhookError } from "./errors.js";
@@ -138,10 +139,11 @@ export async function main(argv: string[]): Promise<void> {
           : EXIT.usage;
       return;
     }
-    if (err instanceof OkhookError) {
+    const said = userError(err); // a store problem, in the CLI's words
+    if (said instanceof OkhookError) {
       // Messages quote the input they reject (an id, a path, a header): shown, never obeyed.
-      process.stderr.write(`okhook: ${safeLines(err.message)}\n`);
-      process.exitCode = err.exitCode;
+      process.stderr.write(`okhook: ${safeLines(said.message)}\n`);
+      process.exitCode = said.exitCode;
       return;
     }
     reportInternal(err);

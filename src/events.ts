@@ -1,24 +1,23 @@
-import type { Counters } from "./store/store.js";
-import type { AuthState, DeliveryKind, ForwardState } from "./store/types.js";
+import type { Counters, DeliveryRecord } from "./store/types.js";
 
-/** A delivery as announced to renderers once it is stored. */
-export interface DeliverySummary {
-  seq: number;
-  id: string;
-  receivedAt: number;
-  method: string;
-  path: string;
-  kind: DeliveryKind;
-  status: number;
-  auth: AuthState;
-  eventCount: number;
-  firstEventType: string | null;
-  duplicateCount: number;
-  size: number;
-  ackMs: number;
-  reason: string | null;
-  forwardState: ForwardState;
-}
+/** A delivery as announced to renderers once it is stored (its acknowledgement time known). */
+export type DeliverySummary = Pick<
+  DeliveryRecord,
+  | "seq"
+  | "id"
+  | "receivedAt"
+  | "method"
+  | "path"
+  | "kind"
+  | "status"
+  | "auth"
+  | "eventCount"
+  | "firstEventType"
+  | "duplicateCount"
+  | "size"
+  | "reason"
+  | "forwardState"
+> & { ackMs: number };
 
 /** One forward attempt's outcome. */
 export interface ForwardOutcome {

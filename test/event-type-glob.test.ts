@@ -38,7 +38,7 @@ describe("one glob engine for event types", () => {
     for (const pattern of PATTERNS) {
       const matcher = globMatcher(pattern);
       const expected = TYPES.filter(matcher).sort();
-      const stored = store
+      const stored = store.deliveries
         .list({ limit: 100, eventTypeGlob: pattern })
         .map((r) => seqOf.get(r.seq)!)
         .sort();

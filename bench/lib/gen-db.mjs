@@ -57,7 +57,7 @@ export function fillDb(file, { count, bodyAt, receivedAt, onProgress }) {
     for (let j = i; j < Math.min(count, i + CHUNK); j++) {
       batch.push(recordFor(bodyAt(j), { receivedAt: receivedAt(j) }));
     }
-    store.insertDeliveries(batch);
+    store.deliveries.insert(batch);
     onProgress?.(Math.min(count, i + CHUNK));
   }
   db.pragma("wal_checkpoint(TRUNCATE)");

@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
 import { resolveDbPath } from "../config.js";
 import { ConfigError } from "../errors.js";
-import { asDbError, openDb } from "../store/db.js";
+import { openDb } from "../store/db.js";
+import { asStoreError } from "../store/errors.js";
 import { Store } from "../store/store.js";
 import type { CliContext } from "./context.js";
+import { userError } from "./store-words.js";
 
 /**
  * Open an existing store: read-only (SQLITE_OPEN_READONLY: works in a read-only directory)
@@ -37,7 +39,7 @@ export async function withStore<T>(
   try {
     return await fn(store);
   } catch (err) {
-    throw asDbError(path, err);
+    throw userError(asStoreError(path, err));
   } finally {
     store.close();
   }

@@ -42,8 +42,8 @@ export async function deliveriesCommand(flags: DeliveriesFlags, ctx: CliContext)
     return OUTCOME.ok;
   }
   return withStore(store, path, (s) => {
-    if (flags.before) query.beforeSeq = s.resolve(flags.before).delivery.seq;
-    const rows = s.list(query);
+    if (flags.before) query.beforeSeq = s.lookup.resolve(flags.before).delivery.seq;
+    const rows = s.deliveries.list(query);
     ctx.stdout.write(flags.json ? deliveriesJson(rows) : deliveriesTable(rows, ctx, path));
     return OUTCOME.ok;
   });

@@ -119,7 +119,7 @@ export async function listenCommand(flags: ListenFlags, ctx: CliContext): Promis
       stop: stop.signal,
       onProgress: progress.report,
       onStarted: (session) => {
-        stop.whileStopping(() => session.store.pendingForward().length);
+        stop.whileStopping(() => session.store.deliveries.pendingForward().length);
         // what replay, send, show --curl, reconcile and `okhook secret` re-add: beside the DB, never in it
         recordListenerAuth(session.store, base.dbPath, {
           header: authHeader,

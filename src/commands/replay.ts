@@ -246,7 +246,7 @@ async function execute(
   if (summary.unreachable === summary.done) {
     throw new NetworkError(
       `replay target unreachable for all ${summary.done} deliveries: ${firstError} (${
-        firstTarget !== null && firstTarget === store.getMeta("listener.url")
+        firstTarget !== null && firstTarget === store.meta.get("listener.url")
           ? "that is okhook listen's URL: start okhook listen, or pass --to <url>"
           : "is your app running? check --to"
       })`,

@@ -40,8 +40,8 @@ export async function showCommand(
   const { store, path } = await openStoreForRead(flags.db, ctx);
   if (!store) throw new UsageError(`"${ref}": no deliveries yet (${path} does not exist)`);
   return withStore(store, path, async (store) => {
-    const { delivery } = store.resolve(ref);
-    const body = store.body(delivery.seq);
+    const { delivery } = store.lookup.resolve(ref);
+    const body = store.deliveries.body(delivery.seq);
     if (flags.body) {
       if (body)
         ctx.stdout.write(flags.raw || !ctx.stdout.isTTY ? body : safeLines(body.toString("utf8")));
@@ -50,7 +50,7 @@ export async function showCommand(
     if (flags.curl) {
       const url = flags.to
         ? normalizeTarget(flags.to)
-        : (store.getMeta("listener.url") ?? `http://127.0.0.1:8787${delivery.path}`);
+        : (store.meta.get("listener.url") ?? `http://127.0.0.1:8787${delivery.path}`);
       const auth = showCurlAuth({ url, flags, ctx, store, path, delivery });
       const command = curlCommand({
         url,
@@ -72,8 +72,8 @@ export async function showCommand(
     const detail = {
       delivery,
       body,
-      events: store.events(delivery.seq),
-      attempts: store.attempts(delivery.seq),
+      events: store.deliveries.events(delivery.seq),
+      attempts: store.attempts.of(delivery.seq),
     };
     ctx.stdout.write(flags.json ? showJson(detail) : showText(detail, ctx));
     return OUTCOME.ok;

@@ -9,6 +9,7 @@ import { VERSION } from "../version.js";
 import { type CliContext, OUTCOME, type Outcome } from "./context.js";
 import { openStoreForRead } from "./db-open.js";
 import { parseMs } from "./options.js";
+import { userError } from "./store-words.js";
 
 /** `okhook ui` flags as commander parses them. */
 export interface UiFlags {
@@ -35,7 +36,11 @@ export async function uiCommand(flags: UiFlags, ctx: CliContext): Promise<Outcom
   let writable: Store | undefined;
   try {
     const writableStore = () => {
-      writable ??= new Store(openDb(path, { purpose: "a replay records its attempt in it" }));
+      try {
+        writable ??= new Store(openDb(path));
+      } catch (err) {
+        throw userError(err, { need: "a replay records its attempt in it" });
+      }
       return writable;
     };
     const listener = findListener(path, { env: ctx.env.secret, header: flags.authHeader }, store);
@@ -57,7 +62,7 @@ export async function uiCommand(flags: UiFlags, ctx: CliContext): Promise<Outcom
         targets: [],
         countersScope: "since opened",
       },
-      countersSinceSeq: store.maxSeq(),
+      countersSinceSeq: store.deliveries.maxSeq(),
       replay: {
         auth: { header: authHeader, value: secret },
         authFor: listener.plan,
@@ -65,7 +70,7 @@ export async function uiCommand(flags: UiFlags, ctx: CliContext): Promise<Outcom
         writableStore,
       },
       revealSecret: () => secret,
-      curlUrl: () => store.getMeta("listener.url") ?? DEFAULT_LISTENER_URL,
+      curlUrl: () => store.meta.get("listener.url") ?? DEFAULT_LISTENER_URL,
       listener,
     });
     await waitForQuit(tui.quitRequested);

@@ -95,7 +95,7 @@ export class Forwarder {
   start(): number {
     this.health.start();
     this.attempts.markInterrupted();
-    const pending = this.o.store.pendingForward();
+    const pending = this.o.store.deliveries.pendingForward();
     for (const seq of pending) this.enqueue(seq);
     return pending.length;
   }
@@ -127,7 +127,7 @@ export class Forwarder {
   /** Hold a job until its target answers a probe; `announce: false` when an outcome said so. */
   private park(job: Job, announce = true): void {
     if (!this.parked.add(job.target, job.seq) || !announce) return;
-    const deliveryId = this.o.store.bySeq(job.seq)?.id ?? "";
+    const deliveryId = this.o.store.deliveries.bySeq(job.seq)?.id ?? "";
     const outcome = parkedOutcome({ seq: job.seq, deliveryId, target: job.target });
     this.o.bus.emit({ type: "forward", outcome });
   }
@@ -259,7 +259,7 @@ export class Forwarder {
   /** Record the delivery's forward state once no target has work left (see ForwardProgress.outcome). */
   private settle(seq: number, last: SendResult | null): void {
     const state = this.progress.outcome(seq, last);
-    if (state) this.writes.add(() => this.o.store.setForward(seq, state));
+    if (state) this.writes.add(() => this.o.store.deliveries.setForward(seq, state));
     this.progress.forgetIfDone(seq);
   }
 

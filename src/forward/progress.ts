@@ -1,17 +1,12 @@
 import type { Store } from "../store/store.js";
-import type { HeaderPairs } from "../store/types.js";
+import type { DeliveryPayload } from "../store/types.js";
 import type { RoutingTable } from "./routes.js";
 
 /** Bodies of just-stored deliveries held in memory up to this total; beyond, attempts read the store. */
 export const MAX_PAYLOAD_BYTES_IN_MEMORY = 16 * 1024 * 1024;
 
 /** What a forward sends: the stored request. */
-export interface Payload {
-  id: string;
-  receivedAt: number;
-  headers: HeaderPairs;
-  body: Buffer | null;
-}
+export type Payload = DeliveryPayload;
 
 /** A target's last answer (or error) when its retries are spent. */
 export interface FinalFailure {
@@ -73,7 +68,7 @@ export class ForwardProgress {
 
   /** The request to send: held in memory for a fresh delivery, else read from the store. */
   payload(seq: number): Payload | undefined {
-    return this.states.get(seq)?.payload ?? this.store.payload(seq);
+    return this.states.get(seq)?.payload ?? this.store.deliveries.payload(seq);
   }
 
   private fresh(targets: string[]): SeqState {
@@ -81,13 +76,15 @@ export class ForwardProgress {
   }
 
   private load(seq: number): SeqState {
-    const s = this.fresh(this.routes.targetsFor(this.store.events(seq).map((e) => e.eventType)));
+    const s = this.fresh(
+      this.routes.targetsFor(this.store.deliveries.events(seq).map((e) => e.eventType)),
+    );
     for (const t of s.targets) {
-      if (this.store.forwardedTo(seq, t)) {
+      if (this.store.attempts.forwardedTo(seq, t)) {
         s.ok.add(t);
         s.finished.add(t);
       }
-      s.attempts.set(t, this.store.lastAttemptNo(seq, t));
+      s.attempts.set(t, this.store.attempts.lastNo(seq, t));
     }
     return s;
   }

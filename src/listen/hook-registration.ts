@@ -81,7 +81,7 @@ export class HookRegistration {
     },
   ) {
     this.metaKey = `okta.hookId:${o.plan.orgUrl}`;
-    this.hookId = o.store.getMeta(this.metaKey);
+    this.hookId = o.store.meta.get(this.metaKey);
   }
 
   /** True once shutdown began: a rejection from `register` then means "cancelled", not failed. */
@@ -166,7 +166,7 @@ export class HookRegistration {
   private remember(id: string): void {
     this.hookId = id;
     // the store closes at shutdown only after shutdown() ran, so this write is never late
-    this.o.store.setMeta(this.metaKey, id);
+    this.o.store.meta.set(this.metaKey, id);
   }
 }
 

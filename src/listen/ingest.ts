@@ -1,5 +1,5 @@
-import type { Store, StoredDelivery } from "../store/store.js";
-import type { NewDelivery } from "../store/types.js";
+import type { Store } from "../store/store.js";
+import type { NewDelivery, StoredDelivery } from "../store/types.js";
 
 interface Waiting {
   record: NewDelivery;
@@ -50,7 +50,7 @@ export class IngestWriter {
     let stored: StoredDelivery[];
     try {
       for (const w of batch) w.record.ackMs = committedAt - w.startedPerf;
-      stored = this.store.insertDeliveries(batch.map((w) => w.record));
+      stored = this.store.deliveries.insert(batch.map((w) => w.record));
     } catch (err) {
       for (const w of batch) w.reject(err);
       return;

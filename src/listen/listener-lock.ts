@@ -58,10 +58,7 @@ export class ListenerLock {
   /** Record the listener's URL, for the message a second `listen` prints. */
   setUrl(url: string): void {
     const next = JSON.stringify({ ...this.holder, url });
-    const changed = this.store.db
-      .prepare("UPDATE meta SET value = ? WHERE key = ? AND value = ?")
-      .run(next, LISTENER_LOCK_KEY, this.row).changes;
-    if (changed) this.row = next;
+    if (this.store.meta.setIf(LISTENER_LOCK_KEY, this.row, next)) this.row = next;
   }
 
   /** Remove the row if it is still ours; never throws (a row left behind is found stale later). */
@@ -70,11 +67,9 @@ export class ListenerLock {
     this.released = true;
     heldHere.delete(this.holder.id);
     process.off("exit", this.onExit);
-    if (!this.store.db.open) return;
+    if (!this.store.isOpen) return;
     try {
-      this.store.db
-        .prepare("DELETE FROM meta WHERE key = ? AND value = ?")
-        .run(LISTENER_LOCK_KEY, this.row);
+      this.store.meta.deleteIf(LISTENER_LOCK_KEY, this.row);
     } catch {
       // e.g. SQLITE_BUSY past the busy timeout: the next listen sees our pid gone
     }
@@ -98,25 +93,22 @@ export function acquireListenerLock(
     ...ownIdentity(probe),
   };
   const row = JSON.stringify(holder);
-  const tookOver = store.db
-    .transaction((): TakenOver | undefined => {
-      const previous = parseHolder(store.getMeta(LISTENER_LOCK_KEY));
-      let taken: TakenOver | undefined;
-      if (previous) {
-        const reason = staleReason(previous, probe);
-        if (!reason) throw new DatabaseInUseError(dbPath, previous);
-        taken = { pid: previous.pid, startedAt: previous.startedAt, reason };
-      }
-      store.setMeta(LISTENER_LOCK_KEY, row);
-      return taken;
-    })
-    .immediate();
+  let tookOver: TakenOver | undefined;
+  store.meta.update(LISTENER_LOCK_KEY, (current) => {
+    const previous = parseHolder(current);
+    if (previous) {
+      const reason = staleReason(previous, probe);
+      if (!reason) throw new DatabaseInUseError(dbPath, previous);
+      tookOver = { pid: previous.pid, startedAt: previous.startedAt, reason };
+    }
+    return row;
+  });
   return new ListenerLock(store, row, holder, tookOver);
 }
 
 /** The holder recorded in the database, if any (for tests and diagnostics). */
 export function currentHolder(store: Store): LockHolder | undefined {
-  return parseHolder(store.getMeta(LISTENER_LOCK_KEY));
+  return parseHolder(store.meta.get(LISTENER_LOCK_KEY));
 }
 
 function staleReason(h: LockHolder, probe: ProcessProbe): GoneReason | null {

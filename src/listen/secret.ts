@@ -3,6 +3,7 @@ import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "
 import { ensurePrivateDir } from "../config.js";
 import { ConfigError, describeError } from "../errors.js";
 import { DEFAULT_AUTH_HEADER } from "../okta/delivery.js";
+import type { Store } from "../store/store.js";
 
 /**
  * Secrets live in a 0600 file beside the database (`<db>.secrets.json`), never inside it, so
@@ -93,7 +94,7 @@ export interface ListenerAuthInput {
  * second listener refused on it never overwrites the running one's record.
  */
 export function recordListenerAuth(
-  store: { setMeta(key: string, value: string): void },
+  store: Pick<Store, "meta">,
   dbPath: string,
   o: ListenerAuthInput,
 ): void {
@@ -122,7 +123,7 @@ export function recordListenerAuth(
     targets: o.targets,
   };
   const shape: Shape = { header: entry.header, source, forwardMode, targets: o.targets };
-  store.setMeta(LISTENER_AUTH_META, JSON.stringify(shape));
+  store.meta.set(LISTENER_AUTH_META, JSON.stringify(shape));
   try {
     writeSecrets(dbPath, { ...readSecrets(secretsFileFor(dbPath)), [LISTENER_ENTRY]: entry });
   } catch (err) {
@@ -140,14 +141,14 @@ export function recordListenerAuth(
  */
 export function listenerSecrets(
   dbPath: string,
-  store: { getMeta(key: string): string | undefined } | null,
+  store: Pick<Store, "meta"> | null,
 ): ListenerSecrets {
   const file = secretsFileFor(dbPath);
   const all = readSecrets(file);
-  const listenerUrl = store?.getMeta("listener.url");
+  const listenerUrl = store?.meta.get("listener.url");
   const base = { dbPath, file, listenerUrl, targets: [] as string[] };
   const entry = asEntry(all[LISTENER_ENTRY]);
-  const shape = parseShape(store?.getMeta(LISTENER_AUTH_META));
+  const shape = parseShape(store?.meta.get(LISTENER_AUTH_META));
   if (entry && (!shape || sameShape(entry, shape))) return fromEntry(entry, base);
   if (shape) {
     // The listener used these, but the values are not on this machine (file removed or copied DB).
@@ -163,7 +164,7 @@ export function listenerSecrets(
       targets: shape.targets,
     };
   }
-  return legacy(all, store?.getMeta("listener.secretKey"), base);
+  return legacy(all, store?.meta.get("listener.secretKey"), base);
 }
 
 function fromEntry(

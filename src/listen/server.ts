@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { DeliverySummary } from "../events.js";
-import type { StoredDelivery } from "../store/store.js";
+import type { StoredDelivery } from "../store/types.js";
 import {
   carriesEvents,
   type ForwardState,

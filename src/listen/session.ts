@@ -6,7 +6,8 @@ import { Forwarder } from "../forward/forwarder.js";
 import type { ForwardAuth } from "../forward/headers.js";
 import type { RoutingTable } from "../forward/routes.js";
 import { type Checkpointer, startCheckpointer } from "../store/checkpoint.js";
-import { dbError, openDb } from "../store/db.js";
+import { openDb } from "../store/db.js";
+import { StoreError, toStoreError } from "../store/errors.js";
 import { newDeliveryId } from "../store/ids.js";
 import { Store } from "../store/store.js";
 import { FloodGate } from "./flood.js";
@@ -73,7 +74,7 @@ export class ListenSession {
   /** Open the DB, take it for this listener, bind the port, resume unforwarded deliveries. */
   static async start(o: SessionOptions): Promise<ListenSession> {
     const store = new Store(openDb(o.dbPath));
-    store.db.pragma(`cache_size = -${LISTEN_CACHE_KIB}`);
+    store.limitCache(LISTEN_CACHE_KIB);
     let lock: ListenerLock | undefined;
     let checkpointer: Checkpointer | undefined;
     let server: Server | undefined;
@@ -140,7 +141,7 @@ export class ListenSession {
       o.bus.on((e) => {
         if (e.type === "tunnel" && e.state === "ready") session.publicHookUrl = e.hookUrl;
       });
-      store.setMeta("listener.url", session.hookUrl);
+      store.meta.set("listener.url", session.hookUrl);
       const resumed = forwarder.start();
       o.bus.emit({
         type: "listening",
@@ -158,7 +159,9 @@ export class ListenSession {
       await checkpointer?.stop();
       lock?.release();
       store.close();
-      throw err instanceof OkhookError ? err : dbError(o.dbPath, err);
+      throw err instanceof OkhookError || err instanceof StoreError
+        ? err
+        : toStoreError(o.dbPath, err);
     }
   }
 
@@ -206,7 +209,7 @@ export class ListenSession {
         this.o.bus.emit({ type: "warning", message: `during shutdown: ${(err as Error).message}` });
       }
     }
-    const pending = this.store.pendingForward().length;
+    const pending = this.store.deliveries.pendingForward().length;
     await this.checkpointer.stop();
     this.lock.release();
     this.store.close();

@@ -95,7 +95,7 @@ export async function runReconcile(o: RunReconcileOptions): Promise<ReconcileRes
   const client = createClient(o);
   const now = (o.now ?? Date.now)();
   const window = resolveWindow({ since: o.since, until: o.until, now });
-  const listenerUrl = o.store?.getMeta("listener.url");
+  const listenerUrl = o.store?.meta.get("listener.url");
   if (o.replayMissing && !o.replayMissing.to && !listenerUrl) {
     throw new UsageError(
       "--replay-missing: no target (no okhook listen has used this database); pass --to <url> or start okhook listen",

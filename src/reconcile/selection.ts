@@ -16,7 +16,7 @@ export function knownHook(
   orgUrl: string,
 ): KnownHook | null {
   if (flag !== undefined) return { id: flag, from: "--hook-id" };
-  const remembered = store?.getMeta(hookMetaKey(orgUrl));
+  const remembered = store?.meta.get(hookMetaKey(orgUrl));
   return remembered ? { id: remembered, from: "database" } : null;
 }
 

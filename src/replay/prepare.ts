@@ -23,9 +23,9 @@ export function prepareReplay(
   o: ReplaySendOptions = {},
 ): PreparedReplay {
   const pre = item.prefetched;
-  const original = pre ? pre.row : store.bySeq(item.seq);
+  const original = pre ? pre.row : store.deliveries.bySeq(item.seq);
   if (!original) throw new UsageError(`delivery #${item.seq}: no longer in the database`);
-  const stored = pre ? pre.body : store.body(item.seq);
+  const stored = pre ? pre.body : store.deliveries.body(item.seq);
   if (stored === null) {
     throw new UsageError(
       `"${shortId(original.id)}": its body was not stored (${original.kind}), so it cannot be replayed`,
@@ -39,7 +39,7 @@ export function prepareReplay(
   const payload = buildPayload(store, original, stored, item, o);
   const { url, source } = resolveTarget(store, original, o);
   const newId = payload.edited ? newDeliveryId() : undefined;
-  const last = pre ? (pre.lastAttempt.get(url) ?? 0) : store.lastAttemptNo(original.seq, url);
+  const last = pre ? (pre.lastAttempt.get(url) ?? 0) : store.attempts.lastNo(original.seq, url);
   const attempt = newId ? 1 : last + 1;
   const auth = replayAuth(original, url, source, o);
   const headers = forwardHeaders(
@@ -96,7 +96,7 @@ function buildPayload(
       edited: false,
       // Only a dry run's plan lists them: a plain replay never reads them.
       get events() {
-        events ??= store.events(original.seq).map(toParsed);
+        events ??= store.deliveries.events(original.seq).map(toParsed);
         return events;
       },
       envelopeEventId: original.envelopeEventId,
@@ -104,7 +104,8 @@ function buildPayload(
   }
   const eventUuid =
     item.eventIdx !== undefined
-      ? (store.events(original.seq).find((e) => e.idx === item.eventIdx)?.uuid ?? undefined)
+      ? (store.deliveries.events(original.seq).find((e) => e.idx === item.eventIdx)?.uuid ??
+        undefined)
       : undefined;
   let json = parseOkta(stored, original, item.eventIdx !== undefined || !!o.freshIds);
   if (item.eventIdx !== undefined) json = onlyEvent(json, item.eventIdx, original);
@@ -203,7 +204,7 @@ export function resolveTarget(
   o: Pick<ReplaySendOptions, "to" | "viaListener">,
 ): { url: string; source: PreparedReplay["targetSource"] } {
   if (o.to) return { url: o.to, source: "to" };
-  const listener = store.getMeta("listener.url");
+  const listener = store.meta.get("listener.url");
   if (o.viaListener) {
     if (!listener) {
       throw new UsageError(
@@ -212,7 +213,7 @@ export function resolveTarget(
     }
     return { url: listener, source: "listener" };
   }
-  const forwarded = store.lastForwardTarget(d.seq);
+  const forwarded = store.attempts.lastForwardTarget(d.seq);
   if (forwarded) return { url: forwarded, source: "forward-target" };
   if (listener) return { url: listener, source: "listener" };
   throw new UsageError(

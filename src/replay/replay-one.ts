@@ -66,7 +66,7 @@ export async function sendUnrecorded(
   const ok = res.status !== null && res.status >= 200 && res.status < 300;
   const slow = res.durationMs > OKTA_HOOK_TIMEOUT_MS;
   const record = () => {
-    store.addAttempt({
+    store.attempts.add({
       deliverySeq: target.seq,
       kind: "replay",
       target: p.url,
@@ -79,10 +79,11 @@ export async function sendUnrecorded(
       slow,
     });
     const summary = { status: res.status, ms: res.durationMs, error };
-    if (p.newId) store.setForward(target.seq, { state: ok ? "forwarded" : "failed", ...summary });
+    if (p.newId)
+      store.deliveries.setForward(target.seq, { state: ok ? "forwarded" : "failed", ...summary });
     else if (ok && p.targetSource === "forward-target" && p.original.forwardState === "failed") {
       // The app finally took it where the listener could not deliver it.
-      store.setForward(target.seq, { state: "forwarded", ...summary });
+      store.deliveries.setForward(target.seq, { state: "forwarded", ...summary });
     }
   };
   const result: ReplayResult = {
@@ -111,7 +112,7 @@ export async function sendUnrecorded(
 /** Store edited bytes as a new delivery of kind `replay` linked to the original. */
 function storeCopy(store: Store, p: PreparedReplay, now: number): { seq: number; id: string } {
   const o = p.original;
-  const [stored] = store.insertDeliveries([
+  const [stored] = store.deliveries.insert([
     {
       id: p.newId!,
       receivedAt: now,

@@ -137,7 +137,7 @@ class ReplayRun {
     } catch (err) {
       // One delivery that cannot be prepared (e.g. no target known) does not stop the others.
       if (!(err instanceof UsageError)) throw err;
-      const d = item.prefetched?.row ?? o.store.bySeq(item.seq);
+      const d = item.prefetched?.row ?? o.store.deliveries.bySeq(item.seq);
       if (d) this.record(unsentResult(d, err.message, (o.clock ?? Date.now)()));
       return;
     }

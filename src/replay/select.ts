@@ -48,17 +48,17 @@ export function selectDeliveries(
     until: sel.until,
     eventTypeGlob: sel.eventTypeGlob,
     lastAttemptFailed: sel.failed,
-    beforeSeq: store.maxSeq() + 1,
+    beforeSeq: store.deliveries.maxSeq() + 1,
   };
   return {
-    total: store.count(base),
+    total: store.deliveries.count(base),
     items: function* () {
       let afterSeq = 0;
       for (;;) {
-        const rows = store.list({ ...base, afterSeq, order: "asc", limit: pageSize });
+        const rows = store.deliveries.list({ ...base, afterSeq, order: "asc", limit: pageSize });
         const seqs = rows.map((r) => r.seq);
-        const bodies = store.bodies(seqs);
-        const attempts = store.lastAttemptNos(seqs);
+        const bodies = store.deliveries.bodies(seqs);
+        const attempts = store.attempts.lastNos(seqs);
         for (const row of rows) {
           const { seq } = row;
           const lastAttempt = attempts.get(seq) ?? NO_ATTEMPTS;
@@ -80,13 +80,13 @@ export function resolveRefs(store: Store, refs: readonly string[]): ReplayItem[]
   const seen = new Set<string>();
   const items: ReplayItem[] = [];
   for (const ref of refs) {
-    const { delivery, viaEvent } = store.resolve(ref);
+    const { delivery, viaEvent } = store.lookup.resolve(ref);
     if (delivery.method !== "POST") {
       throw new UsageError(
         `"${ref}": a ${delivery.kind} request (${delivery.method} ${delivery.path}), not a delivery: nothing to replay`,
       );
     }
-    const body = store.body(delivery.seq);
+    const body = store.deliveries.body(delivery.seq);
     if (body === null) {
       throw new UsageError(
         `"${ref}": its body was not stored (${delivery.kind}), so it cannot be replayed`,

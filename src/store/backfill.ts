@@ -70,7 +70,7 @@ export interface BackfillRecord {
 export function insertBackfill(store: Store, r: BackfillRecord): { seq: number; id: string } {
   const ok = r.status !== null && r.status >= 200 && r.status < 300;
   const run = store.db.transaction(() => {
-    const [stored] = store.insertDeliveries([
+    const [stored] = store.deliveries.insert([
       {
         id: r.id,
         receivedAt: r.sentAt,
@@ -90,13 +90,13 @@ export function insertBackfill(store: Store, r: BackfillRecord): { seq: number; 
       },
     ]);
     const seq = stored!.seq;
-    store.setForward(seq, {
+    store.deliveries.setForward(seq, {
       state: ok ? "forwarded" : "failed",
       status: r.status,
       ms: r.durationMs,
       error: r.error,
     });
-    store.addAttempt({
+    store.attempts.add({
       deliverySeq: seq,
       kind: "backfill",
       target: r.target,

@@ -9,11 +9,8 @@ import {
 } from "node:fs";
 import Database from "better-sqlite3";
 import { ensurePrivateDir } from "../config.js";
-import { ConfigError } from "../errors.js";
-import { BUSY_TIMEOUT_MS, dbError, readOnlyError, whyReadOnly } from "./db-errors.js";
+import { BUSY_TIMEOUT_MS, StoreError, toStoreError, whyReadOnly } from "./errors.js";
 import { MIGRATIONS } from "./migrations.js";
-
-export { asDbError, BUSY_TIMEOUT_MS, dbError } from "./db-errors.js";
 
 export type Db = Database.Database;
 
@@ -26,35 +23,31 @@ export const SNAPSHOT_MAX_BYTES = 256 * 1024 * 1024;
 /**
  * Open the okhook database. Writable (default): created if needed (0600), WAL, foreign keys,
  * migrated. `readonly`: an existing file, opened with SQLITE_OPEN_READONLY, nothing written
- * (see openReadonly).
+ * (see openReadonly). Failures are StoreErrors.
  */
-export function openDb(
-  file: string,
-  { readonly = false, purpose }: { readonly?: boolean; purpose?: string } = {},
-): Db {
-  return readonly ? openReadonly(file) : openWritable(file, purpose);
+export function openDb(file: string, { readonly = false }: { readonly?: boolean } = {}): Db {
+  return readonly ? openReadonly(file) : openWritable(file);
 }
 
-/** `purpose`: what writes, for the error when it cannot (default: the command). */
-function openWritable(file: string, purpose?: string): Db {
+function openWritable(file: string): Db {
   let db: Db;
   try {
     // SQLite would open a file it may not write read-only, and fail only at the first write.
-    if (file !== ":memory:" && existsSync(file) && whyReadOnly(file))
-      throw readOnlyError(file, undefined, purpose);
+    const readOnly = file !== ":memory:" && existsSync(file) ? whyReadOnly(file) : undefined;
+    if (readOnly) throw new StoreError(file, { code: "readOnly", reason: readOnly });
     createPrivateFile(file);
     db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
   } catch (err) {
-    throw dbError(file, err, purpose);
+    throw toStoreError(file, err);
   }
   try {
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
-    migrate(db);
+    migrate(db, file);
   } catch (err) {
     db.close();
-    throw dbError(file, err, purpose);
+    throw toStoreError(file, err);
   }
   return db;
 }
@@ -76,16 +69,10 @@ function openReadonly(file: string, upgraded = false): Db {
   }
   if (version === MIGRATIONS.length) return db;
   db.close();
-  if (version > MIGRATIONS.length) throw newerSchema(version);
-  if (upgraded)
-    throw new ConfigError(`--db ${file}: its schema upgrade did not take; pass --db <file>`);
-  if (whyReadOnly(file)) {
-    throw readOnlyError(
-      file,
-      undefined,
-      `its schema (from an older okhook) must be upgraded once before it can be read`,
-    );
-  }
+  if (version > MIGRATIONS.length) throw newerSchema(file, version);
+  if (upgraded) throw new StoreError(file, { code: "upgradeFailed" });
+  const readOnly = whyReadOnly(file);
+  if (readOnly) throw new StoreError(file, { code: "readOnly", reason: readOnly, upgrade: true });
   closeDb(openWritable(file));
   return openReadonly(file, true);
 }
@@ -93,31 +80,23 @@ function openReadonly(file: string, upgraded = false): Db {
 /** A database in WAL mode that cannot be opened in place, read from an in-memory copy. */
 function snapshot(file: string, err: unknown): Db {
   const code = (err as { code?: string }).code ?? "";
-  if (!/^SQLITE_(READONLY|CANTOPEN)/.test(code) || !walMode(file)) throw dbError(file, err);
-  const why = whyReadOnly(file)?.why ?? "SQLite cannot create files beside it";
-  if (existsSync(`${file}-wal`)) {
-    throw new ConfigError(
-      `--db ${file}: cannot be read here: its write-ahead log (${file}-wal) holds recent writes but SQLite cannot create ${file}-shm beside it (${why}); make the directory writable once, or copy the database with its -wal file elsewhere and pass --db <copy>`,
-      { cause: err },
-    );
-  }
-  if (statSync(file).size > SNAPSHOT_MAX_BYTES) {
-    throw new ConfigError(
-      `--db ${file}: cannot be read in place: it was left in WAL mode and SQLite cannot create ${file}-wal beside it (${why}); make the directory writable once (okhook then leaves it readable anywhere), or copy it elsewhere and pass --db <copy>`,
-      { cause: err },
-    );
-  }
+  if (!/^SQLITE_(READONLY|CANTOPEN)/.test(code) || !walMode(file)) throw toStoreError(file, err);
+  const reason = whyReadOnly(file);
+  if (existsSync(`${file}-wal`))
+    throw new StoreError(file, { code: "walNeedsShm", reason }, { cause: err });
+  if (statSync(file).size > SNAPSHOT_MAX_BYTES)
+    throw new StoreError(file, { code: "walTooLarge", reason }, { cause: err });
   const bytes = readFileSync(file);
   // Header bytes 18–19: 1 = rollback journal, so the copy is read without a WAL.
   bytes[18] = 1;
   bytes[19] = 1;
   const db = new Database(bytes);
   try {
-    migrate(db);
+    migrate(db, file);
     db.pragma("query_only = ON");
   } catch (e) {
     db.close();
-    throw dbError(file, e);
+    throw toStoreError(file, e);
   }
   return db;
 }
@@ -163,15 +142,13 @@ function createPrivateFile(file: string): void {
   chmodSync(file, 0o600);
 }
 
-function newerSchema(version: number): ConfigError {
-  return new ConfigError(
-    `database schema version ${version} is newer than this okhook understands (upgrade okhook)`,
-  );
+function newerSchema(file: string, version: number): StoreError {
+  return new StoreError(file, { code: "newerSchema", version });
 }
 
-function migrate(db: Db): void {
+function migrate(db: Db, file: string): void {
   const current = db.pragma("user_version", { simple: true }) as number;
-  if (current > MIGRATIONS.length) throw newerSchema(current);
+  if (current > MIGRATIONS.length) throw newerSchema(file, current);
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);

@@ -1,6 +1,4 @@
 import type { Statement } from "better-sqlite3";
-import type { LocalEventRow, LocalEvents } from "../reconcile/diff.js";
-import type { WindowReceipt } from "../reconcile/receipts.js";
 import type { Store } from "./store.js";
 
 /**
@@ -33,7 +31,33 @@ export interface EventWindow {
   until: number;
 }
 
-interface RawRow extends Omit<LocalEventRow, "backfill"> {
+/** A receipt in the window: only what reconcile's receipt index keeps. */
+export interface WindowReceiptRow {
+  uuid: string;
+  eventType: string | null;
+  receivedAt: number;
+  /** 1 when okhook sent it from the System Log (`--replay-missing`), 0 when Okta did. */
+  backfill: 0 | 1;
+}
+
+/** One stored receipt of an event (one row per delivery that carried it), in full. */
+export interface ReceiptRow {
+  uuid: string;
+  eventType: string | null;
+  published: string | null;
+  displayMessage: string | null;
+  receivedAt: number;
+  deliveryId: string;
+  backfill: boolean;
+}
+
+/** The local side of a reconcile as the store provides it (reconcile's `LocalEvents`). */
+export interface StoredReceipts {
+  byUuid(uuid: string): ReceiptRow[];
+  inWindow(): Iterable<WindowReceiptRow>;
+}
+
+interface RawRow extends Omit<ReceiptRow, "backfill"> {
   backfill: number;
 }
 
@@ -43,7 +67,7 @@ interface RawRow extends Omit<LocalEventRow, "backfill"> {
  * their events by primary key) that streams only what the receipt index keeps (uuid, type,
  * time, backfill); full rows are read by uuid for the few events a report lists.
  */
-export class StoreLocalEvents implements LocalEvents {
+export class StoreLocalEvents implements StoredReceipts {
   private readonly since: string;
   private readonly until: string;
   private readonly receivedFrom: number;
@@ -63,12 +87,12 @@ export class StoreLocalEvents implements LocalEvents {
   }
 
   /** Every receipt of this uuid, whenever it was received (uuids are stored lower-case). */
-  byUuid(uuid: string): LocalEventRow[] {
+  byUuid(uuid: string): ReceiptRow[] {
     return (this.byUuidStmt.all(uuid.toLowerCase()) as RawRow[]).map(toRow);
   }
 
   /** Receipts whose event was published inside the window, streamed (`backfill` is 0/1). */
-  inWindow(): Iterable<WindowReceipt> {
+  inWindow(): Iterable<WindowReceiptRow> {
     const stmt = this.store.db.prepare(
       `SELECT e.uuid AS uuid, e.event_type AS eventType, d.received_at AS receivedAt,
          d.kind = 'backfill' AS backfill
@@ -76,16 +100,16 @@ export class StoreLocalEvents implements LocalEvents {
        WHERE d.received_at >= ? AND e.published >= ? AND e.published < ?
          AND e.uuid IS NOT NULL AND ${RECEIPT}`,
     );
-    return stmt.iterate(this.receivedFrom, this.since, this.until) as Iterable<WindowReceipt>;
+    return stmt.iterate(this.receivedFrom, this.since, this.until) as Iterable<WindowReceiptRow>;
   }
 }
 
 /** No local events at all (no database yet): everything in the System Log is missing. */
-export const NO_LOCAL_EVENTS: LocalEvents = {
+export const NO_LOCAL_EVENTS: StoredReceipts = {
   byUuid: () => [],
   inWindow: () => [],
 };
 
-function toRow(raw: RawRow): LocalEventRow {
+function toRow(raw: RawRow): ReceiptRow {
   return { ...raw, backfill: raw.backfill === 1 };
 }

@@ -1,5 +1,8 @@
-import { UsageError } from "../errors.js";
+import type { Deliveries } from "./deliveries.js";
+import { StoreError } from "./errors.js";
 import { ID_LENGTH, normalizeIdInput, SHORT_ID_LENGTH } from "./ids.js";
+import type { Statements } from "./statements.js";
+import type { DeliveryRow, EventRow } from "./types.js";
 
 /** Shortest reference accepted: fewer characters would match too much to be useful. */
 export const MIN_REF_LENGTH = 4;
@@ -26,6 +29,34 @@ export const LOOKUP_SQL = {
     "SELECT delivery_seq AS seq, idx FROM events WHERE uuid IN (?, ?, ?) ORDER BY delivery_seq LIMIT 1",
 } as const;
 
+/** Finds the delivery (and event) a user's reference names. */
+export class Lookup {
+  private readonly db: LookupDb;
+
+  constructor(
+    sql: Statements,
+    private readonly deliveries: Deliveries,
+  ) {
+    this.db = {
+      get: (text, ...params) => sql.get(text).get(...params),
+      all: (text, ...params) => sql.get(text).all(...params),
+    };
+  }
+
+  /**
+   * Find a delivery by full id, short id or a prefix of either (any case), or event uuid;
+   * every lookup is an index search. Unknown or ambiguous references are StoreErrors that
+   * name the reference.
+   */
+  resolve(ref: string): { delivery: DeliveryRow; viaEvent?: EventRow } {
+    const found = resolveRef(this.db, ref);
+    const delivery = this.deliveries.bySeq(found.seq)!;
+    if (found.eventIdx === undefined) return { delivery };
+    const events = this.deliveries.events(found.seq);
+    return { delivery, viaEvent: events.find((e) => e.idx === found.eventIdx) };
+  }
+}
+
 /** How the lookups reach the database (the Store's cached statements). */
 export interface LookupDb {
   get(sql: string, ...params: unknown[]): unknown;
@@ -42,16 +73,13 @@ export interface ResolvedRef {
  * Resolve what a user typed: a full id, the short id shown in lists or any prefix of it
  * (4+ characters), a prefix of the full id, or an event uuid; any case, Crockford
  * look-alikes (I, L, O) accepted. An exact full id, event uuid or short id wins; otherwise
- * the prefixes must name exactly one delivery. Unknown or ambiguous: a usage error naming
- * the reference.
+ * the prefixes must name exactly one delivery. Too short, unknown or ambiguous: a StoreError
+ * naming the reference.
  */
 export function resolveRef(db: LookupDb, ref: string): ResolvedRef {
   const raw = ref.trim();
-  if (raw.length < MIN_REF_LENGTH) {
-    throw new UsageError(
-      `"${ref}": too short to identify a delivery (give at least ${MIN_REF_LENGTH} characters)`,
-    );
-  }
+  if (raw.length < MIN_REF_LENGTH)
+    throw new StoreError(undefined, { code: "refTooShort", ref, min: MIN_REF_LENGTH });
   const id = normalizeIdInput(raw);
   if (id?.length === ID_LENGTH) {
     const row = db.get(LOOKUP_SQL.byId, id) as { seq: number } | undefined;
@@ -63,15 +91,10 @@ export function resolveRef(db: LookupDb, ref: string): ResolvedRef {
   if (ev) return { seq: ev.seq, eventIdx: ev.idx };
   const candidates = id ? findCandidates(db, id) : [];
   if (candidates.length === 1) return { seq: candidates[0]!.seq };
-  if (candidates.length === 0) {
-    throw new UsageError(
-      `"${ref}": no delivery or event with that id (list them with: okhook deliveries)`,
-    );
-  }
-  const named = candidates.slice(0, MAX_CANDIDATES).map((c) => c.id);
-  throw new UsageError(
-    `"${ref}": ambiguous, matches ${named.join(", ")}${candidates.length > MAX_CANDIDATES ? ", …" : ""} (give more characters)`,
-  );
+  if (candidates.length === 0) throw new StoreError(undefined, { code: "refNotFound", ref });
+  const matches = candidates.slice(0, MAX_CANDIDATES).map((c) => c.id);
+  const more = candidates.length > MAX_CANDIDATES;
+  throw new StoreError(undefined, { code: "refAmbiguous", ref, matches, more });
 }
 
 /** Deliveries whose short id or full id starts with `id`; an exact short id alone wins. */

@@ -50,29 +50,11 @@ export interface ParsedEvent {
   targets: string | null;
 }
 
-/** A request to store. */
-export interface NewDelivery {
-  id: string;
-  receivedAt: number;
-  method: string;
-  path: string;
-  remoteAddr: string | null;
-  headers: HeaderPairs;
-  body: Buffer | null;
-  size: number;
-  kind: DeliveryKind;
-  status: number;
-  auth: AuthState;
-  reason?: string | null;
-  events: ParsedEvent[];
-  envelopeEventId?: string | null;
-  forwardState: ForwardState;
-  replayOf?: string | null;
-  ackMs?: number | null;
-}
-
-/** A stored delivery without its body. */
-export interface DeliveryRow {
+/**
+ * A delivery: one HTTP request received (or written by replay, backfill or `send`), as the
+ * `deliveries` table holds it. Every other delivery shape derives from this one.
+ */
+export interface DeliveryRecord {
   seq: number;
   id: string;
   receivedAt: number;
@@ -80,6 +62,8 @@ export interface DeliveryRow {
   path: string;
   remoteAddr: string | null;
   headers: HeaderPairs;
+  /** Raw bytes; null when not kept (too large). */
+  body: Buffer | null;
   size: number;
   kind: DeliveryKind;
   status: number;
@@ -95,6 +79,45 @@ export interface DeliveryRow {
   forwardMs: number | null;
   forwardError: string | null;
   replayOf: string | null;
+}
+
+/** Columns the store fills in: the row's number, what its events say, and forward results. */
+type DerivedOnInsert =
+  | "seq"
+  | "eventCount"
+  | "duplicateCount"
+  | "firstEventType"
+  | "forwardStatus"
+  | "forwardMs"
+  | "forwardError";
+/** Columns a writer may leave out (stored as null). */
+type OptionalOnInsert = "ackMs" | "reason" | "envelopeEventId" | "replayOf";
+
+/** A request to store: the record without what the store derives, plus its parsed events. */
+export type NewDelivery = Omit<DeliveryRecord, DerivedOnInsert | OptionalOnInsert> &
+  Partial<Pick<DeliveryRecord, OptionalOnInsert>> & { events: ParsedEvent[] };
+
+/** A stored delivery without its body (lists, detail views, replay selection). */
+export type DeliveryRow = Omit<DeliveryRecord, "body">;
+
+/** What storing a delivery returns. */
+export type StoredDelivery = Pick<DeliveryRecord, "seq" | "id" | "duplicateCount">;
+
+/** What a forward or replay sends: the stored request. */
+export type DeliveryPayload = Pick<DeliveryRecord, "id" | "receivedAt" | "headers" | "body">;
+
+/** Counters shown in the status header. */
+export interface Counters {
+  received: number;
+  forwarded: number;
+  failed: number;
+  pending: number;
+  duplicates: number;
+  rejected: number;
+  invalid: number;
+  verifications: number;
+  /** Requests that failed auth or were not Okta-shaped past the listener's rate: counted, not stored. */
+  notStored?: number;
 }
 
 /** A stored event row. */

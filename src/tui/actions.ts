@@ -30,10 +30,10 @@ export interface ReplayOptions {
 /** Where a UI replay goes: the delivery's route (listen), else the target it was last forwarded to. */
 export function replayTarget(o: ReplayOptions, seq: number): string | null {
   if (o.routes && !o.routes.empty) {
-    const t = o.routes.targetsFor(o.store.events(seq).map((e) => e.eventType))[0];
+    const t = o.routes.targetsFor(o.store.deliveries.events(seq).map((e) => e.eventType))[0];
     if (t) return t;
   }
-  return o.store.attempts(seq).at(-1)?.target ?? null;
+  return o.store.attempts.of(seq).at(-1)?.target ?? null;
 }
 
 /**
@@ -41,7 +41,7 @@ export function replayTarget(o: ReplayOptions, seq: number): string | null {
  * original bytes, x-okhook-replay headers, auth re-added, a `replay` attempt recorded.
  */
 export async function replayDelivery(o: ReplayOptions, seq: number): Promise<ReplayOutcome> {
-  if (!o.store.bySeq(seq))
+  if (!o.store.deliveries.bySeq(seq))
     return { ok: false, target: null, status: null, error: "not found", durationMs: 0 };
   try {
     const r = await replayOne(o.writableStore?.() ?? o.store, seq, {
@@ -93,14 +93,14 @@ export function createTuiActions(
       return p;
     },
     curl: (seq) => {
-      const d = o.store.bySeq(seq);
+      const d = o.store.deliveries.bySeq(seq);
       if (!d) throw new Error("delivery not found");
       const url = o.curlUrl();
       const parts = curlParts({
         url,
         method: d.method,
         headers: d.headers,
-        body: o.store.body(seq),
+        body: o.store.deliveries.body(seq),
         authHeader: o.authHeader,
         auth: o.curlAuth?.(url, d.headers),
         bodyFrom: { show: d.id, db: o.showDb },

@@ -53,7 +53,7 @@ export function mountListenTui(o: ListenTuiOptions): TuiHandle {
     ctx: o.ctx,
     store: o.session.store,
     header,
-    countersSinceSeq: o.session.store.maxSeq(),
+    countersSinceSeq: o.session.store.deliveries.maxSeq(),
     notStored: () => o.session.flood.notStored,
     replay: { auth: o.forwardAuth, timeoutMs: o.forwardTimeoutMs, routes: o.routes },
     curlUrl: () => o.session.hookUrl,

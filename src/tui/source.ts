@@ -12,7 +12,7 @@ export function listenerStatus(store: Store): ListenerStatus {
   const holder = currentHolder(store);
   if (holder && goneReason(holder.pid, holder) === null)
     return { running: true, pid: holder.pid, url: holder.url };
-  return { running: false, lastUrl: store.getMeta("listener.url") };
+  return { running: false, lastUrl: store.meta.get("listener.url") };
 }
 
 /**
@@ -25,28 +25,28 @@ export function storeSource(
   store: Store,
   o: { countersSinceSeq: number; notStored?: () => number; listener?: boolean },
 ): DeliverySource {
-  const open = () => store.db.open;
+  const open = () => store.isOpen;
   return {
     ...(o.listener
       ? { listener: (): ListenerStatus => (open() ? listenerStatus(store) : { running: false }) }
       : {}),
-    page: (q) => (open() ? store.list(q) : []),
+    page: (q) => (open() ? store.deliveries.list(q) : []),
     rows: (seqs) =>
-      open() ? seqs.map((s) => store.bySeq(s)).filter((r): r is DeliveryRow => !!r) : [],
+      open() ? seqs.map((s) => store.deliveries.bySeq(s)).filter((r): r is DeliveryRow => !!r) : [],
     detail: (seq) => {
-      const delivery = open() ? store.bySeq(seq) : undefined;
+      const delivery = open() ? store.deliveries.bySeq(seq) : undefined;
       if (!delivery) return undefined;
-      const body = store.body(seq);
+      const body = store.deliveries.body(seq);
       return {
         delivery,
-        events: store.events(seq),
-        attempts: store.attempts(seq),
+        events: store.deliveries.events(seq),
+        attempts: store.attempts.of(seq),
         body: body ? body.toString("utf8") : null,
       };
     },
     counters: () =>
       open()
-        ? { ...store.counters(o.countersSinceSeq), notStored: o.notStored?.() }
+        ? { ...store.deliveries.counters(o.countersSinceSeq), notStored: o.notStored?.() }
         : {
             received: 0,
             forwarded: 0,
@@ -57,6 +57,6 @@ export function storeSource(
             invalid: 0,
             verifications: 0,
           },
-    maxSeq: () => (open() ? store.maxSeq() : 0),
+    maxSeq: () => (open() ? store.deliveries.maxSeq() : 0),
   };
 }

@@ -1,4 +1,4 @@
-import type { Counters } from "../store/store.js";
+import type { Counters } from "../store/types.js";
 import { textWidth } from "../text/width.js";
 import { count, type Line, lineText, seg, type Tone } from "./text.js";
 import type { HeaderInfo, TargetInfo, TunnelInfo } from "./types.js";

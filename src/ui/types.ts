@@ -1,5 +1,4 @@
-import type { Counters } from "../store/store.js";
-import type { AttemptRow, DeliveryRow, EventRow, ListQuery } from "../store/types.js";
+import type { AttemptRow, Counters, DeliveryRow, EventRow, ListQuery } from "../store/types.js";
 
 /** Everything the detail pane shows for one delivery; loaded only for the selected row. */
 export interface DeliveryDetail {

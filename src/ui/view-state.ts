@@ -1,5 +1,4 @@
-import type { Counters } from "../store/store.js";
-import type { DeliveryRow } from "../store/types.js";
+import type { Counters, DeliveryRow } from "../store/types.js";
 import { type DetailTab, tabLines } from "./detail-lines.js";
 import type { Flash } from "./header-state.js";
 import type { Line } from "./text.js";

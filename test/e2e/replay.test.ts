@@ -140,7 +140,7 @@ describe("okhook replay", () => {
 
     // Through a listener that has stopped: the hint names okhook listen, not the app.
     const { store } = tempStore(db);
-    store.setMeta("listener.url", `http://127.0.0.1:${port}/okta/events`);
+    store.meta.set("listener.url", `http://127.0.0.1:${port}/okta/events`);
     store.close();
     const via = await runCli(
       ["replay", "--all", "--yes", "--via-listener", "--db", db],

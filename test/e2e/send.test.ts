@@ -181,7 +181,7 @@ describe("okhook send / fixtures", () => {
     // A listener that ran on this database and stopped: its URL is still recorded.
     const url = `http://127.0.0.1:${await freePort()}/okta/events`;
     const store = new Store(openDb(db));
-    store.setMeta("listener.url", url);
+    store.meta.set("listener.url", url);
     store.close();
     const r = await runCli(["send", "fixture", "user.lifecycle.create", "--db", db], cliEnv(home));
     expect(r.code).toBe(4);

@@ -70,7 +70,7 @@ function setup(
   return { store, forwarder, events, bus };
 }
 
-const state = (store: Store, seq: number) => store.bySeq(seq)?.forwardState;
+const state = (store: Store, seq: number) => store.deliveries.bySeq(seq)?.forwardState;
 
 /** A retry this far away never comes during a test: what happens meanwhile is what a waiting retry allows. */
 const RETRY_BASE_FAR_MS = 60_000;
@@ -80,10 +80,10 @@ describe("Forwarder", () => {
     const target = await startTarget("/hook");
     const { store, forwarder, events, bus } = setup([target.url]);
     const r = record("user.lifecycle.create");
-    const [stored] = store.insertDeliveries([r]);
+    const [stored] = store.deliveries.insert([r]);
     const rowsWhenAnnounced: number[] = [];
     bus.on((e) => {
-      if (e.type === "forward") rowsWhenAnnounced.push(store.attempts(e.outcome.seq).length);
+      if (e.type === "forward") rowsWhenAnnounced.push(store.attempts.of(e.outcome.seq).length);
     });
     events.length = 0;
     forwarder.enqueue(stored!.seq, {
@@ -93,7 +93,7 @@ describe("Forwarder", () => {
     await waitFor(() => events.some((e) => e.type === "forward"));
     // the attempt row exists by the time the event is emitted (write, then emit)
     expect(rowsWhenAnnounced).toEqual([1]);
-    expect(store.attempts(stored!.seq).map((a) => [a.attempt, a.status])).toEqual([[1, 200]]);
+    expect(store.attempts.of(stored!.seq).map((a) => [a.attempt, a.status])).toEqual([[1, 200]]);
     await waitFor(() => state(store, stored!.seq) === "forwarded");
     expect(target.posts()[0]!.headers["x-okhook-delivery-id"]).toBe(r.id);
     expect(target.posts()[0]!.body.toString()).toBe(r.body!.toString());
@@ -105,7 +105,7 @@ describe("Forwarder", () => {
     const { store, forwarder } = setup([`user.*=${a.url}`, `group.*=${b.url}`]);
     const types = ["user.lifecycle.create", "group.user_membership.add"];
     const r = record(...types);
-    const [stored] = store.insertDeliveries([r]);
+    const [stored] = store.deliveries.insert([r]);
     forwarder.enqueue(stored!.seq, { eventTypes: types });
     await waitFor(() => a.posts().length === 1);
     expect(state(store, stored!.seq)).toBe("pending");
@@ -123,28 +123,28 @@ describe("Forwarder", () => {
       retries: 0,
     });
     const types = ["user.lifecycle.create", "group.user_membership.add"];
-    const [stored] = store.insertDeliveries([record(...types)]);
+    const [stored] = store.deliveries.insert([record(...types)]);
     forwarder.enqueue(stored!.seq, { eventTypes: types });
-    await waitFor(() => store.attempts(stored!.seq).some((a) => a.status === 503));
+    await waitFor(() => store.attempts.of(stored!.seq).some((a) => a.status === 503));
     // the other target has not answered: a restart now would still owe it this delivery
     expect(state(store, stored!.seq)).toBe("pending");
     await waitFor(() => state(store, stored!.seq) === "failed");
-    expect(store.bySeq(stored!.seq)).toMatchObject({ forwardStatus: 503 });
+    expect(store.deliveries.bySeq(stored!.seq)).toMatchObject({ forwardStatus: 503 });
     expect(slow.posts()).toHaveLength(1);
   });
 
   it("numbers retries and resumes a delivery left by an earlier run without re-sending to a target that took it", async () => {
     const flaky = await startTarget("/flaky", (_r, n) => ({ status: n === 1 ? 500 : 200 }));
     const first = setup([flaky.url]);
-    const [stored] = first.store.insertDeliveries([record("group.user_membership.add")]);
+    const [stored] = first.store.deliveries.insert([record("group.user_membership.add")]);
     first.forwarder.enqueue(stored!.seq, { eventTypes: ["group.user_membership.add"] });
     await waitFor(() => state(first.store, stored!.seq) === "forwarded");
-    expect(first.store.attempts(stored!.seq).map((a) => [a.attempt, a.status])).toEqual([
+    expect(first.store.attempts.of(stored!.seq).map((a) => [a.attempt, a.status])).toEqual([
       [1, 500],
       [2, 200],
     ]);
     // an earlier run crashed before updating the state: the next run only settles it
-    first.store.setForward(stored!.seq, { state: "pending" });
+    first.store.deliveries.setForward(stored!.seq, { state: "pending" });
     const again = setup([flaky.url], first.store);
     expect(again.forwarder.start()).toBe(1);
     await waitFor(() => state(first.store, stored!.seq) === "forwarded");
@@ -164,7 +164,7 @@ describe("Forwarder", () => {
       retryBaseMs: RETRY_BASE_FAR_MS,
     });
     const enqueue = (eventType: string) => {
-      const [stored] = store.insertDeliveries([record(eventType)]);
+      const [stored] = store.deliveries.insert([record(eventType)]);
       forwarder.enqueue(stored!.seq, { eventTypes: [eventType] });
       return stored!.seq;
     };
@@ -190,7 +190,7 @@ describe("Forwarder", () => {
     }));
     const first = setup([target.url], undefined, { retryBaseMs: RETRY_BASE_FAR_MS });
     const seqs = [1, 2, 3].map(() => {
-      const [stored] = first.store.insertDeliveries([record("user.lifecycle.create")]);
+      const [stored] = first.store.deliveries.insert([record("user.lifecycle.create")]);
       first.forwarder.enqueue(stored!.seq, { eventTypes: ["user.lifecycle.create"] });
       return stored!.seq;
     });
@@ -200,13 +200,15 @@ describe("Forwarder", () => {
     );
     await first.forwarder.stop(5000);
     expect(seqs.map((seq) => state(first.store, seq))).toEqual(["pending", "pending", "pending"]);
-    expect(seqs.map((seq) => first.store.attempts(seq).map((a) => [a.attempt, a.status]))).toEqual(
-      seqs.map(() => [[1, 503]]),
-    );
+    expect(
+      seqs.map((seq) => first.store.attempts.of(seq).map((a) => [a.attempt, a.status])),
+    ).toEqual(seqs.map(() => [[1, 503]]));
     const again = setup([target.url], first.store);
     expect(again.forwarder.start()).toBe(3);
     await waitFor(() => seqs.every((seq) => state(first.store, seq) === "forwarded"));
-    expect(seqs.map((seq) => first.store.attempts(seq).map((a) => [a.attempt, a.status]))).toEqual(
+    expect(
+      seqs.map((seq) => first.store.attempts.of(seq).map((a) => [a.attempt, a.status])),
+    ).toEqual(
       seqs.map(() => [
         [1, 503],
         [2, 200],
@@ -221,11 +223,13 @@ describe("Forwarder", () => {
       r.headers["x-okhook-attempt"] === "1" ? { status: 503, delayMs: 300 } : { status: 200 },
     );
     const first = setup([target.url]);
-    const [stored] = first.store.insertDeliveries([record("user.lifecycle.create")]);
+    const [stored] = first.store.deliveries.insert([record("user.lifecycle.create")]);
     first.forwarder.enqueue(stored!.seq, { eventTypes: ["user.lifecycle.create"] });
     await waitFor(() => target.posts().length === 1);
     await first.forwarder.stop(5000);
-    expect(first.store.attempts(stored!.seq).map((a) => [a.attempt, a.status])).toEqual([[1, 503]]);
+    expect(first.store.attempts.of(stored!.seq).map((a) => [a.attempt, a.status])).toEqual([
+      [1, 503],
+    ]);
     expect(state(first.store, stored!.seq)).toBe("pending");
     const again = setup([target.url], first.store);
     expect(again.forwarder.start()).toBe(1);
@@ -242,7 +246,7 @@ describe("Forwarder", () => {
       retries: 8,
     });
     const burst = Array.from({ length: 20 }, () => {
-      const [stored] = store.insertDeliveries([record("user.lifecycle.create")]);
+      const [stored] = store.deliveries.insert([record("user.lifecycle.create")]);
       forwarder.enqueue(stored!.seq, { eventTypes: ["user.lifecycle.create"] });
       return stored!.seq;
     });
@@ -255,7 +259,7 @@ describe("Forwarder", () => {
       { what: "every delivery of the burst parked, the failed attempts recorded" },
     );
     expect(health()).toEqual(["down"]);
-    const attempts = burst.map((seq) => store.attempts(seq));
+    const attempts = burst.map((seq) => store.attempts.of(seq));
     expect(attempts.flat().map((a) => a.error)).toEqual(
       Array(DOWN_AFTER_NETWORK_FAILURES).fill(expect.stringMatching(/^connection refused/)),
     );
@@ -277,7 +281,7 @@ describe("Forwarder", () => {
     expect(new Set(ids).size).toBe(burst.length);
     expect(ids).toHaveLength(burst.length);
     for (const seq of burst) {
-      const rows = store.attempts(seq);
+      const rows = store.attempts.of(seq);
       expect(rows.map((a) => a.attempt)).toEqual(rows.map((_a, i) => i + 1));
       expect(rows.filter((a) => a.status === 200)).toHaveLength(1);
       expect(rows.at(-1)!.status).toBe(200);
@@ -290,14 +294,14 @@ describe("Forwarder", () => {
       delayMs: n === 1 ? 5000 : 0,
     }));
     const first = setup([target.url]);
-    const [stored] = first.store.insertDeliveries([record("user.lifecycle.create")]);
+    const [stored] = first.store.deliveries.insert([record("user.lifecycle.create")]);
     first.forwarder.enqueue(stored!.seq, { eventTypes: ["user.lifecycle.create"] });
     await waitFor(() => target.posts().length === 1);
     const started = performance.now();
     await first.forwarder.stop(50);
     expect(performance.now() - started).toBeLessThan(2000);
     expect(state(first.store, stored!.seq)).toBe("pending");
-    expect(first.store.attempts(stored!.seq)).toMatchObject([
+    expect(first.store.attempts.of(stored!.seq)).toMatchObject([
       { attempt: 1, status: null, error: INTERRUPTED_ERROR },
     ]);
     const again = setup([target.url], first.store);
@@ -314,18 +318,18 @@ describe("Forwarder", () => {
       return { status: 200 };
     });
     const { store, forwarder } = setup([target.url]);
-    const [stored] = store.insertDeliveries([record("user.lifecycle.create")]);
-    read = () => store.attempts(stored!.seq);
+    const [stored] = store.deliveries.insert([record("user.lifecycle.create")]);
+    read = () => store.attempts.of(stored!.seq);
     forwarder.enqueue(stored!.seq, { eventTypes: ["user.lifecycle.create"] });
     await waitFor(() => state(store, stored!.seq) === "forwarded");
     expect(seen).toMatchObject([{ attempt: 1, kind: "forward", status: null, error: null }]);
-    expect(store.attempts(stored!.seq)).toMatchObject([{ attempt: 1, status: 200 }]);
+    expect(store.attempts.of(stored!.seq)).toMatchObject([{ attempt: 1, status: 200 }]);
   });
 
   it("marks an attempt an earlier run left without an answer (killed mid-send) interrupted and numbers the resend after it", async () => {
     const target = await startTarget("/hook");
     const first = setup([target.url]);
-    const [stored] = first.store.insertDeliveries([record("user.lifecycle.create")]);
+    const [stored] = first.store.deliveries.insert([record("user.lifecycle.create")]);
     // what a kill -9 between sending and recording the answer leaves behind
     new ForwardAttempts(first.store).start({
       deliverySeq: stored!.seq,
@@ -337,10 +341,12 @@ describe("Forwarder", () => {
     expect(again.forwarder.start()).toBe(1);
     await waitFor(() => state(first.store, stored!.seq) === "forwarded");
     expect(target.posts().map((p) => p.headers["x-okhook-attempt"])).toEqual(["2"]);
-    expect(first.store.attempts(stored!.seq).map((a) => [a.attempt, a.status, a.error])).toEqual([
-      [1, null, INTERRUPTED_ERROR],
-      [2, 200, null],
-    ]);
+    expect(first.store.attempts.of(stored!.seq).map((a) => [a.attempt, a.status, a.error])).toEqual(
+      [
+        [1, null, INTERRUPTED_ERROR],
+        [2, 200, null],
+      ],
+    );
   });
 
   it("keeps at most concurrencyPerTarget requests at the app; at stop, rows committed ahead of a send that never went out are dropped", async () => {
@@ -352,14 +358,14 @@ describe("Forwarder", () => {
     });
     const first = setup([target.url], undefined, { concurrencyPerTarget: 2 });
     const seqs = [1, 2, 3, 4, 5].map(() => {
-      const [stored] = first.store.insertDeliveries([record("user.lifecycle.create")]);
+      const [stored] = first.store.deliveries.insert([record("user.lifecycle.create")]);
       first.forwarder.enqueue(stored!.seq, { eventTypes: ["user.lifecycle.create"] });
       return stored!.seq;
     });
     await waitFor(() => target.posts().length === 2);
     await first.forwarder.stop(50);
     expect(most).toBe(2);
-    const rows = seqs.map((seq) => first.store.attempts(seq).map((a) => [a.attempt, a.error]));
+    const rows = seqs.map((seq) => first.store.attempts.of(seq).map((a) => [a.attempt, a.error]));
     // two were cut at the app; the others never went out and left no row behind
     expect(rows).toEqual([[[1, INTERRUPTED_ERROR]], [[1, INTERRUPTED_ERROR]], [], [], []]);
     target.setAnswer(() => ({ status: 200 }));

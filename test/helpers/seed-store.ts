@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { userError } from "../../src/commands/store-words.js";
 import { openDb } from "../../src/store/db.js";
 import { newDeliveryId } from "../../src/store/ids.js";
 import { Store } from "../../src/store/store.js";
@@ -60,6 +61,15 @@ export function seedDelivery(
     events,
     forwardState: "none",
   };
-  const [stored] = store.insertDeliveries([record]);
+  const [stored] = store.deliveries.insert([record]);
   return { seq: stored!.seq, id: stored!.id };
+}
+
+/** Run a store call and rethrow its error as a command says it to the user (the CLI's words). */
+export function asUser<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw userError(err);
+  }
 }

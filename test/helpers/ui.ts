@@ -1,6 +1,11 @@
 import { newDeliveryId } from "../../src/store/ids.js";
-import type { Store, StoredDelivery } from "../../src/store/store.js";
-import type { DeliveryRow, NewDelivery, ParsedEvent } from "../../src/store/types.js";
+import type { Store } from "../../src/store/store.js";
+import type {
+  DeliveryRow,
+  NewDelivery,
+  ParsedEvent,
+  StoredDelivery,
+} from "../../src/store/types.js";
 import { storeSource } from "../../src/tui/source.js";
 import type { UiClock } from "../../src/ui/clock.js";
 import type { CurlView, HeaderInfo, ReplayOutcome, UiActions } from "../../src/ui/types.js";
@@ -104,7 +109,7 @@ export function seed(
   n: number,
   make: (i: number) => Partial<NewDelivery> = () => ({}),
 ): StoredDelivery[] {
-  return store.insertDeliveries(Array.from({ length: n }, (_, i) => delivery(make(i))));
+  return store.deliveries.insert(Array.from({ length: n }, (_, i) => delivery(make(i))));
 }
 
 /** Header info for tests. */

@@ -79,7 +79,7 @@ describe("listener lock (a meta row in the database)", () => {
     const second = acquire(b, file);
     first.release();
     expect(currentHolder(a)?.id).toBe(second.holder.id);
-    a.setMeta(LISTENER_LOCK_KEY, row(deadPid()));
+    a.meta.set(LISTENER_LOCK_KEY, row(deadPid()));
     second.release(); // the row is no longer second's: left alone
     expect(currentHolder(a)?.id).toBe("earlier");
   });
@@ -87,7 +87,7 @@ describe("listener lock (a meta row in the database)", () => {
   it("takes over the row of a process that exited (ESRCH), and says whose it was", () => {
     const { file, a } = twoConnections();
     const pid = deadPid();
-    a.setMeta(LISTENER_LOCK_KEY, row(pid));
+    a.meta.set(LISTENER_LOCK_KEY, row(pid));
     const lock = acquire(a, file);
     expect(lock.tookOver).toEqual({
       pid,
@@ -99,21 +99,21 @@ describe("listener lock (a meta row in the database)", () => {
 
   it("takes over a row from before a reboot, or from an earlier process with the same pid", () => {
     const { file, a } = twoConnections();
-    a.setMeta(LISTENER_LOCK_KEY, row(4242, { bootId: "boot-0", startTicks: "1000" }));
+    a.meta.set(LISTENER_LOCK_KEY, row(4242, { bootId: "boot-0", startTicks: "1000" }));
     expect(acquire(a, file, probe({})).tookOver?.reason).toBe("rebooted");
     releaseAll();
-    a.setMeta(LISTENER_LOCK_KEY, row(4242, { bootId: "boot-1", startTicks: "999" }));
+    a.meta.set(LISTENER_LOCK_KEY, row(4242, { bootId: "boot-1", startTicks: "999" }));
     expect(acquire(a, file, probe({})).tookOver?.reason).toBe("pid reused");
     releaseAll();
     // our own pid, but not a lock this process holds (a restarted container reuses pids)
-    a.setMeta(LISTENER_LOCK_KEY, row(process.pid));
+    a.meta.set(LISTENER_LOCK_KEY, row(process.pid));
     expect(acquire(a, file).tookOver?.reason).toBe("exited");
   });
 
   it("treats a live process as the holder when in doubt (EPERM, unknown start time)", () => {
     const { file, a } = twoConnections();
     // exists() is true for EPERM (another user's process); without /proc nothing tells more
-    a.setMeta(LISTENER_LOCK_KEY, row(4242, { bootId: "boot-1", startTicks: "1000" }));
+    a.meta.set(LISTENER_LOCK_KEY, row(4242, { bootId: "boot-1", startTicks: "1000" }));
     expect(() =>
       acquire(a, file, probe({ bootId: () => undefined, startTicks: () => undefined })),
     ).toThrow(DatabaseInUseError);
@@ -123,7 +123,7 @@ describe("listener lock (a meta row in the database)", () => {
   it("ignores a row it cannot read (no pid, pid 0, not JSON)", () => {
     const { file, a } = twoConnections();
     for (const bad of ["{}", row(0), row(-1), "not json"]) {
-      a.setMeta(LISTENER_LOCK_KEY, bad);
+      a.meta.set(LISTENER_LOCK_KEY, bad);
       const lock = acquire(a, file);
       expect(lock.tookOver).toBeUndefined();
       lock.release();

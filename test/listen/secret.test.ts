@@ -23,7 +23,7 @@ const LISTENER = "http://127.0.0.1:41234/okta/events";
 /** A database whose listener ran with these settings (as `listen` records them). */
 function listenerRan(over: Partial<ListenerAuthInput> = {}): { store: Store; file: string } {
   const t = tempStore();
-  t.store.setMeta("listener.url", LISTENER);
+  t.store.meta.set("listener.url", LISTENER);
   recordListenerAuth(t.store, t.file, {
     header: "authorization",
     secret: "given-secret",
@@ -47,7 +47,7 @@ describe("the listener's secrets: one record beside the database", () => {
     expect(readFileSync(secrets, "utf8")).toContain("given-secret");
     const meta = store.db.prepare("SELECT key, value FROM meta").all();
     expect(JSON.stringify(meta)).not.toContain("given-secret");
-    expect(JSON.parse(store.getMeta("listener.auth")!)).toEqual({
+    expect(JSON.parse(store.meta.get("listener.auth")!)).toEqual({
       header: "authorization",
       source: "--secret",
       forwardMode: "secret",
@@ -68,7 +68,7 @@ describe("the listener's secrets: one record beside the database", () => {
     const generated = generatedSecret(t.file, "port:0");
     expect(generatedSecret(t.file, "port:0")).toBe(generated);
     for (const port of [41234, 50999]) {
-      t.store.setMeta("listener.url", `http://127.0.0.1:${port}/okta/events`);
+      t.store.meta.set("listener.url", `http://127.0.0.1:${port}/okta/events`);
       recordListenerAuth(t.store, t.file, {
         header: "authorization",
         secret: generated,
@@ -87,14 +87,14 @@ describe("the listener's secrets: one record beside the database", () => {
 
   it("reads databases of older listeners: a generated secret by its port key", () => {
     const t = tempStore();
-    t.store.setMeta("listener.secretKey", "port:8787");
+    t.store.meta.set("listener.secretKey", "port:8787");
     writeFileSync(secretsFileFor(t.file), JSON.stringify({ "port:8787": "old-generated" }));
     expect(listenerSecrets(t.file, t.store)).toMatchObject({
       recorded: true,
       inbound: { state: "value", value: "old-generated" },
       forward: { state: "value", value: "old-generated" },
     });
-    t.store.setMeta("listener.secretKey", "");
+    t.store.meta.set("listener.secretKey", "");
     expect(listenerSecrets(t.file, t.store).recorded).toBe(false);
   });
 

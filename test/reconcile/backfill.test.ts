@@ -91,10 +91,10 @@ describe("--replay-missing", () => {
       targets: [{ url: target.url, source: "to" }],
     });
 
-    const stored = store.resolve(first.backfill!.deliveries[0]!.deliveryId).delivery;
+    const stored = store.lookup.resolve(first.backfill!.deliveries[0]!.deliveryId).delivery;
     expect(stored).toMatchObject({ kind: "backfill", status: 200, eventCount: 50 });
     expect(JSON.stringify(stored.headers)).not.toContain("hook-secret");
-    expect(store.attempts(stored.seq)).toMatchObject([
+    expect(store.attempts.of(stored.seq)).toMatchObject([
       { kind: "backfill", target: target.url, status: 200, attempt: 1 },
     ]);
 
@@ -127,9 +127,9 @@ describe("--replay-missing", () => {
 
   it("defaults to the forward target per event type, else the listener", async () => {
     const listener = await startTarget("/okta/events");
-    store.setMeta("listener.url", listener.url);
+    store.meta.set("listener.url", listener.url);
     const old = seedDelivery(store, [parsedEvent("old", Date.now() - 3 * 60 * MIN, ADD)]);
-    store.addAttempt({
+    store.attempts.add({
       deliverySeq: old.seq,
       kind: "forward",
       target: target.url,

@@ -56,7 +56,7 @@ function filters(): string[] {
 describe("which event types reconcile compares", () => {
   it("by default, the types of the hook listen --register remembered: a type that never arrived is missing", async () => {
     const id = hook([CREATE, ADD]);
-    store.setMeta(hookMetaKey(fake.url), id);
+    store.meta.set(hookMetaKey(fake.url), id);
     const [, neverArrived] = scenario([CREATE, ADD], [CREATE]);
     const result = await runReconcile(options());
     expect(result.selection).toEqual({
@@ -82,7 +82,7 @@ describe("which event types reconcile compares", () => {
   });
 
   it("warns about received types outside the subscription and does not compare them", async () => {
-    store.setMeta(hookMetaKey(fake.url), hook([CREATE]));
+    store.meta.set(hookMetaKey(fake.url), hook([CREATE]));
     scenario([CREATE, DEACTIVATE], [CREATE, DEACTIVATE]);
     const result = await runReconcile(options());
     expect(result.selection.types).toEqual([CREATE]);
@@ -97,7 +97,7 @@ describe("which event types reconcile compares", () => {
   });
 
   it("falls back to the types received, saying so, when the remembered hook is gone from Okta", async () => {
-    store.setMeta(hookMetaKey(fake.url), "whoDeletedLongAgo1");
+    store.meta.set(hookMetaKey(fake.url), "whoDeletedLongAgo1");
     scenario([CREATE, ADD], [CREATE]);
     const result = await runReconcile(options());
     expect(result.selection).toEqual({ source: "received", types: [CREATE] });
@@ -119,7 +119,7 @@ describe("which event types reconcile compares", () => {
       channel: { type: "HTTP", version: "1.0.0", config: { uri: "http://127.0.0.1:9/hook" } },
     });
     const id = (created.body as { id: string }).id;
-    rig.store.setMeta(hookMetaKey(rig.fake.url), id);
+    rig.store.meta.set(hookMetaKey(rig.fake.url), id);
     const result = await runReconcile(
       rig.options({ apiToken: undefined, accessToken: rig.fake.token }),
     );
@@ -130,7 +130,7 @@ describe("which event types reconcile compares", () => {
   });
 
   it("remembers hooks per org: another org's hook id is not used", async () => {
-    store.setMeta(hookMetaKey("https://other.okta.com"), hook([CREATE, ADD]));
+    store.meta.set(hookMetaKey("https://other.okta.com"), hook([CREATE, ADD]));
     scenario([CREATE, ADD], [CREATE]);
     const result = await runReconcile(options());
     expect(result.selection.source).toBe("received");

@@ -34,9 +34,9 @@ function oddBytes(events: Record<string, unknown>[]): Buffer {
 
 function storeOne(body: Buffer, forwardedTo?: string) {
   const { store, file } = tempStore();
-  const [d] = store.insertDeliveries([deliveryOf(body)]);
+  const [d] = store.deliveries.insert([deliveryOf(body)]);
   if (forwardedTo) {
-    store.addAttempt({
+    store.attempts.add({
       deliverySeq: d!.seq,
       kind: "forward",
       target: forwardedTo,
@@ -47,7 +47,7 @@ function storeOne(body: Buffer, forwardedTo?: string) {
       error: null,
       slow: false,
     });
-    store.setForward(d!.seq, { state: "failed", status: 500 });
+    store.deliveries.setForward(d!.seq, { state: "failed", status: 500 });
   }
   return { store, file, seq: d!.seq, id: d!.id };
 }
@@ -84,13 +84,13 @@ describe("replayOne", () => {
     expect(h.cookie).toBeUndefined();
     expect(JSON.stringify(h)).not.toContain("[redacted]");
 
-    const attempts = store.attempts(seq);
+    const attempts = store.attempts.of(seq);
     expect(attempts.map((a) => [a.kind, a.attempt, a.status, a.target])).toEqual([
       ["forward", 1, 500, target.url],
       ["replay", 2, 200, target.url],
     ]);
     // the app finally took it where the listener could not deliver it
-    expect(store.bySeq(seq)!.forwardState).toBe("forwarded");
+    expect(store.deliveries.bySeq(seq)!.forwardState).toBe("forwarded");
   });
 
   it("sends no auth header when there is no secret, and the one the delivery came with", async () => {
@@ -119,7 +119,7 @@ describe("replayOne", () => {
     expect(denied).toMatchObject({ ok: false, status: 401, network: false });
     const allowed = await replayOne(store, seq, { secret: "right" });
     expect(allowed).toMatchObject({ ok: true, status: 200, attempt: 3 });
-    expect(store.attempts(seq).map((a) => a.status)).toEqual([500, 401, 200]);
+    expect(store.attempts.of(seq).map((a) => a.status)).toEqual([500, 401, 200]);
   });
 
   it("applies --set to the envelope and to every event, storing a new linked delivery", async () => {
@@ -155,15 +155,18 @@ describe("replayOne", () => {
     expect(target.posts()[0]!.headers["x-okhook-replay-of"]).toBe(id);
 
     // stored as a new delivery linked to the original; the original is untouched
-    const copy = store.bySeq(r.deliverySeq)!;
+    const copy = store.deliveries.bySeq(r.deliverySeq)!;
     expect(copy).toMatchObject({ kind: "replay", replayOf: id, forwardState: "forwarded" });
-    expect(store.body(r.deliverySeq)!.equals(target.posts()[0]!.body)).toBe(true);
-    expect(store.events(r.deliverySeq).map((e) => e.outcome)).toEqual(["FAILURE", "FAILURE"]);
-    expect(store.attempts(r.deliverySeq).map((a) => [a.kind, a.attempt, a.status])).toEqual([
+    expect(store.deliveries.body(r.deliverySeq)!.equals(target.posts()[0]!.body)).toBe(true);
+    expect(store.deliveries.events(r.deliverySeq).map((e) => e.outcome)).toEqual([
+      "FAILURE",
+      "FAILURE",
+    ]);
+    expect(store.attempts.of(r.deliverySeq).map((a) => [a.kind, a.attempt, a.status])).toEqual([
       ["replay", 1, 200],
     ]);
-    expect(store.body(seq)!.equals(body)).toBe(true);
-    expect(store.attempts(seq)).toHaveLength(1);
+    expect(store.deliveries.body(seq)!.equals(body)).toBe(true);
+    expect(store.attempts.of(seq)).toHaveLength(1);
   });
 
   it("--fresh-ids changes every event uuid and the eventId, and nothing else", async () => {
@@ -188,7 +191,7 @@ describe("replayOne", () => {
       e.uuid = original.data.events[i].uuid;
     });
     expect(sent).toEqual(original);
-    expect(store.events(r.deliverySeq).map((e) => [e.uuid, e.duplicate])).toEqual(
+    expect(store.deliveries.events(r.deliverySeq).map((e) => [e.uuid, e.duplicate])).toEqual(
       newIds.slice(1).map((u) => [u, false]),
     );
   });
@@ -197,7 +200,7 @@ describe("replayOne", () => {
     const target = await startTarget();
     const events = [logEvent("user.lifecycle.create"), logEvent("group.user_membership.add")];
     const { store, id } = storeOne(oddBytes(events), target.url);
-    const { delivery, viaEvent } = store.resolve(events[1]!.uuid as string);
+    const { delivery, viaEvent } = store.lookup.resolve(events[1]!.uuid as string);
 
     const r = await replayOne(store, { seq: delivery.seq, eventIdx: viaEvent!.idx });
 
@@ -205,7 +208,7 @@ describe("replayOne", () => {
     expect(sent.data.events).toEqual([events[1]]);
     expect(sent.eventType).toBe("com.okta.event_hook");
     expect(r).toMatchObject({ edited: true, eventUuid: events[1]!.uuid, eventCount: 1 });
-    expect(store.bySeq(r.deliverySeq)).toMatchObject({ kind: "replay", replayOf: id });
+    expect(store.deliveries.bySeq(r.deliverySeq)).toMatchObject({ kind: "replay", replayOf: id });
   });
 
   it("falls back to the listener URL, and names the fix when no target is known", async () => {
@@ -213,7 +216,7 @@ describe("replayOne", () => {
     const { store, seq } = storeOne(oddBytes([logEvent("user.lifecycle.create")]));
     await expect(replayOne(store, seq)).rejects.toThrow(/never forwarded.*pass --to/);
     await expect(replayOne(store, seq, { viaListener: true })).rejects.toThrow(UsageError);
-    store.setMeta("listener.url", listener.url);
+    store.meta.set("listener.url", listener.url);
     const r = await replayOne(store, seq);
     expect(r).toMatchObject({ ok: true, target: listener.url });
   });
@@ -224,6 +227,6 @@ describe("replayOne", () => {
     const r = await replayOne(store, seq, { to: `http://127.0.0.1:${port}/hook` });
     expect(r).toMatchObject({ ok: false, network: true, status: null });
     expect(r.error).toMatch(/connection refused/);
-    expect(store.attempts(seq)[0]).toMatchObject({ kind: "replay", status: null });
+    expect(store.attempts.of(seq)[0]).toMatchObject({ kind: "replay", status: null });
   });
 });

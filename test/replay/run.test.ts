@@ -19,11 +19,11 @@ afterEach(async () => {
 });
 
 function attempt(store: Store, seq: number, status: number | null, kind: "forward" | "replay") {
-  store.addAttempt({
+  store.attempts.add({
     deliverySeq: seq,
     kind,
     target: "http://127.0.0.1:1/hook",
-    attempt: store.lastAttemptNo(seq, "http://127.0.0.1:1/hook") + 1,
+    attempt: store.attempts.lastNo(seq, "http://127.0.0.1:1/hook") + 1,
     startedAt: Date.now(),
     durationMs: 1,
     status,
@@ -48,7 +48,7 @@ describe("selection", () => {
     attempt(store, refused!.seq, null, "forward");
     void never;
     store.db.prepare("UPDATE deliveries SET kind = 'replay' WHERE seq = ?").run(copy!.seq);
-    store.insertDeliveries([
+    store.deliveries.insert([
       deliveryOf(envelope([logEvent("x.y")]), { kind: "invalid", status: 400 }),
     ]);
 
@@ -88,16 +88,16 @@ describe("resolveRefs", () => {
     const { store } = tempStore();
     const a = logEvent("user.lifecycle.create");
     const b = logEvent("group.user_membership.add");
-    const [batch, single] = store.insertDeliveries([
+    const [batch, single] = store.deliveries.insert([
       deliveryOf(envelope([a, b])),
       deliveryOf(envelope([logEvent("user.lifecycle.activate")])),
     ]);
-    const [only] = store.events(single!.seq);
+    const [only] = store.deliveries.events(single!.seq);
     expect(
       resolveRefs(store, [batch!.id.slice(-8), b.uuid as string, only!.uuid!, batch!.id]),
     ).toEqual([{ seq: batch!.seq }, { seq: batch!.seq, eventIdx: 1 }, { seq: single!.seq }]);
 
-    const [verification, tooLarge] = store.insertDeliveries([
+    const [verification, tooLarge] = store.deliveries.insert([
       deliveryOf(envelope([]), { method: "GET", kind: "verification" }),
       deliveryOf(envelope([]), { kind: "too_large", status: 413, body: null }),
     ]);
@@ -138,14 +138,14 @@ describe("runReplay", () => {
     expect(maxInFlight).toBeLessThanOrEqual(3);
     expect(maxInFlight).toBeGreaterThan(1);
     expect(results).toHaveLength(40);
-    for (const d of seeded) expect(store.attempts(d.seq).map((a) => a.kind)).toEqual(["replay"]);
+    for (const d of seeded) expect(store.attempts.of(d.seq).map((a) => a.kind)).toEqual(["replay"]);
   });
 
   it("--dry-run prepares each delivery and sends and stores nothing", async () => {
     const target = await startTarget();
     const { store } = tempStore();
     const seeded = seed(store, 3);
-    const maxSeq = store.maxSeq();
+    const maxSeq = store.deliveries.maxSeq();
     const plans: string[] = [];
     const summary = await runReplay({
       store,
@@ -159,8 +159,8 @@ describe("runReplay", () => {
     expect(summary.done).toBe(3);
     expect(plans).toEqual(seeded.map((d) => `POST ${target.url} ${d.id}`));
     expect(target.received).toHaveLength(0);
-    expect(store.maxSeq()).toBe(maxSeq);
-    for (const d of seeded) expect(store.attempts(d.seq)).toEqual([]);
+    expect(store.deliveries.maxSeq()).toBe(maxSeq);
+    for (const d of seeded) expect(store.attempts.of(d.seq)).toEqual([]);
   });
 
   it("reports a delivery with no known target as unsent and goes on", async () => {
@@ -199,7 +199,7 @@ describe("runReplay", () => {
     controller.abort();
     const summary = await run;
     expect(summary).toMatchObject({ interrupted: true, done: 2, accepted: 0, unreachable: 0 });
-    const attempts = seeded.flatMap((d) => store.attempts(d.seq));
+    const attempts = seeded.flatMap((d) => store.attempts.of(d.seq));
     expect(attempts.map((a) => a.error)).toEqual([INTERRUPTED_ERROR, INTERRUPTED_ERROR]);
     expect(target.posts()).toHaveLength(2);
   });
@@ -219,11 +219,11 @@ describe("runReplay over a selection", () => {
         ...selectionOf(store),
         to: target.url,
         concurrency: 8,
-        onResult: (r) => storedWhenReported.push(store.attempts(r.deliverySeq).length),
+        onResult: (r) => storedWhenReported.push(store.attempts.of(r.deliverySeq).length),
       });
     expect(await run()).toMatchObject({ done: 30, accepted: 30 });
     expect(await run()).toMatchObject({ done: 30, accepted: 30 });
-    const numbers = (seq: number) => store.attempts(seq).map((a) => `${a.kind} ${a.attempt}`);
+    const numbers = (seq: number) => store.attempts.of(seq).map((a) => `${a.kind} ${a.attempt}`);
     expect(numbers(seeded[0]!.seq)).toEqual(["replay 1", "replay 2"]);
     expect(numbers(seeded[4]!.seq)).toEqual(["forward 1", "replay 2", "replay 3"]);
     const sent = target.received.map(

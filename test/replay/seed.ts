@@ -49,5 +49,5 @@ export function seed(
   eventType = "user.lifecycle.create",
 ): { seq: number; id: string }[] {
   const records = Array.from({ length: n }, () => deliveryOf(envelope([logEvent(eventType)])));
-  return store.insertDeliveries(records);
+  return store.deliveries.insert(records);
 }

@@ -101,7 +101,7 @@ describe("backfill bookkeeping", () => {
     store.db.prepare("UPDATE deliveries SET envelope_event_id = 'env-1' WHERE seq = ?").run(seq);
     expect(markListenerBackfill(store, "env-2", sentAt)).toBeUndefined();
     expect(markListenerBackfill(store, "env-1", sentAt)).toMatchObject({ seq });
-    expect(store.bySeq(seq)!.kind).toBe("backfill");
+    expect(store.deliveries.bySeq(seq)!.kind).toBe("backfill");
     expect(markListenerBackfill(store, "env-1", sentAt)).toBeUndefined();
   });
 
@@ -110,7 +110,7 @@ describe("backfill bookkeeping", () => {
     const users = seedDelivery(store, [parsedEvent("u", T)]);
     const groups = seedDelivery(store, [parsedEvent("g", T, "group.user_membership.add")]);
     const attempt = (deliverySeq: number, target: string, kind: "forward" | "backfill") =>
-      store.addAttempt({
+      store.attempts.add({
         deliverySeq,
         kind,
         target,

@@ -7,6 +7,7 @@ import { LOOKUP_SQL } from "../../src/store/lookup.js";
 import { Store } from "../../src/store/store.js";
 import type { NewDelivery } from "../../src/store/types.js";
 import { generateDeliveries, generatedId } from "../helpers/million.js";
+import { asUser } from "../helpers/seed-store.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 import { fmt, summary } from "../reliability/support.js";
 
@@ -52,7 +53,7 @@ beforeAll(() => {
     return prepare(sql);
   }) as typeof db.prepare;
   store = new Store(db);
-  store.insertDeliveries([
+  store.deliveries.insert([
     withShortId("5ax9k2m1", ["1f0c6c52-aaaa-4bbb-8ccc-0000000000e1"]),
     withShortId("h0p1dayz", ["ABCDEF01-2345-4678-9ABC-DEF012345678"]),
     withShortId("abcd1111"),
@@ -65,7 +66,7 @@ afterAll(() => {
   cleanupTmp();
 });
 
-const idOf = (ref: string) => store.resolve(ref).delivery.id;
+const idOf = (ref: string) => store.lookup.resolve(ref).delivery.id;
 
 describe(`id lookups on ${fmt(ROWS)} deliveries`, () => {
   it("resolve every id form a user sees, in any case, with Crockford look-alikes", () => {
@@ -83,17 +84,25 @@ describe(`id lookups on ${fmt(ROWS)} deliveries`, () => {
     expect(idOf("HOPIDAYZ")).toMatch(/h0p1dayz$/);
     expect(idOf("1F0C6C52-AAAA-4BBB-8CCC-0000000000E1")).toMatch(/5ax9k2m1$/);
     expect(idOf("abcdef01-2345-4678-9abc-def012345678")).toMatch(/h0p1dayz$/);
-    const via = store.resolve("1f0c6c52-aaaa-4bbb-8ccc-0000000000e1").viaEvent;
+    const via = store.lookup.resolve("1f0c6c52-aaaa-4bbb-8ccc-0000000000e1").viaEvent;
     expect(via?.uuid).toBe("1f0c6c52-aaaa-4bbb-8ccc-0000000000e1");
   });
 
   it("refuse unknown, too short and ambiguous references, naming the candidates", () => {
-    expect(() => store.resolve("5ax")).toThrow(/too short/);
-    expect(() => store.resolve("zzzzzzzz")).toThrow(UsageError);
-    expect(() => store.resolve("uuuu")).toThrow(/no delivery or event with that id/);
-    expect(() => store.resolve("5ax9%")).toThrow(/no delivery or event with that id/);
-    expect(() => store.resolve("ABCD")).toThrow(/ambiguous, matches \w+abcd1111, \w+abcd2222 \(/);
-    expect(() => store.resolve("01jx0000")).toThrow(/ambiguous, matches .*, …/);
+    expect(() => asUser(() => store.lookup.resolve("5ax"))).toThrow(/too short/);
+    expect(() => asUser(() => store.lookup.resolve("zzzzzzzz"))).toThrow(UsageError);
+    expect(() => asUser(() => store.lookup.resolve("uuuu"))).toThrow(
+      /no delivery or event with that id/,
+    );
+    expect(() => asUser(() => store.lookup.resolve("5ax9%"))).toThrow(
+      /no delivery or event with that id/,
+    );
+    expect(() => asUser(() => store.lookup.resolve("ABCD"))).toThrow(
+      /ambiguous, matches \w+abcd1111, \w+abcd2222 \(/,
+    );
+    expect(() => asUser(() => store.lookup.resolve("01jx0000"))).toThrow(
+      /ambiguous, matches .*, …/,
+    );
   });
 
   it("never scan a table: every statement a lookup runs is an index search", () => {
@@ -102,7 +111,7 @@ describe(`id lookups on ${fmt(ROWS)} deliveries`, () => {
     const refs = [generatedId(7), "5ax9", "abcd", "01jx0000", "ffffffff", "a-uuid-not-stored"];
     for (const ref of refs) {
       try {
-        store.resolve(ref);
+        asUser(() => store.lookup.resolve(ref));
       } catch (err) {
         expect(err).toBeInstanceOf(UsageError);
       }

@@ -4,11 +4,12 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, UsageError } from "../../src/errors.js";
 import { openDb } from "../../src/store/db.js";
+import { StoreError } from "../../src/store/errors.js";
 import { newDeliveryId, shortId } from "../../src/store/ids.js";
 import { MIGRATIONS } from "../../src/store/migrations.js";
 import { Store } from "../../src/store/store.js";
 import type { NewDelivery, ParsedEvent } from "../../src/store/types.js";
-import { closeStores, tempStore } from "../helpers/seed-store.js";
+import { asUser, closeStores, tempStore } from "../helpers/seed-store.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 
 const stores: Store[] = [];
@@ -74,38 +75,38 @@ describe("store", () => {
     expect(indexes).not.toContain("events_type");
     expect(indexes).not.toContain("events_published");
     expect(s.db.pragma("user_version", { simple: true })).toBe(2);
-    expect(s.events(1).map((e) => e.uuid)).toEqual(["u-1"]);
+    expect(s.deliveries.events(1).map((e) => e.uuid)).toEqual(["u-1"]);
   });
 
   it("stores deliveries with their events and flags duplicate uuids, also within one batch", () => {
     const s = open();
-    const [a, b] = s.insertDeliveries([
+    const [a, b] = s.deliveries.insert([
       delivery([ev("u-1"), ev("u-2")]),
       delivery([ev("u-2"), ev(null)]),
     ]);
     expect(a!.duplicateCount).toBe(0);
     expect(b!.duplicateCount).toBe(1);
-    expect(s.events(b!.seq).map((e) => e.duplicate)).toEqual([true, false]);
-    expect(s.bySeq(a!.seq)!.eventCount).toBe(2);
-    expect(s.body(a!.seq)!.toString()).toBe('{"data":{"events":[]}}');
+    expect(s.deliveries.events(b!.seq).map((e) => e.duplicate)).toEqual([true, false]);
+    expect(s.deliveries.bySeq(a!.seq)!.eventCount).toBe(2);
+    expect(s.deliveries.body(a!.seq)!.toString()).toBe('{"data":{"events":[]}}');
   });
 
   it("pages newest first by keyset and filters", () => {
     const s = open();
     for (let i = 0; i < 25; i++) {
-      s.insertDeliveries([
+      s.deliveries.insert([
         delivery([ev(`u-${i}`, i % 2 ? "group.user_membership.add" : "user.lifecycle.create")], {
           kind: i === 3 ? "rejected" : "delivery",
         }),
       ]);
     }
-    const first = s.list({ limit: 10 });
+    const first = s.deliveries.list({ limit: 10 });
     expect(first.map((r) => r.seq)).toEqual([25, 24, 23, 22, 21, 20, 19, 18, 17, 16]);
-    const next = s.list({ limit: 10, beforeSeq: first.at(-1)!.seq });
+    const next = s.deliveries.list({ limit: 10, beforeSeq: first.at(-1)!.seq });
     expect(next[0]!.seq).toBe(15);
-    expect(s.list({ limit: 100, eventTypeGlob: "group.*" })).toHaveLength(12);
-    expect(s.list({ limit: 100, kinds: ["rejected"] }).map((r) => r.seq)).toEqual([4]);
-    expect(s.list({ limit: 100, text: "u-7" }).map((r) => r.seq)).toEqual([8]);
+    expect(s.deliveries.list({ limit: 100, eventTypeGlob: "group.*" })).toHaveLength(12);
+    expect(s.deliveries.list({ limit: 100, kinds: ["rejected"] }).map((r) => r.seq)).toEqual([4]);
+    expect(s.deliveries.list({ limit: 100, text: "u-7" }).map((r) => r.seq)).toEqual([8]);
     const plan = s.db
       .prepare(
         "EXPLAIN QUERY PLAN SELECT seq FROM deliveries WHERE seq < ? ORDER BY seq DESC LIMIT 50",
@@ -116,20 +117,20 @@ describe("store", () => {
 
   it("resolves full ids, short ids, prefixes and event uuids; refuses unknown and ambiguous", () => {
     const s = open();
-    const [a] = s.insertDeliveries([delivery([ev("11111111-aaaa-bbbb-cccc-000000000001")])]);
-    s.insertDeliveries([delivery([ev("u-x")])]);
-    expect(s.resolve(a!.id).delivery.seq).toBe(a!.seq);
-    expect(s.resolve(shortId(a!.id)).delivery.seq).toBe(a!.seq);
-    expect(s.resolve(a!.id.toUpperCase()).delivery.seq).toBe(a!.seq);
-    expect(s.resolve("11111111-AAAA-bbbb-cccc-000000000001").delivery.seq).toBe(a!.seq);
-    expect(() => s.resolve("zzzzzzzz")).toThrow(UsageError);
-    expect(() => s.resolve(a!.id.slice(0, 6))).toThrow(/ambiguous/);
+    const [a] = s.deliveries.insert([delivery([ev("11111111-aaaa-bbbb-cccc-000000000001")])]);
+    s.deliveries.insert([delivery([ev("u-x")])]);
+    expect(s.lookup.resolve(a!.id).delivery.seq).toBe(a!.seq);
+    expect(s.lookup.resolve(shortId(a!.id)).delivery.seq).toBe(a!.seq);
+    expect(s.lookup.resolve(a!.id.toUpperCase()).delivery.seq).toBe(a!.seq);
+    expect(s.lookup.resolve("11111111-AAAA-bbbb-cccc-000000000001").delivery.seq).toBe(a!.seq);
+    expect(() => asUser(() => s.lookup.resolve("zzzzzzzz"))).toThrow(UsageError);
+    expect(() => asUser(() => s.lookup.resolve(a!.id.slice(0, 6)))).toThrow(/ambiguous/);
   });
 
   it("records attempts and forward state, and lists what is still pending", () => {
     const s = open();
-    const [a, b] = s.insertDeliveries([delivery([ev("u-1")]), delivery([ev("u-2")])]);
-    s.addAttempt({
+    const [a, b] = s.deliveries.insert([delivery([ev("u-1")]), delivery([ev("u-2")])]);
+    s.attempts.add({
       deliverySeq: a!.seq,
       kind: "forward",
       target: "http://t/",
@@ -141,25 +142,27 @@ describe("store", () => {
       slow: false,
       response: Buffer.from("ok"),
     });
-    s.setForward(a!.seq, { state: "forwarded", status: 200, ms: 5 });
-    expect(s.forwardedTo(a!.seq, "http://t/")).toBe(true);
-    expect(s.lastAttemptNo(a!.seq, "http://t/")).toBe(1);
-    expect(s.pendingForward()).toEqual([b!.seq]);
-    expect(s.attempts(a!.seq)[0]!.response).toBe("ok");
-    expect(s.counters()).toMatchObject({ received: 2, forwarded: 1, pending: 1 });
+    s.deliveries.setForward(a!.seq, { state: "forwarded", status: 200, ms: 5 });
+    expect(s.attempts.forwardedTo(a!.seq, "http://t/")).toBe(true);
+    expect(s.attempts.lastNo(a!.seq, "http://t/")).toBe(1);
+    expect(s.deliveries.pendingForward()).toEqual([b!.seq]);
+    expect(s.attempts.of(a!.seq)[0]!.response).toBe("ok");
+    expect(s.deliveries.counters()).toMatchObject({ received: 2, forwarded: 1, pending: 1 });
   });
 
   it("keeps meta values", () => {
     const s = open();
-    s.setMeta("k", "v1");
-    s.setMeta("k", "v2");
-    expect(s.getMeta("k")).toBe("v2");
-    expect(s.getMeta("missing")).toBeUndefined();
+    s.meta.set("k", "v1");
+    s.meta.set("k", "v2");
+    expect(s.meta.get("k")).toBe("v2");
+    expect(s.meta.get("missing")).toBeUndefined();
   });
 
   it("opens read-only without writing: nothing created, an older schema upgraded once in place", () => {
     const dir = tmpDir();
-    expect(() => openDb(join(dir, "missing.db"), { readonly: true })).toThrow(ConfigError);
+    expect(() => asUser(() => openDb(join(dir, "missing.db"), { readonly: true }))).toThrow(
+      ConfigError,
+    );
     expect(existsSync(join(dir, "missing.db"))).toBe(false);
     const file = join(dir, "v1.db");
     const v1 = new Database(file);
@@ -170,7 +173,7 @@ describe("store", () => {
     stores.push(ro);
     expect(ro.db.readonly).toBe(true);
     expect(ro.db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
-    expect(() => ro.setMeta("k", "v")).toThrow(/readonly/);
+    expect(() => ro.meta.set("k", "v")).toThrow(/readonly/);
   });
 
   it("closes a database it is alone on in rollback mode (readable without -wal/-shm), else leaves it WAL", () => {
@@ -188,10 +191,33 @@ describe("store", () => {
     expect(again.db.pragma("journal_mode", { simple: true })).toBe("wal");
   });
 
+  it("throws typed StoreErrors (a code and the file, no flags): commands put them in words", () => {
+    const file = join(tmpDir(), "bad.db");
+    writeFileSync(file, "not sqlite ".repeat(500));
+    const caught = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (err) {
+        return err as StoreError;
+      }
+      throw new Error("expected a StoreError");
+    };
+    const corrupt = caught(() => openDb(file));
+    expect(corrupt).toBeInstanceOf(StoreError);
+    expect(corrupt).toMatchObject({ code: "corrupt", file });
+    expect(corrupt.message).not.toMatch(/--db/);
+    const s = open();
+    expect(caught(() => s.lookup.resolve("zzzzzzzz")).problem).toEqual({
+      code: "refNotFound",
+      ref: "zzzzzzzz",
+    });
+    expect(caught(() => s.lookup.resolve("abc")).code).toBe("refTooShort");
+  });
+
   it("names a corrupt database file and the fix", () => {
     const file = join(tmpDir(), "bad.db");
     writeFileSync(file, "this is not sqlite at all, just text ".repeat(200));
-    expect(() => openDb(file)).toThrow(ConfigError);
-    expect(() => openDb(file)).toThrow(/not a readable okhook database.*--db/);
+    expect(() => asUser(() => openDb(file))).toThrow(ConfigError);
+    expect(() => asUser(() => openDb(file))).toThrow(/not a readable okhook database.*--db/);
   });
 });

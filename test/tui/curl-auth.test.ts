@@ -18,7 +18,7 @@ function withListener(secret: string | undefined) {
   const file = `${tmpDir()}/okhook.db`;
   const store = tempStore(file);
   const [d] = seed(store, 1);
-  store.setMeta("listener.url", URL);
+  store.meta.set("listener.url", URL);
   recordListenerAuth(store, file, {
     header: "authorization",
     secret,

@@ -23,7 +23,7 @@ describe("okhook ui's r: the auth the listener forwarded with, looked up beside 
     const file = `${tmpDir()}/okhook.db`;
     const store = tempStore(file);
     const [d] = seed(store, 1);
-    store.addAttempt({
+    store.attempts.add({
       deliverySeq: d!.seq,
       kind: "forward",
       target: app.url,

@@ -95,7 +95,7 @@ describe("ViewStore", () => {
     const store = tempStore();
     const [d] = seed(store, 1, () => ({ forwardState: "pending" }));
     const { view, clock } = viewOver(store);
-    store.setForward(d!.seq, { state: "failed", status: 502, ms: 3400 });
+    store.deliveries.setForward(d!.seq, { state: "failed", status: 502, ms: 3400 });
     view.apply({
       type: "forward",
       outcome: {
@@ -295,7 +295,7 @@ describe("ViewStore", () => {
     const store = tempStore();
     const [d] = seed(store, 1);
     const { view } = viewOver(store);
-    store.addAttempt({
+    store.attempts.add({
       deliverySeq: d!.seq,
       kind: "replay",
       target: "http://127.0.0.1:3000/hook",
@@ -333,7 +333,7 @@ describe("ViewStore", () => {
     expect(view.getSnapshot().rows).toHaveLength(2);
     clock.advance(1);
     expect(view.getSnapshot().rows.map((r) => r.seq)).toEqual([5, 4, 3, 2, 1]);
-    writer.setForward(5, { state: "forwarded", status: 200, ms: 5 });
+    writer.deliveries.setForward(5, { state: "forwarded", status: 200, ms: 5 });
     clock.advance(500);
     expect(view.getSnapshot().rows[0]!.forwardState).toBe("forwarded");
   });
@@ -367,7 +367,7 @@ describe("ViewStore", () => {
     const opened = reads;
     clock.advance(1500);
     expect(reads).toBe(opened);
-    writer.setForward(3, { state: "forwarded", status: 200, ms: 5 });
+    writer.deliveries.setForward(3, { state: "forwarded", status: 200, ms: 5 });
     clock.advance(500);
     expect(reads).toBe(opened + 1);
     expect(view.getSnapshot().detail?.delivery.forwardState).toBe("forwarded");
@@ -416,7 +416,7 @@ describe("ViewStore", () => {
 
   it("stops all timers on dispose", () => {
     const store = tempStore();
-    store.insertDeliveries([delivery()]);
+    store.deliveries.insert([delivery()]);
     const { view, clock } = viewOver(store);
     view.startPolling();
     view.apply(deliveryEvent(1));
