@@ -4,6 +4,13 @@ import { ReadyProbe } from "./ready-probe.js";
 export const READY_POLL_MS = 1_000;
 /** After a connection line in the log, ask `/ready` this soon (it is updated just after the line). */
 export const READY_NUDGE_MS = 100;
+/**
+ * For this long after a connection line the log's count wins over `/ready`: a drop that
+ * cloudflared logged is said even when it reconnects within a second (an answer from before
+ * the line, or a quick reconnect, would otherwise hide it), and a fresh registration is not
+ * undone by an answer the metrics server gave before it caught up.
+ */
+export const LOG_WINS_MS = 2_000;
 
 /**
  * How many edge connections one cloudflared has registered. Its log hints at changes
@@ -18,9 +25,13 @@ export class ConnectionCount {
   private count = 0;
   private watching = false;
   private closed = false;
+  private lastLogged = Number.NEGATIVE_INFINITY;
 
   /** `onChange` hears every change of the count once `watch()` was called. */
-  constructor(private readonly onChange: (count: number) => void) {}
+  constructor(
+    private readonly onChange: (count: number) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Connections registered according to the log. */
   get logCount(): number {
@@ -59,8 +70,10 @@ export class ConnectionCount {
 
   private nudge(): void {
     if (!this.watching) return;
+    this.lastLogged = this.now();
+    // The log line is news now; `/ready` confirms (or corrects) it a moment later.
+    this.report(this.logged.size);
     if (this.probe) this.schedule(READY_NUDGE_MS);
-    else this.report(this.logged.size);
   }
 
   private schedule(ms: number): void {
@@ -71,9 +84,11 @@ export class ConnectionCount {
   }
 
   private async poll(): Promise<void> {
+    const askedAt = this.now();
     const n = await this.probe?.readyConnections();
     if (this.closed) return;
-    this.report(n ?? this.logged.size);
+    const logFresh = askedAt - this.lastLogged < LOG_WINS_MS;
+    this.report(n === undefined || logFresh ? this.logged.size : n);
     this.schedule(READY_POLL_MS);
   }
 
