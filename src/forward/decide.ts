@@ -1,7 +1,7 @@
 import { backoffMs } from "../backoff.js";
 import type { ForwardOutcome } from "../events.js";
 import { OKTA_HOOK_TIMEOUT_MS } from "../okta/hook-types.js";
-import type { SendResult } from "./send.js";
+import type { SendOutcome } from "./send.js";
 
 /** Longest wait between two attempts of one delivery, however many retries came before. */
 export const FORWARD_BACKOFF_MAX_MS = 30_000;
@@ -58,11 +58,7 @@ export interface AttemptRef {
 }
 
 /** The forward event for an attempt and the step decided after it. */
-export function attemptOutcome(
-  a: AttemptRef,
-  res: Pick<SendResult, "status" | "error" | "durationMs">,
-  step: Decision,
-): ForwardOutcome {
+export function attemptOutcome(a: AttemptRef, res: SendOutcome, step: Decision): ForwardOutcome {
   const o: ForwardOutcome = {
     ...a,
     status: res.status,

@@ -4,15 +4,24 @@ import { Agent, type Dispatcher } from "undici";
 /** Response bodies kept per attempt. */
 export const RESPONSE_CAP_BYTES = 64 * 1024;
 
-/** One HTTP send and what came back. Never throws for per-delivery failures. */
-export interface SendResult {
+/**
+ * What one HTTP send came to, whoever sent it (a forward, a replay, `send fixture`, a
+ * backfill): the one shape every send result extends.
+ */
+export interface SendOutcome {
+  /** The answer's status; null when there was none (refused, timed out, aborted). */
   status: number | null;
+  /** Why there was no usable answer; null when there was one. */
   error: string | null;
+  durationMs: number;
+}
+
+/** One HTTP send and what came back. Never throws for per-delivery failures. */
+export interface SendResult extends SendOutcome {
   /** Network-level failure (refused, reset, DNS, timeout): the target may come back. */
   network: boolean;
   /** No complete answer within `timeoutMs`. */
   timedOut: boolean;
-  durationMs: number;
   response: Buffer | null;
   responseHeaders: Record<string, string | string[] | undefined>;
 }

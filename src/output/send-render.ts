@@ -1,5 +1,5 @@
 import type { FixtureInfo } from "../fixtures/catalog.js";
-import type { SendResult } from "../fixtures/send.js";
+import type { JudgedSendResult } from "../fixtures/send.js";
 import type { VerifyResult } from "../fixtures/verify.js";
 import type { OktaEventHookEnvelope } from "../okta/hook-types.js";
 import { guardOutput, safe, toJson } from "../text/sanitize.js";
@@ -28,7 +28,7 @@ export function sendPrinter(ctx: RenderContext, o: { json: boolean; url: string 
   if (!o.json) out(c.dim(`Sending to ${o.url}`));
   let hinted = false;
   return {
-    delivery(d: { envelope: OktaEventHookEnvelope; result: SendResult; copy: number }): void {
+    delivery(d: { envelope: OktaEventHookEnvelope; result: JudgedSendResult; copy: number }): void {
       const events = d.envelope.data.events;
       const types = [...new Set(events.map((e) => String(e.eventType)))];
       if (o.json) {
@@ -37,7 +37,7 @@ export function sendPrinter(ctx: RenderContext, o: { json: boolean; url: string 
             eventId: d.envelope.eventId,
             events: events.map((e) => ({ uuid: e.uuid, eventType: e.eventType })),
             duplicateOf: d.copy > 0 ? d.envelope.eventId : undefined,
-            ...d.result,
+            ...withoutNulls(d.result),
           }),
         );
         return;
@@ -49,8 +49,7 @@ export function sendPrinter(ctx: RenderContext, o: { json: boolean; url: string 
           : r.verdict === "would-retry"
             ? c.yellow("↻")
             : c.red("✗");
-      const status =
-        r.status === undefined ? c.red(safe(r.error ?? "error")) : statusColor(c, r.status);
+      const status = r.status === null ? c.red(safe(r.error ?? "error")) : statusColor(c, r.status);
       const verdict =
         r.verdict === "accepted"
           ? c.green("accepted")
@@ -94,4 +93,9 @@ export function verifyText(url: string, r: VerifyResult, ctx: RenderContext): st
 /** The verification verdict as one JSON line. */
 export function verifyJson(url: string, r: VerifyResult): string {
   return `${toJson({ url, ...r })}\n`;
+}
+
+/** A send result for `send fixture --json`: fields that are null (no status, no error) are left out. */
+function withoutNulls<T extends object>(r: T): Partial<T> {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null)) as Partial<T>;
 }

@@ -1,7 +1,7 @@
 import type { Dispatcher } from "undici";
 import { ConfigError, Interrupted } from "../errors.js";
 import { materialise } from "../fixtures/materialise.js";
-import { type SendResult, sendDelivery, type Verdict } from "../fixtures/send.js";
+import { type JudgedSendResult, sendDelivery, type Verdict } from "../fixtures/send.js";
 import type { AuthPlan, TargetRole } from "../listen/listener-auth.js";
 import { parseEvent } from "../listen/parse-events.js";
 import { DEFAULT_AUTH_HEADER, deliveryHeaders } from "../okta/delivery.js";
@@ -195,7 +195,7 @@ function storeOnce(
   store: Store,
   sent: Sent,
   eventId: string,
-  res: SendResult,
+  res: JudgedSendResult,
 ): { id: string; storedBy: BackfillDelivery["storedBy"] } {
   const listenerRow = isOk(res.status)
     ? markListenerBackfill(store, eventId, sent.sentAt)
@@ -206,9 +206,9 @@ function storeOnce(
     id: newDeliveryId(),
     events: sent.events.map(parseEvent),
     envelopeEventId: eventId,
-    status: res.status ?? null,
+    status: res.status,
     durationMs: res.durationMs,
-    error: res.error ?? null,
+    error: res.error,
     response: res.responseBody ?? null,
     slow: res.durationMs > OKTA_HOOK_TIMEOUT_MS,
   });
@@ -219,15 +219,15 @@ function delivery(
   stored: { id: string; storedBy: BackfillDelivery["storedBy"] },
   target: string,
   events: LogEvent[],
-  res: SendResult,
+  res: JudgedSendResult,
 ): BackfillDelivery {
   return {
     deliveryId: stored.id,
     target,
     uuids: events.map((e) => String(e.uuid ?? "")),
-    status: res.status ?? null,
+    status: res.status,
     durationMs: res.durationMs,
-    error: res.error ?? null,
+    error: res.error,
     verdict: res.verdict,
     reason: res.reason,
     storedBy: stored.storedBy,

@@ -1,5 +1,5 @@
 import type { Dispatcher } from "undici";
-import type { SendGroup } from "../forward/send.js";
+import type { SendGroup, SendOutcome } from "../forward/send.js";
 import type { AuthPlan, TargetRole } from "../listen/listener-auth.js";
 import type { Edit } from "../payload/edit.js";
 import type { DeliveryRow, ParsedEvent } from "../store/types.js";
@@ -79,7 +79,7 @@ export interface PreparedReplay {
 }
 
 /** The outcome of replaying one delivery. Per-delivery failures are results, not exceptions. */
-export interface ReplayResult {
+export interface ReplayResult extends SendOutcome {
   /** The original delivery. */
   replayOf: DeliveryRow;
   /** Delivery the attempt is recorded on: the original, or the new one holding edited bytes. */
@@ -92,14 +92,11 @@ export interface ReplayResult {
   /** null when the delivery could not be prepared (see `error`). */
   target: string | null;
   attempt: number;
-  status: number | null;
   /** 2xx. */
   ok: boolean;
   /** The target could not be reached (refused, reset, DNS, timeout). */
   network: boolean;
   interrupted: boolean;
-  error: string | null;
-  durationMs: number;
   /** Slower than Okta's 3 s limit. */
   slow: boolean;
   /** Start of the send, epoch milliseconds. */
