@@ -3,7 +3,7 @@ import type { ConditionOutcome, MatchCondition } from "./match.js";
 
 /** What `okhook wait` waits for. */
 export interface WaitSpec {
-  /** Event type glob (`user.lifecycle.*`; `*` crosses dots, as in --forward-to routes). */
+  /** Event type glob (`user.lifecycle.*`; `*` crosses dots, as in --events and routes). */
   eventType: string;
   conditions: MatchCondition[];
   /** Distinct events (by uuid) needed. */
