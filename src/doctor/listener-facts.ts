@@ -3,7 +3,6 @@ import { goneReason } from "../listen/process-alive.js";
 import { listenerSecrets } from "../listen/secret.js";
 import { LISTENER_TUNNEL_META, readTunnelRecord } from "../listen/tunnel-record.js";
 import { hookMetaKey } from "../reconcile/selection.js";
-import type { Db } from "../store/db.js";
 import { recentRejections } from "../store/health.js";
 import type { Store } from "../store/store.js";
 import type { ListenerFacts } from "./facts.js";
@@ -16,11 +15,7 @@ export const REJECTIONS_WINDOW_MS = 24 * 3_600_000;
  * recorded (header name, where its secret came from, targets — never a value), its tunnel
  * record, and recent 401s. Reads only.
  */
-export function readListenerFacts(
-  store: Store,
-  db: Db,
-  o: { dbPath: string; now: number },
-): ListenerFacts {
+export function readListenerFacts(store: Store, o: { dbPath: string; now: number }): ListenerFacts {
   const holder = currentHolder(store);
   const running = holder !== undefined && goneReason(holder.pid, holder) === null;
   const secrets = listenerSecrets(o.dbPath, store);
@@ -29,13 +24,13 @@ export function readListenerFacts(
     header: secrets.header,
     secretSource: secrets.source,
     targets: [...new Set(secrets.targets)],
-    rejected: recentRejections(db, o.now - REJECTIONS_WINDOW_MS),
+    rejected: recentRejections(store, o.now - REJECTIONS_WINDOW_MS),
   };
   if (running && holder) {
     facts.pid = holder.pid;
     facts.startedAt = holder.startedAt;
     facts.url = holder.url;
-    facts.tunnel = readTunnelRecord(store.getMeta(LISTENER_TUNNEL_META), holder.id);
+    facts.tunnel = readTunnelRecord(store.meta.get(LISTENER_TUNNEL_META), holder.id);
   } else {
     facts.lastUrl = secrets.listenerUrl;
   }
@@ -44,5 +39,5 @@ export function readListenerFacts(
 
 /** The hook id `listen --register` remembered for this org, if any. */
 export function knownHookId(store: Store, orgUrl: string): string | undefined {
-  return store.getMeta(hookMetaKey(orgUrl));
+  return store.meta.get(hookMetaKey(orgUrl));
 }

@@ -1,3 +1,4 @@
+import type { ReadOnlyReason } from "../store/errors.js";
 import type { CloudflaredInfo, DbFacts, ListenerFacts } from "./facts.js";
 import { type Check, fail, ok, skip, warn } from "./types.js";
 
@@ -65,13 +66,9 @@ export function databaseChecks(db: DbFacts): Check[] {
     );
   }
   if (db.readOnly) {
+    const r = readOnlyWords(db.path, db.readOnly);
     checks.push(
-      fail(
-        "database.writable",
-        "database writable",
-        `listen cannot write it: ${db.readOnly.why}`,
-        db.readOnly.fix,
-      ),
+      fail("database.writable", "database writable", `listen cannot write it: ${r.why}`, r.fix),
     );
   }
   if (db.mode !== undefined && (db.mode & 0o077) !== 0) {
@@ -86,6 +83,20 @@ export function databaseChecks(db: DbFacts): Check[] {
   }
   checks.push(integrityCheck(db));
   return checks;
+}
+
+function readOnlyWords(file: string, r: ReadOnlyReason): { why: string; fix: string } {
+  switch (r.kind) {
+    case "readOnlyFileSystem":
+      return {
+        why: "it is on a read-only file system",
+        fix: "copy it somewhere writable and pass --db <copy>",
+      };
+    case "directoryNotWritable":
+      return { why: `its directory ${r.dir} is not writable`, fix: `make ${r.dir} writable` };
+    case "fileNotWritable":
+      return { why: "the file is not writable", fix: `chmod u+w ${file}` };
+  }
 }
 
 function integrityCheck(db: DbFacts): Check {

@@ -1,9 +1,9 @@
 import { statSync } from "node:fs";
 import Database from "better-sqlite3";
-import { describeError } from "../errors.js";
-import { BUSY_TIMEOUT_MS, type Db } from "./db.js";
-import { whyReadOnly } from "./db-errors.js";
+import type { Db } from "./db.js";
+import { BUSY_TIMEOUT_MS, type ReadOnlyReason, toStoreError, whyReadOnly } from "./errors.js";
 import { MIGRATIONS } from "./migrations.js";
+import { Store } from "./store.js";
 
 /**
  * Largest database `doctor` runs SQLite's quick_check on: it reads every page, about a second
@@ -19,7 +19,7 @@ export interface DbFacts {
   /** Permission bits (`0o600`); undefined on Windows, where they mean nothing. */
   mode?: number;
   /** Why `listen` could not write it here, if it could not. */
-  readOnly?: { why: string; fix: string };
+  readOnly?: ReadOnlyReason;
   schema?: { version: number; expected: number };
   integrity?:
     | { state: "ok" }
@@ -37,13 +37,14 @@ export interface DbFacts {
 export function inspectDb(
   path: string,
   o: { platform?: NodeJS.Platform; quickCheckMaxBytes?: number } = {},
-): { facts: DbFacts; db?: Db } {
+): { facts: DbFacts; store?: Store } {
   const facts: DbFacts = { path, exists: false };
   let st: ReturnType<typeof statSync>;
   try {
     st = statSync(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") facts.error = describeError(err);
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT")
+      facts.error = toStoreError(path, err).message;
     return { facts };
   }
   facts.exists = true;
@@ -58,14 +59,14 @@ export function inspectDb(
     facts.integrity = quickCheck(db, st.size, o.quickCheckMaxBytes ?? QUICK_CHECK_MAX_BYTES);
   } catch (err) {
     db?.close();
-    facts.error = describeError(err);
+    facts.error = toStoreError(path, err).message;
     return { facts };
   }
   if (facts.schema.version !== facts.schema.expected) {
     db.close();
     return { facts };
   }
-  return { facts, db };
+  return { facts, store: new Store(db) };
 }
 
 function quickCheck(db: Db, size: number, maxBytes: number): DbFacts["integrity"] {
@@ -94,8 +95,8 @@ export interface Rejections {
 const REJECTIONS_LOOKED_AT = 1000;
 
 /** The most recent auth rejections since `sinceMs` (on the received_at index, bounded). */
-export function recentRejections(db: Db, sinceMs: number): Rejections {
-  const rows = db
+export function recentRejections(store: Store, sinceMs: number): Rejections {
+  const rows = store.db
     .prepare(
       `SELECT auth, received_at AS at, headers LIKE '%"Okta Hook Service%' AS okta FROM deliveries
        WHERE received_at >= ? AND kind = 'rejected' ORDER BY received_at DESC LIMIT ?`,

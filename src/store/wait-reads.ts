@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
-import Database, { type Statement } from "better-sqlite3";
-import { ConfigError } from "../errors.js";
-import type { ForwardInfo, WaitRow } from "../wait/types.js";
-import { BUSY_TIMEOUT_MS, type Db, dbError } from "./db.js";
+import Database from "better-sqlite3";
+import type { Db } from "./db.js";
+import { BUSY_TIMEOUT_MS, StoreError, toStoreError } from "./errors.js";
 import { MIGRATIONS } from "./migrations.js";
+import { Statements } from "./statements.js";
+import { Store } from "./store.js";
+import type { ForwardState } from "./types.js";
 
 /**
  * Rows `okhook wait` counts: requests the listener accepted as Okta deliveries (and `send
@@ -11,6 +13,31 @@ import { MIGRATIONS } from "./migrations.js";
  * re-sends, and a wait asks whether the event *arrived*.
  */
 const ARRIVED = `kind IN ('delivery', 'fixture') AND status BETWEEN 200 AND 299`;
+
+/** Where forwarding of a delivery stands. */
+export interface ForwardInfo {
+  state: ForwardState;
+  /** Last HTTP status the app answered, if any. */
+  status: number | null;
+  error: string | null;
+}
+
+/** One stored event as the events table has it (no body read yet). */
+export interface EventRef {
+  idx: number;
+  uuid: string | null;
+  eventType: string | null;
+  duplicate: boolean;
+}
+
+/** A stored delivery carrying events, oldest first when read. */
+export interface WaitRow {
+  seq: number;
+  deliveryId: string;
+  receivedAt: number;
+  forward: ForwardInfo;
+  events: EventRef[];
+}
 
 /** Why a database cannot be waited on yet: absent, or created but not migrated by its listen yet. */
 export type NotReady = "missing" | "not-ready";
@@ -20,23 +47,19 @@ export type NotReady = "missing" | "not-ready";
  * has not finished creating (or an older one, which only `listen` upgrades) is "not ready",
  * tried again later, never upgraded from here.
  */
-export function openForWait(file: string): Db | NotReady {
+export function openForWait(file: string): Store | NotReady {
   if (!existsSync(file)) return "missing";
   let db: Db | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
     const version = db.pragma("user_version", { simple: true }) as number;
-    if (version > MIGRATIONS.length) {
-      throw new ConfigError(
-        `database schema version ${version} is newer than this okhook understands (upgrade okhook)`,
-      );
-    }
-    if (version === MIGRATIONS.length) return db;
+    if (version > MIGRATIONS.length) throw new StoreError(file, { code: "newerSchema", version });
+    if (version === MIGRATIONS.length) return new Store(db);
   } catch (err) {
     db?.close();
     // a file caught between its creation and its first page is not a database yet
     if ((err as { code?: string }).code === "SQLITE_NOTADB") return "not-ready";
-    throw dbError(file, err);
+    throw toStoreError(file, err);
   }
   db.close();
   return "not-ready";
@@ -44,23 +67,19 @@ export function openForWait(file: string): Db | NotReady {
 
 /** The reads `okhook wait` makes: all by primary key or index, none that grows with history. */
 export class WaitReads {
-  private readonly cache = new Map<string, Statement>();
+  private readonly sql: Statements;
 
-  constructor(readonly db: Db) {}
+  constructor(readonly store: Store) {
+    this.sql = new Statements(store.db);
+  }
 
-  private stmt(sql: string): Statement {
-    let s = this.cache.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.cache.set(sql, s);
-    }
-    return s;
+  private stmt(text: string) {
+    return this.sql.get(text);
   }
 
   /** Highest sequence number stored (0 when empty). */
   maxSeq(): number {
-    return (this.stmt("SELECT COALESCE(MAX(seq), 0) AS m FROM deliveries").get() as { m: number })
-      .m;
+    return this.store.deliveries.maxSeq();
   }
 
   /** A cursor just before the first delivery received at or after `sinceMs` (index seek). */
@@ -121,13 +140,11 @@ export class WaitReads {
 
   /** The LogEvents of a stored delivery (its body's `data.events`), undefined if unreadable. */
   loadEvents(seq: number): unknown[] | undefined {
-    const row = this.stmt("SELECT body FROM deliveries WHERE seq = ?").get(seq) as
-      | { body: Buffer | null }
-      | undefined;
-    if (!row?.body) return undefined;
+    const body = this.store.deliveries.body(seq);
+    if (!body) return undefined;
     try {
-      const events = (JSON.parse(row.body.toString("utf8")) as { data?: { events?: unknown } })
-        ?.data?.events;
+      const events = (JSON.parse(body.toString("utf8")) as { data?: { events?: unknown } })?.data
+        ?.events;
       return Array.isArray(events) ? events : undefined;
     } catch {
       return undefined;
@@ -139,12 +156,12 @@ export class WaitReads {
    * asking costs no page read (WAL index header), so an idle wait can ask often.
    */
   dataVersion(): number {
-    return this.db.pragma("data_version", { simple: true }) as number;
+    return this.store.db.pragma("data_version", { simple: true }) as number;
   }
 
   /** Close the read-only connection (it never wrote, so nothing to checkpoint). */
   close(): void {
-    this.db.close();
+    this.store.close();
   }
 }
 
@@ -168,6 +185,6 @@ interface RawEvent {
 
 /** The wait's reads over `file`, or why it cannot be read yet. */
 export function openWaitReads(file: string): WaitReads | NotReady {
-  const db = openForWait(file);
-  return typeof db === "string" ? db : new WaitReads(db);
+  const store = openForWait(file);
+  return typeof store === "string" ? store : new WaitReads(store);
 }

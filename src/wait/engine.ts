@@ -1,4 +1,4 @@
-import { eventTypeMatcher } from "../okta/event-types.js";
+import { globMatcher } from "../event-type-glob.js";
 import { evaluate } from "./match.js";
 import type { ForwardInfo, NearMiss, WaitMatch, WaitReport, WaitRow, WaitSpec } from "./types.js";
 
@@ -27,7 +27,7 @@ export class WaitEngine {
   private seen = 0;
 
   constructor(private readonly spec: WaitSpec) {
-    this.typeMatches = eventTypeMatcher(spec.eventType);
+    this.typeMatches = globMatcher(spec.eventType);
   }
 
   /** True once enough events counted. */

@@ -1,40 +1,17 @@
-import type { ForwardState } from "../store/types.js";
+import type { ForwardInfo } from "../store/wait-reads.js";
 import type { ConditionOutcome, MatchCondition } from "./match.js";
+
+export type { EventRef, ForwardInfo, WaitRow } from "../store/wait-reads.js";
 
 /** What `okhook wait` waits for. */
 export interface WaitSpec {
-  /** Event type glob (`user.lifecycle.*`; `*` crosses dots, as in --events and routes). */
+  /** Event type glob (`user.lifecycle.*`; `*` crosses dots: the one glob engine, event-type-glob.ts). */
   eventType: string;
   conditions: MatchCondition[];
   /** Distinct events (by uuid) needed. */
   count: number;
   /** Count an event only once its delivery was forwarded and the app answered 2xx. */
   forwarded: boolean;
-}
-
-/** Where forwarding of a delivery stands. */
-export interface ForwardInfo {
-  state: ForwardState;
-  /** Last HTTP status the app answered, if any. */
-  status: number | null;
-  error: string | null;
-}
-
-/** One stored event as the events table has it (no body read yet). */
-export interface EventRef {
-  idx: number;
-  uuid: string | null;
-  eventType: string | null;
-  duplicate: boolean;
-}
-
-/** A stored delivery carrying events, oldest first when read. */
-export interface WaitRow {
-  seq: number;
-  deliveryId: string;
-  receivedAt: number;
-  forward: ForwardInfo;
-  events: EventRef[];
 }
 
 /** A counted event: what `wait` prints. */

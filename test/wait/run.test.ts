@@ -25,7 +25,7 @@ function store(
   o: { receivedAt?: number; forward?: ForwardState } = {},
 ) {
   const body = envelope(events);
-  const [stored] = s.insertDeliveries([
+  const [stored] = s.deliveries.insert([
     {
       id: newDeliveryId(),
       receivedAt: o.receivedAt ?? Date.now(),
@@ -122,8 +122,8 @@ describe("runWait on a real database", () => {
     const w = wait(file, { forwarded: true });
     const e = failed();
     const d = store(s, [e], { forward: "pending" });
-    s.setForward(d.seq, { state: "failed", status: 502 });
-    s.setForward(d.seq, { state: "forwarded", status: 200, ms: 3 });
+    s.deliveries.setForward(d.seq, { state: "failed", status: 502 });
+    s.deliveries.setForward(d.seq, { state: "forwarded", status: 200, ms: 3 });
     const out = await w.done;
     expect(out.matched[0]).toMatchObject({
       uuid: e.uuid,
@@ -135,7 +135,7 @@ describe("runWait on a real database", () => {
     const { store: s, file } = tempStore();
     const w = wait(file, { forwarded: true, timeoutMs: 500 });
     const d = store(s, [failed()], { forward: "pending" });
-    s.setForward(d.seq, { state: "failed", status: 502 });
+    s.deliveries.setForward(d.seq, { state: "failed", status: 502 });
     const out = await w.done;
     expect(out.timedOut).toBe(true);
     expect(out.report.closest[0]?.forward).toMatchObject({ state: "failed", status: 502 });
