@@ -116,7 +116,7 @@ function integrityCheck(db: DbFacts): Check {
 /** Whether a listen runs on the database, where, and for how long. */
 export function listenerCheck(l: ListenerFacts | undefined, dbPath: string, now: number): Check {
   const name = "listener";
-  if (!l) return skip("listener", name, "the database cannot be read");
+  if (!l) return skip("listener", name, "the database cannot be read (see above)");
   if (!l.running) {
     const last = l.lastUrl ? ` (the last one listened at ${l.lastUrl})` : "";
     return fail(

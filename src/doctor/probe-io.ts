@@ -53,7 +53,8 @@ export async function cloudflaredInfo(
     // install: false — doctor changes nothing, and a download could take a minute
     found = await resolveCloudflared({ ...resolve, install: false });
   } catch (err) {
-    return { found: false, error: describeError(err) };
+    // the fix is the check's; keep what was tried
+    return { found: false, error: describeError(err).replace(/: install it .*$/, "") };
   }
   const base = { found: true as const, path: found.path, source: found.source };
   return new Promise((resolveInfo) => {

@@ -1,4 +1,5 @@
-import type { SessionEvent } from "../events.js";
+import type { EventBus, SessionEvent } from "../events.js";
+import type { Store } from "../store/store.js";
 
 /**
  * The meta row where a running `listen` keeps its tunnel's state and public URL, so `okhook
@@ -71,4 +72,31 @@ export function readTunnelRecord(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Keep the tunnel record of this listen run current: `off` without a tunnel, else `starting`
+ * and every state the tunnel reports after. A write that fails (database closing) is skipped:
+ * the record is a diagnosis aid, never a reason to disturb the listener.
+ */
+export function recordTunnelState(o: {
+  store: Pick<Store, "meta" | "isOpen">;
+  lockId: string;
+  bus: EventBus;
+  tunneled: boolean;
+}): void {
+  let last: TunnelRecord | undefined;
+  const write = (e: Extract<SessionEvent, { type: "tunnel" }>) => {
+    last = tunnelRecord(o.lockId, e, last);
+    if (!o.store.isOpen) return;
+    try {
+      o.store.meta.set(LISTENER_TUNNEL_META, JSON.stringify(last));
+    } catch {
+      // e.g. SQLITE_BUSY past the busy timeout: doctor reads the previous state
+    }
+  };
+  write({ type: "tunnel", state: o.tunneled ? "starting" : "off" });
+  o.bus.on((e) => {
+    if (e.type === "tunnel") write(e);
+  });
 }

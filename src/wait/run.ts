@@ -35,6 +35,8 @@ export interface RunWaitOptions {
   signal?: AbortSignal;
   /** Told of each event as it counts (so output streams). */
   onMatch: (m: WaitMatch) => void;
+  /** Told once the wait has taken its place in the database and waits (not called if already done). */
+  onWaiting?: (source: SourceState) => void;
 }
 
 /** How a wait ended. */
@@ -130,5 +132,6 @@ export function runWait(o: RunWaitOptions): Promise<WaitOutcome> {
     if (engine.done) return finish(undefined);
     timer = setTimeout(() => finish(undefined, true), o.timeoutMs);
     waker = wakeOnChanges({ file: o.file, pollMs: o.pollMs, tick });
+    o.onWaiting?.(state);
   });
 }
