@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { UsageError } from "../errors.js";
-import { assignmentIndex, formatPath, type PathSegment, parsePath } from "../payload/edit.js";
+import { assignmentIndex, type PathSegment, parsePath } from "../payload/edit.js";
 
 const EXAMPLE =
   "try --match outcome.result=FAILURE or --match 'target[].alternateId=sam@example.com'";
@@ -20,7 +20,7 @@ export interface MatchCondition {
   /** The argument as given, for messages. */
   raw: string;
   path: PathSegment[];
-  /** The path in its canonical text form (`target[*].alternateId`). */
+  /** The path as typed (`target[].alternateId`), for messages. */
   pathText: string;
   text: string;
   /** The value read as JSON, when it is JSON. */
@@ -36,7 +36,7 @@ export function parseMatchArg(arg: string): MatchCondition {
   if (path[0]?.kind !== "key")
     throw new UsageError(`--match "${arg}": the path starts with a field name (${EXAMPLE})`);
   const text = arg.slice(eq + 1);
-  const condition: MatchCondition = { raw: arg, path, pathText: formatPath(path), text };
+  const condition: MatchCondition = { raw: arg, path, pathText: arg.slice(0, eq), text };
   try {
     condition.json = { value: JSON.parse(text) };
   } catch {
