@@ -49,7 +49,8 @@ misses and why), 2 usage (a bad --match), 3 unreadable database.
 Examples:
   $ okhook wait --event-type user.lifecycle.create --match 'target[].alternateId=sam@example.com'
   $ okhook wait --event-type 'user.session.*' --match outcome.result=FAILURE --count 3 --timeout 60s
-  $ SINCE=$(date -u +%FT%TZ); <trigger the Okta action>; okhook wait --event-type group.user_membership.add --since "$SINCE" --forwarded --json | jq .event.target`,
+  $ SINCE=$(date -u +%FT%TZ)    then trigger the Okta action, then:
+  $ okhook wait --event-type group.user_membership.add --since "$SINCE" --forwarded --json | jq .event`,
     )
     .action(async (flags: WaitFlags) => {
       const { waitCommand } = await import("../commands/wait.js");
