@@ -100,8 +100,9 @@ describe("okhook doctor against a real chain", () => {
     for (const id of ["challenge.public", "target", "hook.uri", "hook.auth", "log.verified"]) {
       expect(ids).toContain(id);
     }
-    // generous: a healthy run takes about a second here
-    expect(tookMs).toBeLessThan(8_000);
+    // generous (a healthy run takes about a second here, spawn included; more under load):
+    // fails when a check waits out a timeout instead of answering
+    expect(tookMs).toBeLessThan(15_000);
     // Okta only read, the database only gained the listener's records of doctor's two GETs
     const during = fake.requests.slice(requestsBefore);
     expect(during.length).toBeGreaterThan(0);
