@@ -18,6 +18,7 @@ import { replay } from "./scenarios/replay.mjs";
 import { slowTarget } from "./scenarios/slow-target.mjs";
 import { startup } from "./scenarios/startup.mjs";
 import { uiFrame } from "./scenarios/ui-frame.mjs";
+import { wait } from "./scenarios/wait.mjs";
 
 const SCENARIOS = [
   startup,
@@ -31,6 +32,7 @@ const SCENARIOS = [
   uiFrame,
   latency,
   bodySize,
+  wait,
 ];
 const RESULTS = fileURLToPath(new URL("./results.json", import.meta.url));
 const VERSION = JSON.parse(

@@ -2,6 +2,7 @@ import { closeSync, openSync } from "node:fs";
 import { isatty } from "node:tty";
 import { Command, CommanderError } from "commander";
 import { defineDeliveries } from "./cli/deliveries.js";
+import { defineDoctor } from "./cli/doctor.js";
 import { defineFixtures } from "./cli/fixtures.js";
 import type { CommandHost } from "./cli/host.js";
 import { defineListen } from "./cli/listen.js";
@@ -11,6 +12,7 @@ import { defineSecret } from "./cli/secret.js";
 import { defineSend } from "./cli/send.js";
 import { defineShow } from "./cli/show.js";
 import { defineUi } from "./cli/ui.js";
+import { defineWait } from "./cli/wait.js";
 import type { CliContext, Outcome } from "./commands/context.js";
 import { userError } from "./commands/store-words.js";
 import { readEnv } from "./config.js";
@@ -97,13 +99,16 @@ function buildProgram(): Command {
   defineReconcile(program, host);
   defineUi(program, host);
   defineSecret(program, host);
+  defineDoctor(program, host);
+  defineWait(program, host);
   program.addHelpText(
     "after",
     `
 Examples:
   $ okhook listen --forward-to 3000          capture Okta deliveries and forward them to localhost:3000
   $ okhook deliveries --status failed        what did not reach the app
-  $ okhook show 7f3k2q9a --curl              a curl command that re-sends one delivery`,
+  $ okhook show 7f3k2q9a --curl              a curl command that re-sends one delivery
+  $ okhook doctor --org https://dev-123.okta.com   which link from Okta to your app is broken`,
   );
   return program;
 }

@@ -32,3 +32,18 @@ export function parseMs(value: string, flag: string): number {
 /** Help for every `--db` flag: the default location and its environment variable. */
 export const DB_FLAG_HELP =
   "database file (default: ~/.local/share/okhook/okhook.db or the OS data dir; env: OKHOOK_DB)";
+
+/** A duration flag: `30s`, `2m`, `1h`, `500ms`, or a bare number of seconds. */
+export function parseDuration(value: string, flag: string): number {
+  const v = value.trim();
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(v);
+  const n = m ? Number(m[1]) : Number.NaN;
+  const unit = (m?.[2] ?? "s").toLowerCase();
+  const ms = n * (unit === "ms" ? 1 : unit === "s" ? 1000 : unit === "m" ? 60_000 : 3_600_000);
+  if (!Number.isFinite(ms) || ms <= 0 || ms > 2_147_483_647) {
+    throw new UsageError(
+      `${flag} "${value}": not a duration (try ${flag} 30s, ${flag} 2m or ${flag} 90)`,
+    );
+  }
+  return Math.round(ms);
+}

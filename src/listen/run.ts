@@ -2,6 +2,7 @@ import type { EventBus } from "../events.js";
 import { type AttachedTunnel, type AttachTunnelOptions, attachTunnel } from "../tunnel/attach.js";
 import { HookRegistration, type ProgressFn, type RegisterPlan } from "./hook-registration.js";
 import { ListenSession, type SessionOptions } from "./session.js";
+import { recordTunnelState } from "./tunnel-record.js";
 
 /** The tunnel as `listen` was asked for it (everything but what the session decides). */
 export type ListenTunnelOptions = Omit<
@@ -41,6 +42,13 @@ export async function runListen(o: ListenRunOptions): Promise<ListenResult | und
   // A signal that came before the database was taken: nothing started, nothing to forward.
   if (o.stop.aborted) return undefined;
   const session = await ListenSession.start({ ...o.session, bus: o.bus });
+  // for okhook doctor, another process: this run's tunnel state and public URL
+  recordTunnelState({
+    store: session.store,
+    lockId: session.lockId,
+    bus: o.bus,
+    tunneled: !!o.tunnel,
+  });
   let tunnel: AttachedTunnel | undefined;
   let registration: HookRegistration | undefined;
   let outcome: Outcome = { why: "stopped" };

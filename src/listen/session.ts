@@ -71,6 +71,11 @@ export class ListenSession {
     this.hookUrl = `${this.localUrl}${o.hookPath}`;
   }
 
+  /** The id of this listener's lock row (records tied to this run carry it). */
+  get lockId(): string {
+    return this.lock.holder.id;
+  }
+
   /** Open the DB, take it for this listener, bind the port, resume unforwarded deliveries. */
   static async start(o: SessionOptions): Promise<ListenSession> {
     const store = new Store(openDb(o.dbPath));

@@ -28,7 +28,7 @@ export function parseSetArg(arg: string): Edit {
 }
 
 /** Index of the first `=` outside a quoted `["key"]`, or -1. */
-function assignmentIndex(arg: string): number {
+export function assignmentIndex(arg: string): number {
   let quoted = false;
   for (let i = 0; i < arg.length; i++) {
     const c = arg[i];
@@ -47,43 +47,58 @@ function parseValue(text: string): unknown {
   }
 }
 
-/** Parse `a.b`, `a[0].b`, `data.events[*].outcome.result`, `debugData["x.y"]`. */
-export function parsePath(text: string, raw: string = text): PathSegment[] {
+/** Which flag a path belongs to, for its error messages. */
+export interface PathLabel {
+  flag: string;
+  example: string;
+}
+
+const SET_LABEL: PathLabel = { flag: "--set", example: EXAMPLE };
+
+/**
+ * Parse `a.b`, `a[0].b`, `data.events[*].outcome.result`, `debugData["x.y"]`; `[]` is the
+ * same as `[*]` (any/every element). `label` names the flag in errors (`--set` by default).
+ */
+export function parsePath(
+  text: string,
+  raw: string = text,
+  label: PathLabel = SET_LABEL,
+): PathSegment[] {
   const segments: PathSegment[] = [];
-  const re = /\.?([^.[\]"=]+)|\[(\d+|\*|"(?:[^"\\]|\\.)*")\]/y;
+  const re = /\.?([^.[\]"=]+)|\[(\d+|\*|"(?:[^"\\]|\\.)*"|)\]/y;
   let pos = 0;
   while (pos < text.length) {
     re.lastIndex = pos;
     const m = re.exec(text);
     const dotted = m?.[0].startsWith(".");
     if (!m || (dotted && segments.length === 0) || (!dotted && m[1] && segments.length > 0)) {
-      throw badPath(raw, text, pos);
+      throw badPath(raw, text, pos, label);
     }
     let segment: PathSegment;
     try {
       segment = toSegment(m[1], m[2]);
     } catch {
-      throw badPath(raw, text, pos);
+      throw badPath(raw, text, pos, label);
     }
     // Writing through __proto__ would change Object.prototype for the whole process.
-    if (segment.kind === "key" && segment.key === "__proto__") throw badPath(raw, text, pos);
+    if (segment.kind === "key" && segment.key === "__proto__") throw badPath(raw, text, pos, label);
     segments.push(segment);
     pos = re.lastIndex;
   }
-  if (segments.length === 0 || text.endsWith(".")) throw badPath(raw, text, text.length);
+  if (segments.length === 0 || text.endsWith(".")) throw badPath(raw, text, text.length, label);
   return segments;
 }
 
 function toSegment(key: string | undefined, bracket: string | undefined): PathSegment {
   if (key !== undefined) return { kind: "key", key };
-  if (bracket === "*") return { kind: "all" };
+  if (bracket === "*" || bracket === "") return { kind: "all" };
   if (bracket?.startsWith('"')) return { kind: "key", key: JSON.parse(bracket) as string };
   return { kind: "index", index: Number(bracket) };
 }
 
-function badPath(raw: string, path: string, pos: number): UsageError {
+function badPath(raw: string, path: string, pos: number, label: PathLabel): UsageError {
   const where = pos < path.length ? `at "${path.slice(pos)}"` : "at its end";
-  return new UsageError(`--set "${raw}": bad path ${where} (${EXAMPLE})`);
+  return new UsageError(`${label.flag} "${raw}": bad path ${where} (${label.example})`);
 }
 
 /** Render a path back to its text form (`data.events[*].outcome`). */

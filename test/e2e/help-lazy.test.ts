@@ -38,6 +38,8 @@ const COMMANDS = [
   "okhook fixtures --help",
   "okhook ui --help",
   "okhook secret --help",
+  "okhook doctor --help",
+  "okhook wait --help",
 ];
 
 describe("--help stays fast: no database driver, HTTP client or UI is loaded", () => {

@@ -4,7 +4,8 @@
 // runs a loopback HTTP proxy playing the "public" trycloudflare URL and a metrics server whose
 // /ready tells whether a connection is registered, and stops the way cloudflared does.
 //
-// Usage: fake-cloudflared.mjs tunnel [--no-autoupdate] [--grace-period 1s] [--metrics host:port] --url <origin>
+// Usage: fake-cloudflared.mjs --version
+//        fake-cloudflared.mjs tunnel [--no-autoupdate] [--grace-period 1s] [--metrics host:port] --url <origin>
 //        fake-cloudflared.mjs tunnel [--no-autoupdate] [...] run [--token <t>]   (or TUNNEL_TOKEN)
 // Signals (like cloudflared): SIGTERM/SIGINT with a registered connection unregisters it, waits
 //        the grace period (30 s by default), exits 0; before any registration it exits at once;
@@ -151,6 +152,11 @@ function durationMs(text) {
 }
 
 async function main() {
+  // as cloudflared 2025.5.0 prints it (okhook doctor reads the version)
+  if (process.argv[2] === "--version" || process.argv[2] === "version") {
+    process.stdout.write("cloudflared version 2025.5.0 (built 2025-05-15)\n");
+    return;
+  }
   const args = parseArgs(process.argv.slice(2));
   if (!args.tunnel || (!args.run && !args.url)) {
     process.stderr.write(

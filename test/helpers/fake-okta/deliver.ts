@@ -156,7 +156,7 @@ async function send(
   return record;
 }
 
-/** The `event_hook.delivery` LogEvent. Its real shape is undocumented (§6): this is a guess. */
+/** The `event_hook.delivery` LogEvent for a failed POST (its retry included). */
 function failureEvent(hook: StoredHook, record: DeliveryRecord): Partial<LogEvent> {
   const last = record.attempts.at(-1);
   const reason = last?.timedOut
@@ -164,18 +164,34 @@ function failureEvent(hook: StoredHook, record: DeliveryRecord): Partial<LogEven
     : last?.status !== undefined
       ? `Hook endpoint answered ${last.status}`
       : `Connection failed: ${last?.error ?? "unknown"}`;
+  return deliveryFailureLog(hook, {
+    reason,
+    status: last?.status,
+    eventId: record.eventId,
+    uuids: record.uuids,
+  });
+}
+
+/**
+ * The `event_hook.delivery` LogEvent the fake writes after a final failure. Its real shape is
+ * undocumented (okta-reference §6): this is a guess, shared by every test that needs one.
+ */
+export function deliveryFailureLog(
+  hook: StoredHook,
+  f: { reason: string; status?: number; eventId?: string; uuids?: string[] },
+): Partial<LogEvent> {
   return {
     eventType: "event_hook.delivery",
     severity: "WARN",
     displayMessage: "Event hook delivery failed",
-    outcome: { result: "FAILURE", reason },
+    outcome: { result: "FAILURE", reason: f.reason },
     target: [hookTarget(hook)],
     debugContext: {
       debugData: {
-        errorMessage: reason,
-        ...(last?.status !== undefined ? { httpStatus: String(last.status) } : {}),
-        deliveryEventId: record.eventId,
-        eventUuids: record.uuids.join(","),
+        errorMessage: f.reason,
+        ...(f.status !== undefined ? { httpStatus: String(f.status) } : {}),
+        deliveryEventId: f.eventId ?? randomUUID(),
+        eventUuids: (f.uuids ?? []).join(","),
         webhooks: hook.id,
       },
     },

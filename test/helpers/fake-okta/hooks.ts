@@ -137,6 +137,52 @@ export class FakeHooks {
     return { status: 200, body: this.render(h) };
   }
 
+  /**
+   * Put a hook straight into a state (test setup: a hook an admin left INACTIVE, never
+   * verified, pointing elsewhere, with another auth header). Real Okta reaches each of these
+   * through its API; the fake logs nothing for a seed.
+   */
+  seed(s: {
+    name: string;
+    uri: string;
+    authKey?: string | null;
+    items?: string[];
+    filter?: Record<string, unknown> | null;
+    status?: StoredHook["status"];
+    verificationStatus?: StoredHook["verificationStatus"];
+  }): StoredHook {
+    const now = this.iso();
+    const hook: StoredHook = {
+      id: oktaId("who"),
+      input: {
+        name: s.name,
+        events: {
+          type: "EVENT_TYPE",
+          items: s.items ?? ["user.lifecycle.create"],
+          filter: s.filter ?? null,
+        },
+        channel: {
+          type: "HTTP",
+          version: "1.0.0",
+          config: {
+            uri: s.uri,
+            headers: [],
+            authScheme:
+              s.authKey === null
+                ? null
+                : { type: "HEADER", key: s.authKey ?? "Authorization", value: "seeded-secret" },
+          },
+        },
+      },
+      status: s.status ?? "ACTIVE",
+      verificationStatus: s.verificationStatus ?? "VERIFIED",
+      created: now,
+      lastUpdated: now,
+    };
+    this.hooks.set(hook.id, hook);
+    return hook;
+  }
+
   /** Hooks that would receive this event type now: ACTIVE, VERIFIED and subscribed. */
   deliverable(eventType: string): StoredHook[] {
     return [...this.hooks.values()].filter(
