@@ -98,7 +98,12 @@ export interface InlineSendResult {
 
 /** Send an inline request and judge the answer as Okta would. */
 export async function sendInline(
-  call: InlineCall & { type: InlineTypeName; request: unknown },
+  call: InlineCall & {
+    type: InlineTypeName;
+    request: unknown;
+    /** Okta's limit for this hook (3 s unless Okta Support raised it). */
+    limitMs?: number;
+  },
 ): Promise<InlineSendResult> {
   const exchange = await exchangeInline(call);
   const verdict = lintAnswer({
@@ -111,6 +116,7 @@ export async function sendInline(
     elapsedMs: exchange.elapsedMs,
     timedOut: exchange.timedOut,
     ...(exchange.error ? { error: exchange.error } : {}),
+    ...(call.limitMs ? { timeoutMs: call.limitMs } : {}),
   });
   return { exchange, verdict, unreachable: exchange.status === null && !exchange.timedOut };
 }
