@@ -29,6 +29,8 @@ export interface LintInput {
   error?: string;
   /** Okta's limit; 3 s unless Okta Support raised it for the hook (KB-TIMEOUT). */
   timeoutMs?: number;
+  /** How to name the limit in messages when it is not Okta's own (listen's earlier cut-off). */
+  limitText?: string;
 }
 
 /** Judge one answer as Okta would. */
@@ -66,15 +68,19 @@ function judgeTransport(input: LintInput, f: Findings): Decision | undefined {
     };
   };
   if (input.status === null) {
-    if (input.timedOut)
-      return failed(`no answer within ${seconds(limit)} (${retry})`, c.retriedOnce);
+    if (input.timedOut) {
+      return failed(
+        `no answer within ${input.limitText ?? seconds(limit)} (${retry})`,
+        c.retriedOnce,
+      );
+    }
     return failed(`${input.error ?? "the connection failed"} (${retry})`, c.retriedOnce);
   }
   const s = input.status;
   // A late answer is no answer: Okta stopped waiting at the limit (CON "Time out and retry").
   if (input.elapsedMs > limit) {
     return failed(
-      `answered after ${seconds(input.elapsedMs)}, over Okta's ${seconds(limit)} limit (${retry})`,
+      `answered after ${seconds(input.elapsedMs)}, over ${input.limitText ?? `Okta's ${seconds(limit)} limit`} (${retry})`,
       c.retriedOnce,
     );
   }

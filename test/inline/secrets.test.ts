@@ -85,7 +85,7 @@ describe("secret redaction", () => {
         for (const s of stringSpans(buf, () => true)) {
           const text = buf.subarray(s.start, s.end).toString();
           const parsed = s.kind === "string" ? JSON.parse(`"${text}"`) : JSON.parse(text);
-          let node: unknown = { v: value };
+          let node: unknown = JSON.parse(buf.toString());
           for (const k of s.path) node = (node as Record<string | number, unknown>)[k];
           expect(parsed).toEqual(node);
         }
