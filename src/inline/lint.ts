@@ -3,7 +3,7 @@
 // checks is research §8; the first check that decides the verdict wins, later findings are
 // still collected where they can be (a slow answer's body is linted too, so one run shows
 // every mistake).
-import { OKTA_TIMEOUT_MS } from "../forward/send.js";
+import { OKTA_HOOK_TIMEOUT_MS as OKTA_TIMEOUT_MS } from "../okta/hook-types.js";
 import { Findings } from "./commands.js";
 import { CONTRACTS } from "./contract.js";
 import { type Decision, upper } from "./decision.js";

@@ -6,7 +6,7 @@
 // registration hook it would allow what a failed hook denies. The late answer is still
 // waited for (up to `waitMs`) so its real status, time and mistakes are recorded.
 import type { Dispatcher } from "undici";
-import { OKTA_TIMEOUT_MS } from "../forward/send.js";
+import { OKTA_HOOK_TIMEOUT_MS as OKTA_TIMEOUT_MS } from "../okta/hook-types.js";
 import { lintAnswer } from "./lint.js";
 import { exchangeInline, type InlineExchange } from "./send.js";
 import type { InlineTypeName, InlineVerdict } from "./types.js";
