@@ -53,10 +53,17 @@ const KIND_LABEL: Record<DeliveryKind, string> = {
   fixture: "fixture",
   replay: "replay",
   backfill: "backfill",
+  inline: "inline",
 };
 
 function kindTone(kind: DeliveryKind): Tone {
-  if (kind === "delivery" || kind === "fixture" || kind === "replay" || kind === "backfill")
+  if (
+    kind === "delivery" ||
+    kind === "fixture" ||
+    kind === "replay" ||
+    kind === "backfill" ||
+    kind === "inline"
+  )
     return "accent";
   return kind === "verification" ? "title" : "warn";
 }
