@@ -171,6 +171,7 @@ export class ListenSession {
         if (e.type === "tunnel" && e.state === "ready") session.publicHookUrl = e.hookUrl;
       });
       store.meta.set("listener.url", session.hookUrl);
+      if (o.inlinePath) store.meta.set("listener.inlineUrl", `${session.localUrl}${o.inlinePath}`);
       const resumed = forwarder.start();
       o.bus.emit({
         type: "listening",

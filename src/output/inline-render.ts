@@ -1,9 +1,10 @@
 import type { ChalkInstance } from "chalk";
+import type { InlineFixtureInfo } from "../inline/fixtures.js";
 import type { InlineExchange } from "../inline/send.js";
 import type { InlineVerdict, LintProblem } from "../inline/types.js";
 import type { ExecuteResult } from "../okta/inline-hooks.js";
 import { guardOutput, safe, safeLines, toJson } from "../text/sanitize.js";
-import { duration, statusColor } from "./format.js";
+import { duration, pad, statusColor } from "./format.js";
 
 /** Answer bytes shown under a verdict (the rest is counted). */
 export const ANSWER_PREVIEW_CHARS = 2000;
@@ -136,4 +137,18 @@ function indent(s: string): string {
 
 function bytes(n: number): string {
   return n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KB`;
+}
+
+/** The inline fixtures as a table: name, type, description. */
+export function inlineFixturesTable(c: ChalkInstance, all: readonly InlineFixtureInfo[]): string {
+  const width = Math.max(...all.map((f) => f.name.length), 4) + 2;
+  const lines = [c.dim(`${pad("NAME", width)}${pad("TYPE", 17)}DESCRIPTION`)];
+  for (const f of all)
+    lines.push(`${pad(c.bold(f.name), width)}${pad(f.type, 17)}${f.description}`);
+  lines.push(
+    c.dim(
+      `${all.length} inline fixtures · okhook fixtures inline <name> · okhook send inline <type|name> --to <url>`,
+    ),
+  );
+  return guardOutput(`${lines.join("\n")}\n`);
 }
