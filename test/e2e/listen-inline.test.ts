@@ -206,4 +206,49 @@ describe("okhook listen: inline hooks", () => {
     await l.stop();
     for (const secret of [password, otp]) expect(dbFilesContain(db, secret), secret).toBe(false);
   });
+
+  it("replay re-sends a stored request (the masked password given again with --set) and shows the new answer beside the old", async () => {
+    const { db, env } = setup();
+    let n = 0;
+    const app = await startServer((r, res) => {
+      n++;
+      // first VERIFIED; then the mistake of Okta's own examples
+      const type = n === 1 ? "com.okta.action.update" : "com.action.update";
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          commands: [{ type, value: { credential: "VERIFIED" } }],
+          debugContext: { got: JSON.parse(r.body.toString()).data.context.credential.password },
+        }),
+      );
+    });
+    const l = await startListen(["--db", db, "--inline-to", app.origin], env);
+    const body = JSON.stringify(loadInlineFixture("password-import").request);
+    expect((await call(l.hookUrl.replace("/okta/events", "/okta/inline"), body)).status).toBe(200);
+    const ev = await waitFor(() => inlineEvents(l.stdout())[0]);
+    await l.stop();
+    const id = ev.exchange.deliveryId;
+    const missing = await runCli(["replay", id, "--db", db], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      `okhook never stores the password of a request; give it again: okhook replay ${id} --set data.context.credential.password=<the password>`,
+    );
+    const again = "N3w-pa55word-given-again";
+    const r = await runCli(
+      ["replay", id, "--db", db, "--set", `data.context.credential.password=${again}`],
+      env,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /verdict changed[\s\S]*before:[\s\S]*APPLIED Okta signs the user in[\s\S]*now:[\s\S]*NOT APPLIED The hook fails, so sign-in fails.*unknown command type "com.action.update"/,
+    );
+    expect(JSON.parse(app.received[1]!.body.toString()).data.context.credential.password).toBe(
+      again,
+    );
+    expect(dbFilesContain(db, again)).toBe(false);
+    expect(query(db, "SELECT kind FROM inline_exchanges ORDER BY id")).toEqual([
+      { kind: "relay" },
+      { kind: "replay" },
+    ]);
+  });
 });
