@@ -72,3 +72,18 @@ export interface InlineVerdict {
   retried: boolean;
   problems: LintProblem[];
 }
+
+/** How lists name an inline request: `token hook ✓ applied`, `saml hook ✗ not applied`. */
+export function inlineRowLabel(r: {
+  firstEventType: string | null;
+  inlineApplied?: boolean | null;
+}): string {
+  const type = inlineTypeOf(r.firstEventType) ?? "inline";
+  const verdict =
+    r.inlineApplied === null || r.inlineApplied === undefined
+      ? "… waiting for the app"
+      : r.inlineApplied
+        ? "✓ applied"
+        : "✗ not applied";
+  return `${type} hook ${verdict}`;
+}
