@@ -191,7 +191,7 @@ function summarize(r: NewDelivery, s: StoredDelivery): DeliverySummary {
     status: r.status,
     auth: r.auth,
     eventCount: r.events.length,
-    firstEventType: r.events[0]?.eventType ?? null,
+    firstEventType: r.firstEventType ?? r.events[0]?.eventType ?? null,
     duplicateCount: s.duplicateCount,
     size: r.size,
     ackMs: r.ackMs ?? 0,

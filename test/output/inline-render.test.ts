@@ -1,6 +1,7 @@
 import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
 import type { InlineExchange } from "../../src/inline/send.js";
+import { deliveryLine, inlineLine } from "../../src/output/delivery-lines.js";
 import {
   executeText,
   inlineVerdictJson,
@@ -87,5 +88,52 @@ describe("inline verdict rendering", () => {
       verdict: judge("token", { body: answer }),
     });
     expect(ok).toContain("DEFAULT Okta issues the original token");
+  });
+});
+
+describe("listen's compact lines for inline hooks", () => {
+  it("the request line names the type; the answer line says what Okta does and where to look", () => {
+    const at = Date.parse("2026-11-20T14:02:11.482Z");
+    const request = deliveryLine(c, {
+      seq: 1,
+      id: "01jxabcdefghjkmnpq7f3k2q9a",
+      receivedAt: at,
+      method: "POST",
+      path: "/okta/inline",
+      kind: "inline",
+      status: 200,
+      auth: "ok",
+      eventCount: 0,
+      firstEventType: "com.okta.oauth2.tokens.transform",
+      duplicateCount: 0,
+      size: 2700,
+      ackMs: 41,
+      reason: null,
+      forwardState: "none",
+    });
+    expect(request).toMatch(/7f3k2q9a {2}inline +token hook request +auth ok +200 {2}ack 41ms$/);
+    const [answer] = inlineLine(
+      c,
+      {
+        seq: 1,
+        deliveryId: "01jxabcdefghjkmnpq7f3k2q9a",
+        eventType: "com.okta.user.pre-registration",
+        inlineType: "registration",
+        target: "http://localhost:3000/",
+        status: null,
+        error: "connection refused (127.0.0.1:3000)",
+        elapsedMs: 2,
+        replyStatus: 502,
+        fallback: "down",
+        applied: false,
+        outcome: "failed",
+        okta: "Okta denies the registration",
+        problems: 1,
+      },
+      at,
+    );
+    expect(answer).toMatch(
+      /7f3k2q9a {2}↳ app connection refused \(127\.0\.0\.1:3000\) \(okhook answered Okta 502\) → NOT APPLIED Okta denies the registration {2}\(1 finding: okhook show 7f3k2q9a\)$/,
+    );
   });
 });
