@@ -209,7 +209,7 @@ function checkDebugContext(input: LintInput, debug: unknown, f: Findings): void 
     return;
   }
   const text = JSON.stringify(debug);
-  for (const s of secretsOf(input.type, input.request)) {
+  for (const s of secretsOf(input.request)) {
     if (text.includes(s.value)) {
       f.warn(
         `debugContext contains the request's ${s.what}: it ends up in Okta's System Log`,

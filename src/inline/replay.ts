@@ -105,7 +105,7 @@ export async function runInlineReplay(
     error: x.error,
     timedOut: x.timedOut,
     // the secrets given with --set are masked in the stored answer like the request's
-    answer: x.bodyBytes > 0 ? redactCopies(x.body, secretsOf(p.type, p.request)) : null,
+    answer: x.bodyBytes > 0 ? redactCopies(x.body, secretsOf(p.request)) : null,
     answerSize: x.bodyBytes,
     answerType: typeof x.headers["content-type"] === "string" ? x.headers["content-type"] : null,
     replyStatus: x.status,

@@ -6,7 +6,6 @@
 import { formatPath, type PathSegment } from "../payload/edit.js";
 import { stringSpans } from "./json-spans.js";
 import { isObject } from "./patch.js";
-import type { InlineTypeName } from "./types.js";
 
 /** Byte written over a secret. */
 export const SECRET_MARK = "*";
@@ -32,7 +31,7 @@ export interface RedactedField {
 }
 
 /** The secrets a parsed request carries (any type: keys are matched by name). */
-export function secretsOf(_type: InlineTypeName | undefined, request: unknown): RequestSecret[] {
+export function secretsOf(request: unknown): RequestSecret[] {
   const out: RequestSecret[] = [];
   eachSecret(request, (v, path, key) => {
     // OAS TelephonyPayloadExample sends otpCode as a number (§7 #7): mask that too.
@@ -100,7 +99,7 @@ export function redactRequest(body: Uint8Array): { body: Buffer; redacted: Redac
   // The OTP is also spelled out in the SMS template, and a secret may be echoed elsewhere.
   const hits = maskOccurrences(
     out,
-    secretsOf(undefined, doc).map((s) => s.value),
+    secretsOf(doc).map((s) => s.value),
   );
   if (hits > 0)
     redacted.push({ path: "(elsewhere in the body)", what: "copies of a secret", bytes: hits });

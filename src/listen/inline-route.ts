@@ -51,7 +51,7 @@ export async function answerInline(
   r: InlineRequest,
   res: ServerResponse,
 ): Promise<void> {
-  const secrets = secretsOf(r.type, r.request);
+  const secrets = secretsOf(r.request);
   const { body: masked, redacted } = redactRequest(r.raw);
   const headers = forwardHeaders(r.record.headers, o.auth, {
     deliveryId: r.record.id,

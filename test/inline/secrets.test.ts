@@ -63,7 +63,7 @@ describe("secret redaction", () => {
   });
 
   it("copies of a secret in the app's answer are masked", () => {
-    const secrets = secretsOf("password-import", loadInlineFixture("password-import").request);
+    const secrets = secretsOf(loadInlineFixture("password-import").request);
     const answer = Buffer.from('{"debugContext":{"pw":"Tr0ub4dor&3-fake"}}');
     expect(redactCopies(answer, secrets).toString()).toBe(
       '{"debugContext":{"pw":"****************"}}',
