@@ -5,6 +5,7 @@ import { defineDeliveries } from "./cli/deliveries.js";
 import { defineDoctor } from "./cli/doctor.js";
 import { defineFixtures } from "./cli/fixtures.js";
 import type { CommandHost } from "./cli/host.js";
+import { defineInline } from "./cli/inline.js";
 import { defineListen } from "./cli/listen.js";
 import { defineReconcile } from "./cli/reconcile.js";
 import { defineReplay } from "./cli/replay.js";
@@ -95,6 +96,7 @@ function buildProgram(): Command {
   defineShow(program, host);
   defineSend(program, host);
   defineFixtures(program, host);
+  defineInline(program, host);
   defineReplay(program, host);
   defineReconcile(program, host);
   defineUi(program, host);

@@ -35,12 +35,36 @@ export interface ForwardOutcome {
   retryInMs?: number;
 }
 
+/** An inline hook request's outcome: what the app answered, what Okta got, what Okta does. */
+export interface InlineSummary {
+  seq: number;
+  deliveryId: string;
+  eventType: string;
+  /** `token`, `registration`, … */
+  inlineType: string;
+  target: string | null;
+  /** The app's status (null: no answer). */
+  status: number | null;
+  error: string | null;
+  elapsedMs: number;
+  /** What went back to Okta: the app's status, or okhook's 502/504. */
+  replyStatus: number;
+  fallback: string | null;
+  applied: boolean;
+  outcome: string;
+  okta: string;
+  /** How many findings (errors and warnings) the linter has; `okhook show` lists them. */
+  problems: number;
+}
+
 /** Typed session events: SQLite is the source of truth, these only notify renderers. */
 export type SessionEvent =
   | {
       type: "listening";
       localUrl: string;
       hookUrl: string;
+      /** Local URL of inline hook requests. */
+      inlineUrl?: string;
       db: string;
       resumed: number;
       /** An earlier listener on this DB that did not stop cleanly (killed); its claim was replaced. */
@@ -48,6 +72,7 @@ export type SessionEvent =
     }
   | { type: "delivery"; delivery: DeliverySummary }
   | { type: "forward"; outcome: ForwardOutcome }
+  | { type: "inline"; exchange: InlineSummary }
   | { type: "target"; target: string; health: "up" | "down"; reason?: string }
   | {
       type: "tunnel";
@@ -62,6 +87,8 @@ export type SessionEvent =
       fatal?: boolean;
     }
   | { type: "hook"; hookId: string; status: string; verificationStatus: string; detail?: string }
+  /** An Okta inline hook okhook registered (`--register-inline`) or deactivated. */
+  | { type: "inline-hook"; hookId: string; inlineType: string; status: string; detail: string }
   | { type: "counters"; counters: Counters }
   | { type: "warning"; message: string }
   | { type: "error"; message: string }

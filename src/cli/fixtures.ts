@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { FixturesFlags, ShowFixtureFlags } from "../commands/fixtures.js";
+import type { InlineFixturesFlags } from "../commands/fixtures-inline.js";
 import { collect } from "../commands/options.js";
 import type { CommandHost } from "./host.js";
 
@@ -31,5 +32,21 @@ Examples:
     .action(async (name: string, flags: ShowFixtureFlags) => {
       const { fixturesShowCommand } = await import("../commands/fixtures.js");
       host.settle(await fixturesShowCommand(name, flags, host.ctx));
+    });
+  fixtures
+    .command("inline")
+    .argument("[name]", "a type (token, registration, …) or fixture name: print that request")
+    .description("list the inline hook requests `okhook send inline` can send, or print one")
+    .option("--json", "one JSON document", false)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ okhook fixtures inline
+  $ okhook fixtures inline telephony.password-reset`,
+    )
+    .action(async (name: string | undefined, flags: InlineFixturesFlags) => {
+      const { inlineFixturesCommand } = await import("../commands/fixtures-inline.js");
+      host.settle(await inlineFixturesCommand(name, flags, host.ctx));
     });
 }

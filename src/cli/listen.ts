@@ -8,7 +8,7 @@ export function defineListen(program: Command, host: CommandHost): void {
   program
     .command("listen")
     .description(
-      "receive Okta event hook deliveries: store each before acknowledging, forward to your app",
+      "receive Okta event hook deliveries (store each before acknowledging, forward to your app) and inline hook requests (relayed to your app, its answer checked)",
     )
     .option(
       "--port <n>",
@@ -57,6 +57,25 @@ export function defineListen(program: Command, host: CommandHost): void {
       "event types for --register (comma list, * globs)",
       "user.lifecycle.*,group.user_membership.*",
     )
+    .option(
+      "--inline-path <p>",
+      "path of Okta inline hook requests (token, registration, …), answered by your app",
+      "/okta/inline",
+    )
+    .option(
+      "--inline-to <url>",
+      "where inline hook requests go, answered synchronously within Okta's 3 s (default: the --forward-to target)",
+    )
+    .option(
+      "--register-inline <type>",
+      "create/update and activate an Okta inline hook of this type at the public inline URL, deactivated on exit (token, registration, password-import, user-import, saml, telephony; repeatable)",
+      collect,
+    )
+    .addOption(
+      new Option("--inline-budget <ms>", "how long the app may take before okhook answers Okta")
+        .default("2900")
+        .hideHelp(),
+    )
     .option("--forward-timeout <ms>", "per forward attempt", "10000")
     .option("--retries <n>", "forward retries on network error/5xx (exponential backoff)", "3")
     .addOption(new Option("--retry-delay <ms>", "base retry delay").default("500").hideHelp())
@@ -100,7 +119,8 @@ export function defineListen(program: Command, host: CommandHost): void {
 Examples:
   $ okhook listen --forward-to 3000
   $ okhook listen --tunnel none --forward-to http://127.0.0.1:3000/hook --output compact
-  $ okhook listen --forward-to 'user.lifecycle.*=localhost:3000/users' --forward-to 3000`,
+  $ okhook listen --forward-to 'user.lifecycle.*=localhost:3000/users' --forward-to 3000
+  $ okhook listen --inline-to localhost:3000/okta/token --register-inline token`,
     )
     .action(async (flags: ListenFlags, cmd: Command) => {
       const { listenCommand } = await import("../commands/listen.js");

@@ -1,13 +1,16 @@
 import type { Command } from "commander";
 import { collect, DB_FLAG_HELP } from "../commands/options.js";
 import type { SendFixtureFlags, SendVerifyFlags } from "../commands/send.js";
+import type { SendInlineFlags } from "../commands/send-inline.js";
 import type { CommandHost } from "./host.js";
 
-/** Define `okhook send fixture` and `okhook send verify` (the work is in commands/send.ts). */
+/** Define `okhook send fixture|verify|inline` (the work is in commands/send*.ts). */
 export function defineSend(program: Command, host: CommandHost): void {
   const send = program
     .command("send")
-    .description("send Okta-shaped deliveries, or play Okta's verification, against any endpoint");
+    .description(
+      "send Okta-shaped deliveries or inline hook requests, or play Okta's verification, against any endpoint",
+    );
   send
     .command("fixture")
     .argument(
@@ -72,5 +75,46 @@ Examples:
     .action(async (flags: SendVerifyFlags) => {
       const { sendVerifyCommand } = await import("../commands/send.js");
       host.settle(await sendVerifyCommand(flags, host.ctx));
+    });
+  send
+    .command("inline")
+    .argument(
+      "<type|fixture>",
+      "token, registration, password-import, user-import, saml, telephony; a fixture name (okhook fixtures inline) or a JSON file",
+    )
+    .description(
+      "send an Okta inline hook request and say what Okta would do with the answer (the type's contract checked)",
+    )
+    .option(
+      "--to <url>",
+      "your inline hook endpoint (default: the running okhook listener's inline URL)",
+    )
+    .option("--secret <value>", "auth header value (env: OKHOOK_SECRET; default: the listener's)")
+    .option(
+      "--auth-header <name>",
+      "header that carries the secret (default: the listener's, else authorization)",
+    )
+    .option(
+      "--set <path=value>",
+      "edit the request, e.g. data.context.credential.password=… (repeatable)",
+      collect,
+    )
+    .option("--keep-ids", "keep the fixture's eventId and eventTime", false)
+    .option("--show-answer", "print the answer under the verdict", false)
+    .option("--json", "the exchange and the verdict as JSON", false)
+    .option("--db <file>", DB_FLAG_HELP)
+    .addHelpText(
+      "after",
+      `
+Exit: 0 Okta would apply the answer, 1 it would not (the reason is printed), 4 unreachable.
+
+Examples:
+  $ okhook send inline token --to http://localhost:3000/okta/token
+  $ okhook send inline registration.progressive-profile --to localhost:3000/okta/registration
+  $ okhook send inline telephony --to 3000 --set data.messageProfile.deliveryChannel='"voice call"' --json`,
+    )
+    .action(async (arg: string, flags: SendInlineFlags) => {
+      const { sendInlineCommand } = await import("../commands/send-inline.js");
+      host.settle(await sendInlineCommand(arg, flags, host.ctx));
     });
 }

@@ -9,6 +9,7 @@ import { UsageError } from "../errors.js";
 import { EventBus, type SessionEvent } from "../events.js";
 import { RoutingTable } from "../forward/routes.js";
 import { planRegister, type RegisterPlan } from "../listen/hook-registration.js";
+import { type InlineRegisterPlan, planRegisterInline } from "../listen/inline-registration.js";
 import { findListener } from "../listen/listener-auth.js";
 import { type ListenTunnelOptions, runListen } from "../listen/run.js";
 import { generatedSecret, recordListenerAuth } from "../listen/secret.js";
@@ -18,6 +19,7 @@ import { listenProgress } from "../output/listen-progress.js";
 import { attachPlainRenderer, pendingNote } from "../output/listen-renderer.js";
 import type { TuiHandle } from "../tui/mount.js";
 import { type CliContext, OUTCOME, type Outcome } from "./context.js";
+import { inlineSetup } from "./listen-inline.js";
 import { oneOf, parseBytes, parseMs } from "./options.js";
 
 /** `okhook listen` flags as commander parses them. */
@@ -36,6 +38,10 @@ export interface ListenFlags {
   register?: boolean;
   org?: string;
   events: string;
+  inlinePath: string;
+  inlineTo?: string;
+  registerInline?: string[];
+  inlineBudget: string;
   forwardTimeout: string;
   retries: string;
   retryDelay: string;
@@ -63,6 +69,7 @@ interface ListenSetup {
   session: Omit<SessionOptions, "bus" | "secret" | "forwardAuth">;
   tunnel: ListenTunnelOptions | undefined;
   register: RegisterPlan | undefined;
+  registerInline: InlineRegisterPlan | undefined;
 }
 
 /**
@@ -101,6 +108,8 @@ export async function listenCommand(flags: ListenFlags, ctx: CliContext): Promis
           showSecret: !!flags.showSecret,
           authHeader,
           routes: base.routes.routes.map((r) => ({ pattern: r.pattern, target: r.target })),
+          inlinePath: base.inlinePath,
+          inlineTarget: base.inlineTarget,
           targets: base.routes.targets(),
           tunnelMode,
         },
@@ -116,6 +125,10 @@ export async function listenCommand(flags: ListenFlags, ctx: CliContext): Promis
       bus,
       tunnel: setup.tunnel,
       register: setup.register && secret ? { plan: setup.register, secret, authHeader } : undefined,
+      registerInline:
+        setup.registerInline && secret
+          ? { plan: setup.registerInline, secret, authHeader }
+          : undefined,
       stop: stop.signal,
       onProgress: progress.report,
       onStarted: (session) => {
@@ -195,6 +208,16 @@ function listenSetup(flags: ListenFlags, ctx: CliContext): ListenSetup {
   const routes = RoutingTable.parse(
     flags.forwardTo ?? (env.forwardTo ? env.forwardTo.split(/\s*,\s*/) : []),
   );
+  const inline = inlineSetup(flags, routes, tunnelMode);
+  const registerInline = inline.types.length
+    ? planRegisterInline({
+        types: inline.types,
+        orgFlag: flags.org,
+        orgEnv: env.oktaOrgUrl,
+        apiToken: env.oktaApiToken,
+        accessToken: env.oktaAccessToken,
+      })
+    : undefined;
   const session = {
     dbPath,
     host: flags.host,
@@ -208,6 +231,9 @@ function listenSetup(flags: ListenFlags, ctx: CliContext): ListenSetup {
     retryBaseMs: parseMs(flags.retryDelay, "--retry-delay"),
     healthIntervalMs: parseMs(flags.healthInterval, "--health-interval"),
     headersTimeoutMs: parseMs(flags.headersTimeout, "--headers-timeout"),
+    inlinePath: inline.path,
+    inlineTarget: inline.target,
+    inlineBudgetMs: parseMs(flags.inlineBudget, "--inline-budget"),
   };
   const tunnel: ListenTunnelOptions | undefined =
     tunnelMode === "none"
@@ -215,7 +241,8 @@ function listenSetup(flags: ListenFlags, ctx: CliContext): ListenSetup {
       : {
           mode: tunnelMode,
           // exit 4 instead of listening on locally: asked for on the command line, or needed
-          required: flags.tunnelExplicit === true || register !== undefined,
+          required:
+            flags.tunnelExplicit === true || register !== undefined || registerInline !== undefined,
           explicitBinary: flags.cloudflared ?? env.cloudflared,
           explicitLabel: flags.cloudflared ? "--cloudflared" : "OKHOOK_CLOUDFLARED",
           pathEnv: env.path,
@@ -225,7 +252,7 @@ function listenSetup(flags: ListenFlags, ctx: CliContext): ListenSetup {
           readyTimeoutMs: parseMs(flags.tunnelTimeout, "--tunnel-timeout"),
         };
   const interactive = output === "interactive" && ctx.stdout.isTTY === true;
-  return { output, interactive, tunnelMode, session, tunnel, register };
+  return { output, interactive, tunnelMode, session, tunnel, register, registerInline };
 }
 
 function checkTokenMode(token: string | undefined, publicUrl: string | undefined): void {

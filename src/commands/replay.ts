@@ -20,10 +20,12 @@ import type {
   ReplaySummary,
 } from "../replay/types.js";
 import type { Store } from "../store/store.js";
+import type { DeliveryRow } from "../store/types.js";
 import { parseTimeArg } from "../time.js";
 import { type CliContext, OUTCOME, type Outcome } from "./context.js";
 import { openStoreForRead } from "./db-open.js";
 import { parseMs } from "./options.js";
+import { replayInlineCommand } from "./replay-inline.js";
 
 /** `okhook replay` flags as commander parses them. */
 export interface ReplayFlags {
@@ -77,6 +79,11 @@ export async function replayCommand(
     );
   }
   try {
+    const inline = inlineRefs(store, ids);
+    if (inline) {
+      const view = findListener(resolveDbPath(flags.db, ctx.env), listenerGiven(flags, ctx), store);
+      return await replayInlineCommand({ store, deliveries: inline, view, flags }, ctx);
+    }
     await addListenerAuth(send, flags, ctx, store);
     const picked = await pick(store, ids, selector ?? {}, send);
     if (picked.total === 0) {
@@ -138,17 +145,33 @@ async function addListenerAuth(
   ctx: CliContext,
   store: Store,
 ): Promise<void> {
-  const view = findListener(
-    resolveDbPath(flags.db, ctx.env),
-    { flag: flags.secret, env: ctx.env.secret, header: flags.authHeader },
-    store,
-  );
+  const view = findListener(resolveDbPath(flags.db, ctx.env), listenerGiven(flags, ctx), store);
   send.authFor = view.plan;
   const url = send.to ?? view.url;
   const role = send.viaListener ? "listener" : send.to ? roleOf(view.secrets, send.to) : "app";
   const plan = requireKnown(view.plan(url, role));
   if (!plan.send && plan.why === "other-target")
     ctx.stderr.write(`okhook: note: ${otherTargetNote(view.secrets, url)}\n`);
+}
+
+function listenerGiven(flags: ReplayFlags, ctx: CliContext) {
+  return { flag: flags.secret, env: ctx.env.secret, header: flags.authHeader };
+}
+
+/**
+ * The named deliveries when they are inline hook requests (replayed one by one, answers
+ * judged); undefined for event deliveries. A mix is refused: the two replay differently.
+ */
+function inlineRefs(store: Store, ids: string[]): DeliveryRow[] | undefined {
+  const rows = ids.map((ref) => store.lookup.resolve(ref).delivery);
+  const inline = rows.filter((r) => r.kind === "inline");
+  if (inline.length === 0) return undefined;
+  if (inline.length < rows.length) {
+    throw new UsageError(
+      "inline hook requests and event deliveries replay differently: replay them in separate commands",
+    );
+  }
+  return inline;
 }
 
 /** `--rate 200` or `--rate 200/s`: sends per second, above 0. */

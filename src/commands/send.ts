@@ -76,12 +76,14 @@ export async function sendFixtureCommand(
 }
 
 /**
- * Where to send and with which secret: `--to` or the listener. The values the listener uses
- * go only to the listener itself and to the apps it forwards to, as forwarding sends them.
+ * Where to send and with which secret: `--to` or the listener (`listenerUrl` picks another of
+ * its URLs, e.g. its inline hook path). The values the listener uses go only to the listener
+ * itself and to the apps it forwards to, as forwarding sends them.
  */
-async function sendTarget(
+export async function sendTarget(
   flags: { to?: string; secret?: string; authHeader?: string; db?: string },
   ctx: CliContext,
+  listenerUrl?: (hookUrl: string) => string,
 ): Promise<{
   url: string;
   secret: string | undefined;
@@ -94,8 +96,9 @@ async function sendTarget(
     env: ctx.env.secret,
     header: flags.authHeader,
   });
-  const url = flags.to ? normalizeTarget(flags.to, flags.to, "--to") : listener.url;
-  const toListener = url === listener.url;
+  const own = listenerUrl ? listenerUrl(listener.url) : listener.url;
+  const url = flags.to ? normalizeTarget(flags.to, flags.to, "--to") : own;
+  const toListener = url === own;
   const plan = requireKnown(listener.plan(url, toListener ? "listener" : undefined));
   if (!plan.send && plan.why === "other-target")
     ctx.stderr.write(`okhook: note: ${otherTargetNote(listener.secrets, url)}\n`);

@@ -74,6 +74,7 @@ export async function showCommand(
       body,
       events: store.deliveries.events(delivery.seq),
       attempts: store.attempts.of(delivery.seq),
+      inline: delivery.kind === "inline" ? store.inline.of(delivery.seq) : [],
     };
     ctx.stdout.write(flags.json ? showJson(detail) : showText(detail, ctx));
     return OUTCOME.ok;

@@ -1,3 +1,4 @@
+import { INLINE_EVENT_TYPES, type InlineTypeName, inlineTypeOf } from "../inline/types.js";
 import type { AuthState, DeliveryKind, ParsedEvent } from "../store/types.js";
 import { checkAuth } from "./auth.js";
 import { parseEnvelope } from "./parse-events.js";
@@ -5,6 +6,8 @@ import { parseEnvelope } from "./parse-events.js";
 /** Listener settings that decide how a request is classified. */
 export interface ClassifyConfig {
   hookPath: string;
+  /** Path of inline hook requests (answered synchronously by the app); none when undefined. */
+  inlinePath?: string;
   secret: string | undefined;
   authHeader: string;
 }
@@ -28,6 +31,8 @@ export interface Classification {
   envelopeEventId: string | null;
   responseHeaders: Record<string, string>;
   responseBody: string;
+  /** An inline hook request: its type and parsed body (the answer comes from the app). */
+  inline?: { type: InlineTypeName; request: Record<string, unknown> };
 }
 
 const result = (
@@ -57,6 +62,7 @@ const text = (reason: string): Partial<Classification> => ({
 export function classify(req: IncomingRequest, cfg: ClassifyConfig): Classification {
   const { decided, auth } = head(req, cfg);
   if (decided) return decided;
+  if (req.path === cfg.inlinePath) return classifyInline(req.body ?? Buffer.alloc(0), auth);
   // `okhook send fixture` marks its deliveries so reconcile never mistakes them for Okta's
   const kind = req.header("x-okhook-fixture") !== undefined ? "fixture" : "delivery";
   return classifyBody(req.body ?? Buffer.alloc(0), auth, kind);
@@ -80,7 +86,16 @@ function head(
 ): { decided?: Classification; auth: AuthState } {
   const auth = checkAuth(req.header(cfg.authHeader), cfg.secret);
   const decide = (decided: Classification) => ({ decided, auth });
-  if (req.path !== cfg.hookPath)
+  if (req.path === cfg.inlinePath && req.method !== "POST") {
+    // Inline hooks have no verification GET: Okta only POSTs (CON "HTTP method").
+    return decide(
+      result("method_not_allowed", 405, auth, {
+        reason: `method ${req.method} not allowed on the inline hook path`,
+        responseHeaders: { allow: "POST" },
+      }),
+    );
+  }
+  if (req.path !== cfg.hookPath && req.path !== cfg.inlinePath)
     return decide(result("not_found", 404, auth, { reason: "unknown path" }));
   const challenge = req.header("x-okta-verification-challenge");
   if (req.method === "GET" && challenge !== undefined) {
@@ -119,4 +134,22 @@ function classifyBody(body: Buffer, auth: AuthState, kind: "delivery" | "fixture
     events: envelope.events,
     envelopeEventId: envelope.eventId,
   });
+}
+
+function classifyInline(body: Buffer, auth: AuthState): Classification {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString("utf8"));
+  } catch {
+    return result("invalid", 400, auth, text("body is not JSON"));
+  }
+  const request = json as Record<string, unknown> | null;
+  const type = request && typeof request === "object" ? inlineTypeOf(request.eventType) : undefined;
+  if (!type || !request) {
+    const known = Object.values(INLINE_EVENT_TYPES).join(", ");
+    return result("invalid", 400, auth, text(`eventType is not an inline hook type (${known})`));
+  }
+  const eventId = typeof request.eventId === "string" ? request.eventId : null;
+  // The status is the app's (or okhook's fallback); set when the answer is known.
+  return result("inline", 0, auth, { envelopeEventId: eventId, inline: { type, request } });
 }

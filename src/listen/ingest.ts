@@ -49,7 +49,8 @@ export class IngestWriter {
     const committedAt = performance.now();
     let stored: StoredDelivery[];
     try {
-      for (const w of batch) w.record.ackMs = committedAt - w.startedPerf;
+      // an inline request's answer went out before its row: its ack time is already set
+      for (const w of batch) w.record.ackMs ??= committedAt - w.startedPerf;
       stored = this.store.deliveries.insert(batch.map((w) => w.record));
     } catch (err) {
       for (const w of batch) w.reject(err);

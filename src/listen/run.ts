@@ -1,6 +1,7 @@
 import type { EventBus } from "../events.js";
 import { type AttachedTunnel, type AttachTunnelOptions, attachTunnel } from "../tunnel/attach.js";
 import { HookRegistration, type ProgressFn, type RegisterPlan } from "./hook-registration.js";
+import { type InlineRegisterPlan, InlineRegistration } from "./inline-registration.js";
 import { ListenSession, type SessionOptions } from "./session.js";
 import { recordTunnelState } from "./tunnel-record.js";
 
@@ -16,6 +17,8 @@ export interface ListenRunOptions {
   bus: EventBus;
   tunnel?: ListenTunnelOptions;
   register?: { plan: RegisterPlan; secret: string; authHeader: string };
+  /** `--register-inline`: Okta inline hooks pointed at the public inline URL. */
+  registerInline?: { plan: InlineRegisterPlan; secret: string; authHeader: string };
   /** Aborted when the user asks to stop (a signal, `q`); its reason says why. */
   stop: AbortSignal;
   /** Called once the listener is up, before the tunnel starts (mount a UI, note meta). */
@@ -51,6 +54,7 @@ export async function runListen(o: ListenRunOptions): Promise<ListenResult | und
   });
   let tunnel: AttachedTunnel | undefined;
   let registration: HookRegistration | undefined;
+  let inlineRegistration: InlineRegistration | undefined;
   let outcome: Outcome = { why: "stopped" };
   try {
     o.onStarted?.(session);
@@ -70,14 +74,26 @@ export async function runListen(o: ListenRunOptions): Promise<ListenResult | und
           onProgress: o.onProgress,
         });
       }
+      if (o.registerInline) {
+        inlineRegistration = new InlineRegistration({
+          ...o.registerInline,
+          store: session.store,
+          bus: o.bus,
+          onProgress: o.onProgress,
+        });
+      }
     }
-    outcome = await supervise(o, tunnel, registration);
+    outcome = await supervise(o, tunnel, { events: registration, inline: inlineRegistration });
   } catch (err) {
     outcome = { why: "internal error", error: err instanceof Error ? err : new Error(String(err)) };
   }
   // Both start now, so cloudflared's grace period and Okta's answer overlap the drain; the
   // database closes only after them (they log, and the hook id lives in it).
-  const sideStops = Promise.all([tunnel?.stop(), registration?.shutdown()]);
+  const sideStops = Promise.all([
+    tunnel?.stop(),
+    registration?.shutdown(),
+    inlineRegistration?.shutdown(),
+  ]);
   session.onStop(() => sideStops.then(() => {}));
   const { pending } = await session.stop(outcome.why);
   if (outcome.error) throw outcome.error;
@@ -88,8 +104,9 @@ export async function runListen(o: ListenRunOptions): Promise<ListenResult | und
 async function supervise(
   o: ListenRunOptions,
   tunnel: AttachedTunnel | undefined,
-  registration: HookRegistration | undefined,
+  registrations: { events?: HookRegistration; inline?: InlineRegistration },
 ): Promise<Outcome> {
+  const registration = registrations.events;
   const stopped = new Promise<Outcome>((resolve) => {
     const done = () => resolve({ why: String(o.stop.reason ?? "stopped") });
     if (o.stop.aborted) done();
@@ -118,7 +135,20 @@ async function supervise(
       stopped,
     ]);
     if (failed) return failed;
-    followUrlChanges(o.bus, registration, first.hookUrl);
+    followUrlChanges(o.bus, (url) => registration.register(url), registration, first.hookUrl);
+  }
+  const inline = registrations.inline;
+  if (inline) {
+    const inlineUrl = (hookUrl: string) => new URL(o.session.inlinePath ?? "/", hookUrl).toString();
+    const failed = await Promise.race([
+      inline.register(inlineUrl(first.hookUrl)).then(
+        () => undefined,
+        (error: Error) => ({ why: "could not register the Okta inline hook", error }),
+      ),
+      stopped,
+    ]);
+    if (failed) return failed;
+    followUrlChanges(o.bus, (url) => inline.register(inlineUrl(url)), inline, first.hookUrl);
   }
   if (!required) return stopped;
   return Promise.race([
@@ -128,12 +158,17 @@ async function supervise(
 }
 
 /** A restarted quick tunnel has a new URL: point the hook there too. */
-function followUrlChanges(bus: EventBus, registration: HookRegistration, first: string): void {
+function followUrlChanges(
+  bus: EventBus,
+  register: (hookUrl: string) => Promise<void>,
+  registration: { cancelled: boolean },
+  first: string,
+): void {
   let current = first;
   bus.on((e) => {
     if (e.type !== "tunnel" || e.state !== "ready" || !e.hookUrl || e.hookUrl === current) return;
     current = e.hookUrl;
-    registration.register(e.hookUrl).catch((err: Error) => {
+    register(e.hookUrl).catch((err: Error) => {
       if (registration.cancelled) return;
       bus.emit({ type: "warning", message: `could not re-register the hook: ${err.message}` });
     });

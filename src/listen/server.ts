@@ -12,6 +12,7 @@ import { redactHeaders } from "./auth.js";
 import { type Classification, type ClassifyConfig, classify, classifyHead } from "./classify.js";
 import { capHostile, type FloodGate, HOSTILE_BODY_KEEP, isHostile } from "./flood.js";
 import type { IngestWriter } from "./ingest.js";
+import { answerInline, type InlineRouteOptions } from "./inline-route.js";
 
 /** Slow clients may not hold a connection forever (slowloris). */
 export const HEADERS_TIMEOUT_MS = 10_000;
@@ -49,6 +50,8 @@ export interface ListenerOptions extends ClassifyConfig {
   headersTimeoutMs?: number;
   /** Past its rate, requests that fail auth or are not Okta-shaped are counted, not stored. */
   flood: FloodGate;
+  /** How requests on `inlinePath` are answered (synchronously, by the app). */
+  inline?: Omit<InlineRouteOptions, "writer" | "onStored" | "onProblem">;
 }
 
 /** Create the node:http server that persists every request, then acknowledges it. */
@@ -148,6 +151,16 @@ async function handle(
     envelopeEventId: c.envelopeEventId,
     forwardState: carriesEvents(c.kind) ? opts.forwardStateFor(c.events) : "none",
   };
+  if (c.inline && opts.inline && body.data) {
+    const route: InlineRouteOptions = {
+      ...opts.inline,
+      writer: opts.writer,
+      onProblem: opts.onProblem,
+      onStored: (record, stored) => opts.onStored(summarize(record, stored), record),
+    };
+    const inline = { record: received, ...c.inline, raw: body.data, startedPerf };
+    return answerInline(route, inline, res);
+  }
   const record = hostile ? capHostile(received) : received;
   const stored = await opts.writer.write(record, startedPerf);
   answer(res, c);
@@ -178,7 +191,7 @@ function summarize(r: NewDelivery, s: StoredDelivery): DeliverySummary {
     status: r.status,
     auth: r.auth,
     eventCount: r.events.length,
-    firstEventType: r.events[0]?.eventType ?? null,
+    firstEventType: r.firstEventType ?? r.events[0]?.eventType ?? null,
     duplicateCount: s.duplicateCount,
     size: r.size,
     ackMs: r.ackMs ?? 0,

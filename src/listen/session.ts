@@ -12,6 +12,7 @@ import { newDeliveryId } from "../store/ids.js";
 import { Store } from "../store/store.js";
 import { FloodGate } from "./flood.js";
 import { IngestWriter } from "./ingest.js";
+import { InlineWork } from "./inline-work.js";
 import { acquireListenerLock, type ListenerLock } from "./listener-lock.js";
 import { createListener } from "./server.js";
 
@@ -42,6 +43,12 @@ export interface SessionOptions {
   healthIntervalMs?: number;
   /** Slow-client limit for request headers (default HEADERS_TIMEOUT_MS). */
   headersTimeoutMs?: number;
+  /** Path of inline hook requests (default: none). */
+  inlinePath?: string;
+  /** Where inline hook requests are relayed (the app's endpoint); none: okhook answers 502. */
+  inlineTarget?: string;
+  /** How long the app may take before okhook answers Okta itself (default 2.9 s). */
+  inlineBudgetMs?: number;
   bus: EventBus;
 }
 
@@ -65,6 +72,7 @@ export class ListenSession {
     private readonly lock: ListenerLock,
     /** Hostile requests past the rate: counted, not stored (`notStored` for the header). */
     readonly flood: FloodGate,
+    private readonly inlineWork: InlineWork,
   ) {
     const host = o.host.includes(":") ? `[${o.host}]` : o.host;
     this.localUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
@@ -90,6 +98,7 @@ export class ListenSession {
         onError: (message) => o.bus.emit({ type: "warning", message }),
       });
       const writer = new IngestWriter(store, () => checkpointer?.nudge());
+      const inlineWork = new InlineWork();
       const flood = new FloodGate({
         report: (message) => o.bus.emit({ type: "warning", message }),
       });
@@ -129,6 +138,20 @@ export class ListenSession {
         onProblem: (message) => o.bus.emit({ type: "warning", message }),
         headersTimeoutMs: o.headersTimeoutMs,
         flood,
+        inlinePath: o.inlinePath,
+        ...(o.inlinePath
+          ? {
+              inline: {
+                target: o.inlineTarget,
+                auth: o.forwardAuth,
+                store,
+                bus: o.bus,
+                ...(o.inlineBudgetMs ? { budgetMs: o.inlineBudgetMs } : {}),
+                signal: inlineWork.signal,
+                track: (work: Promise<void>) => inlineWork.track(work),
+              },
+            }
+          : {}),
       });
       const port = await bind(server, o.host, o.port);
       const session = new ListenSession(
@@ -141,17 +164,20 @@ export class ListenSession {
         checkpointer,
         lock,
         flood,
+        inlineWork,
       );
       lock.setUrl(session.hookUrl);
       o.bus.on((e) => {
         if (e.type === "tunnel" && e.state === "ready") session.publicHookUrl = e.hookUrl;
       });
       store.meta.set("listener.url", session.hookUrl);
+      if (o.inlinePath) store.meta.set("listener.inlineUrl", `${session.localUrl}${o.inlinePath}`);
       const resumed = forwarder.start();
       o.bus.emit({
         type: "listening",
         localUrl: session.localUrl,
         hookUrl: session.hookUrl,
+        ...(o.inlinePath ? { inlineUrl: `${session.localUrl}${o.inlinePath}` } : {}),
         db: o.dbPath,
         resumed,
         ...(lock.tookOver ? { tookOver: lock.tookOver } : {}),
@@ -205,6 +231,8 @@ export class ListenSession {
     await closed;
     clearTimeout(force);
     this.flood.close();
+    // inline answers already went to Okta; what is left is recording late app answers
+    await this.inlineWork.finish(SHUTDOWN_GRACE_MS);
     await this.writer.drained();
     await this.forwarder.stop(SHUTDOWN_GRACE_MS);
     for (const fn of this.cleanups) {

@@ -207,6 +207,17 @@ export class OktaClient {
     return hook;
   }
 
+  /** One call to any Okta API path, for sibling API modules (inline hooks). */
+  request(
+    method: OktaRequest["method"],
+    path: string,
+    operation: OktaOperation,
+    body?: unknown,
+    idempotent = true,
+  ): Promise<OktaResponse> {
+    return this.call(method, path, operation, body, idempotent);
+  }
+
   private call(
     method: OktaRequest["method"],
     path: string,

@@ -1,4 +1,5 @@
 import type { ChalkInstance } from "chalk";
+import { inlineRowLabel } from "../inline/types.js";
 import { shortId } from "../store/ids.js";
 import { carriesEvents, type DeliveryRow } from "../store/types.js";
 import { guardOutput, safe, toJson } from "../text/sanitize.js";
@@ -68,7 +69,9 @@ function rowCells(c: ChalkInstance, r: DeliveryRow): Cell[] {
   const events = carriesEvents(r.kind) || r.eventCount > 0;
   const what = events
     ? { text: safe(eventsLabel(r.eventCount, r.firstEventType)) }
-    : { text: safe(`${r.method} ${r.path}`), color: c.dim };
+    : r.kind === "inline"
+      ? { text: inlineRowLabel(r), color: r.inlineApplied === false ? c.red : undefined }
+      : { text: safe(`${r.method} ${r.path}`), color: c.dim };
   return [
     { text: localTime(r.receivedAt), color: c.dim },
     { text: shortId(r.id), color: c.bold },

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from "chalk";
-import type { DeliverySummary, ForwardOutcome } from "../events.js";
+import type { DeliverySummary, ForwardOutcome, InlineSummary } from "../events.js";
+import { inlineTypeOf } from "../inline/types.js";
 import { shortId } from "../store/ids.js";
 import { carriesEvents } from "../store/types.js";
 import { safe } from "../text/sanitize.js";
@@ -18,7 +19,9 @@ export function deliveryLine(c: ChalkInstance, d: DeliverySummary): string {
   const dup = d.duplicateCount ? ` (${d.duplicateCount} dup)` : "";
   const base = carriesEvents(d.kind)
     ? eventsLabel(d.eventCount, d.firstEventType)
-    : `${d.method} ${d.path}${d.reason ? ` ${d.reason}` : ""}`;
+    : d.kind === "inline"
+      ? `${inlineTypeOf(d.firstEventType) ?? "?"} hook request`
+      : `${d.method} ${d.path}${d.reason ? ` ${d.reason}` : ""}`;
   const shown = truncate(safe(base), WHAT_WIDTH - textWidth(dup));
   const what = carriesEvents(d.kind) ? shown : c.dim(shown);
   const parts = [
@@ -66,4 +69,24 @@ export function forwardLine(c: ChalkInstance, o: ForwardOutcome, at: number): st
       `${head}${c.yellow(`⚠ the target took ${duration(o.durationMs)} — Okta would have timed out here (3 s)`)}`,
     );
   return lines;
+}
+
+/**
+ * An inline exchange's outcome: what the app answered and what Okta does with it, e.g.
+ * `14:02:11.497  7f3k2q9a  ↳ app 200 in 42ms → APPLIED Okta issues the token with …`.
+ */
+export function inlineLine(c: ChalkInstance, x: InlineSummary, at: number): string[] {
+  const head = `${c.dim(clock(at))}  ${c.bold(shortId(x.deliveryId))}  `;
+  const app =
+    x.status === null
+      ? c.red(safe(x.error ?? "no answer"))
+      : `${statusColor(c, x.status)} in ${duration(x.elapsedMs)}`;
+  const sent = x.fallback ? c.yellow(` (okhook answered Okta ${x.replyStatus})`) : "";
+  const mark = x.applied ? c.green("APPLIED") : c.red("NOT APPLIED");
+  const more = x.problems
+    ? c.dim(
+        `  (${x.problems} finding${x.problems > 1 ? "s" : ""}: okhook show ${shortId(x.deliveryId)})`,
+      )
+    : "";
+  return [`${head}${c.dim("↳ app")} ${app}${sent} ${c.dim("→")} ${mark} ${safe(x.okta)}${more}`];
 }

@@ -63,6 +63,7 @@ export function kindColor(c: ChalkInstance, kind: DeliveryKind): string {
     case "replay":
     case "backfill":
     case "fixture":
+    case "inline":
       return c.cyan(kind);
     case "verification":
       return c.magenta(kind);

@@ -3,7 +3,7 @@ import type { EventBus, SessionEvent } from "../events.js";
 import { describeRoutes, routingNotes } from "../forward/routes.js";
 import { guardOutput, toJson } from "../text/sanitize.js";
 import { VERSION } from "../version.js";
-import { deliveryLine, forwardLine } from "./delivery-lines.js";
+import { deliveryLine, forwardLine, inlineLine } from "./delivery-lines.js";
 import { colorFor, mask, pad, type RenderContext } from "./format.js";
 
 /** What the status block shows besides what session events carry. */
@@ -16,6 +16,9 @@ export interface StatusInfo {
   targets: string[];
   routes: { pattern: string | null; target: string }[];
   tunnelMode: string;
+  /** Path and target of inline hook requests. */
+  inlinePath?: string;
+  inlineTarget?: string;
 }
 
 /** Renders session events as plain text lines (compact) or NDJSON (json), or nothing (quiet). */
@@ -82,7 +85,7 @@ function compactRenderer(
         );
         return;
       case "tunnel": {
-        const text = tunnelLine(c, e, lastReadyUrl);
+        const text = tunnelLine(c, e, lastReadyUrl, info.inlinePath);
         if (e.state === "ready") lastReadyUrl = e.publicUrl;
         if (text !== null) line(text);
         return;
@@ -91,6 +94,14 @@ function compactRenderer(
         line(
           `${c.cyan("●")} Okta event hook ${e.hookId}: ${e.status}, ${e.verificationStatus}${e.detail ? ` — ${e.detail}` : ""}`,
         );
+        return;
+      case "inline-hook":
+        line(
+          `${c.cyan("●")} Okta ${e.inlineType} inline hook ${e.hookId}: ${e.status} — ${e.detail}`,
+        );
+        return;
+      case "inline":
+        for (const l of inlineLine(c, e.exchange, now())) line(l);
         return;
       case "warning":
         line(c.yellow(`! ${e.message}`));
@@ -121,12 +132,13 @@ function tunnelLine(
   c: ChalkInstance,
   e: Extract<SessionEvent, { type: "tunnel" }>,
   lastReadyUrl: string | undefined,
+  inlinePath?: string,
 ): string | null {
   switch (e.state) {
     case "ready":
       if (e.publicUrl === lastReadyUrl)
         return `${c.green("●")} tunnel ready again: ${e.publicUrl} (same URL)`;
-      return `${c.green("●")} tunnel ready: ${c.bold(e.publicUrl ?? "")}\n  Paste into Okta: ${c.bold.underline(e.hookUrl ?? "")}`;
+      return `${c.green("●")} tunnel ready: ${c.bold(e.publicUrl ?? "")}\n  Paste into Okta: ${c.bold.underline(e.hookUrl ?? "")}${inlinePath && e.publicUrl ? `\n  Inline hooks:    ${c.bold.underline(new URL(inlinePath, e.publicUrl).toString())}` : ""}`;
     case "reconnecting":
       return `${c.yellow("●")} tunnel reconnecting: ${e.reason ?? "edge connection lost"} — Okta cannot reach ${e.publicUrl ?? "the public URL"} until it is back (Okta retries)`;
     case "starting":
@@ -172,6 +184,14 @@ export function statusBlock(
     ),
     row("Auth header", secret),
     row("Forward to", targets),
+    ...(e.inlineUrl
+      ? [
+          row(
+            "Inline hooks",
+            `${e.inlineUrl} → ${info.inlineTarget ?? c.dim("no app (okhook answers 502; add --inline-to 3000)")}`,
+          ),
+        ]
+      : []),
     row("Database", e.db),
   ];
   if (e.resumed)

@@ -1,7 +1,7 @@
 import { shownHeaders } from "../http-headers.js";
 import { DEFAULT_AUTH_HEADER } from "../okta/delivery.js";
 import { shortId } from "../store/ids.js";
-import type { AttemptRow, DeliveryRow, EventRow } from "../store/types.js";
+import type { AttemptRow, DeliveryRow, EventRow, InlineExchangeRow } from "../store/types.js";
 import { guardOutput, jsonSafe, safe, safeLines, toJson } from "../text/sanitize.js";
 import { localTime } from "./deliveries-table.js";
 import {
@@ -14,6 +14,7 @@ import {
   type RenderContext,
   statusColor,
 } from "./format.js";
+import { inlineJson, inlineSection } from "./inline-show.js";
 
 /** One delivery with everything stored about it. */
 export interface DeliveryDetail {
@@ -21,6 +22,8 @@ export interface DeliveryDetail {
   body: Buffer | null;
   events: EventRow[];
   attempts: AttemptRow[];
+  /** Answers to an inline hook request, oldest first. */
+  inline?: InlineExchangeRow[];
 }
 
 /** Body as exact text when it is valid UTF-8, else base64. */
@@ -56,6 +59,7 @@ export function showJson(d: DeliveryDetail): string {
       ...bodyForJson(d.body),
       events: d.events,
       attempts: d.attempts.map((a) => ({ ...a, startedAt: new Date(a.startedAt).toISOString() })),
+      ...(d.delivery.kind === "inline" ? { inline: inlineJson(d.inline ?? []) } : {}),
     },
     2,
   )}\n`;
@@ -84,11 +88,15 @@ export function showText(d: DeliveryDetail, ctx: RenderContext): string {
     ),
   ];
   if (r.replayOf) out.push(row("Replay of", safe(r.replayOf)));
-  out.push("", c.bold(`Events (${d.events.length})`));
-  for (const e of d.events) out.push(...eventLines(c, e));
-  out.push("", c.bold(`Attempts (${d.attempts.length})`));
-  for (const a of d.attempts) out.push(`  ${attemptLine(c, a)}`);
-  if (d.attempts.length === 0) out.push(c.dim("  none"));
+  if (r.kind === "inline") {
+    out.push(...inlineSection(c, r, d.inline ?? []));
+  } else {
+    out.push("", c.bold(`Events (${d.events.length})`));
+    for (const e of d.events) out.push(...eventLines(c, e));
+    out.push("", c.bold(`Attempts (${d.attempts.length})`));
+    for (const a of d.attempts) out.push(`  ${attemptLine(c, a)}`);
+    if (d.attempts.length === 0) out.push(c.dim("  none"));
+  }
   out.push("", c.bold("Headers"));
   // The listener stored the auth value redacted; authorization is hidden here whatever was stored.
   for (const h of shownHeaders(r.headers, DEFAULT_AUTH_HEADER))

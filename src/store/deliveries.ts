@@ -16,7 +16,7 @@ const DELIVERY_COLUMNS = `seq, id, received_at AS receivedAt, method, path, remo
   duplicate_count AS duplicateCount, first_event_type AS firstEventType,
   envelope_event_id AS envelopeEventId, reason, forward_state AS forwardState,
   forward_status AS forwardStatus, forward_ms AS forwardMs, forward_error AS forwardError,
-  replay_of AS replayOf`;
+  replay_of AS replayOf, inline_outcome AS inlineOutcome, inline_applied AS inlineApplied`;
 
 /**
  * The `deliveries` table and the `events` each delivery carried. `insert` is the listener's
@@ -57,7 +57,7 @@ export class Deliveries {
         r.ackMs ?? null,
         r.auth,
         r.events.length,
-        r.events[0]?.eventType ?? null,
+        r.firstEventType ?? r.events[0]?.eventType ?? null,
         r.envelopeEventId ?? null,
         r.reason ?? null,
         r.forwardState,
@@ -161,6 +161,25 @@ export class Deliveries {
       .run(f.state, f.status ?? null, f.ms ?? null, f.error ?? null, seq);
   }
 
+  /** What the app answered an inline request (status, time, error) and Okta's verdict in words. */
+  setInlineAnswer(
+    seq: number,
+    a: {
+      state: ForwardState;
+      appStatus: number | null;
+      appMs: number | null;
+      error: string | null;
+      /** Okta's verdict in words, shown in lists. */
+      reason: string;
+    },
+  ): void {
+    this.sql
+      .get(
+        "UPDATE deliveries SET forward_state = ?, forward_status = ?, forward_ms = ?, forward_error = ?, reason = ? WHERE seq = ?",
+      )
+      .run(a.state, a.appStatus, a.appMs, a.error, a.reason, seq);
+  }
+
   /** Sequence numbers of deliveries stored but not yet forwarded, oldest first. */
   pendingForward(): number[] {
     return (
@@ -199,8 +218,12 @@ export class Deliveries {
 
 type RawEvent = Omit<EventRow, "duplicate"> & { duplicate: number };
 
-type RawDelivery = Omit<DeliveryRow, "headers"> & { headers: string };
+type RawDelivery = Omit<DeliveryRow, "headers" | "inlineApplied"> & {
+  headers: string;
+  inlineApplied: number | null;
+};
 
 function toDelivery(r: RawDelivery): DeliveryRow {
-  return { ...r, headers: JSON.parse(r.headers) as DeliveryRow["headers"] };
+  const inlineApplied = r.inlineApplied === null ? null : !!r.inlineApplied;
+  return { ...r, headers: JSON.parse(r.headers) as DeliveryRow["headers"], inlineApplied };
 }

@@ -68,4 +68,37 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX IF EXISTS events_type;
   DROP INDEX IF EXISTS events_published;
   `,
+  // 3: inline hook exchanges (okhook listen --inline-path, send inline, replay). The request
+  // is a deliveries row (kind 'inline', body with secrets masked); each answer and Okta's
+  // verdict on it is a row here. Two nullable columns on deliveries let lists show the
+  // verdict without a join; event-hook inserts never name them (no cost on the hot path).
+  `
+  CREATE TABLE inline_exchanges (
+    id INTEGER PRIMARY KEY,
+    delivery_seq INTEGER NOT NULL REFERENCES deliveries(seq) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    inline_type TEXT NOT NULL,
+    target TEXT,
+    started_at INTEGER NOT NULL,
+    elapsed_ms REAL,
+    status INTEGER,
+    error TEXT,
+    timed_out INTEGER NOT NULL DEFAULT 0,
+    answer BLOB,
+    answer_size INTEGER NOT NULL DEFAULT 0,
+    answer_type TEXT,
+    reply_status INTEGER,
+    fallback TEXT,
+    applied INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    okta TEXT NOT NULL,
+    basis TEXT NOT NULL,
+    retried INTEGER NOT NULL DEFAULT 0,
+    problems TEXT NOT NULL,
+    redacted TEXT
+  );
+  CREATE INDEX inline_exchanges_delivery ON inline_exchanges(delivery_seq);
+  ALTER TABLE deliveries ADD COLUMN inline_outcome TEXT;
+  ALTER TABLE deliveries ADD COLUMN inline_applied INTEGER;
+  `,
 ];

@@ -1,6 +1,7 @@
 import { Attempts } from "./attempts.js";
 import { closeDb, type Db } from "./db.js";
 import { Deliveries } from "./deliveries.js";
+import { InlineExchanges } from "./inline-exchanges.js";
 import { registerListFunctions } from "./list-sql.js";
 import { Lookup } from "./lookup.js";
 import { Meta } from "./meta.js";
@@ -8,7 +9,8 @@ import { Statements } from "./statements.js";
 
 /**
  * The okhook database: one connection, its transactions, and a repository per thing stored
- * (`deliveries` with their events, `attempts`, `meta`, and `lookup` of what users type).
+ * (`deliveries` with their events, `attempts`, `meta`, `lookup` of what users type, and
+ * `inline` hook exchanges).
  * The store is the only code that writes SQL (see the README's Development section).
  */
 export class Store {
@@ -17,6 +19,7 @@ export class Store {
   readonly attempts: Attempts;
   readonly meta: Meta;
   readonly lookup: Lookup;
+  readonly inline: InlineExchanges;
   private readonly runBatch: (fn: () => void) => void;
 
   constructor(db: Db) {
@@ -27,6 +30,7 @@ export class Store {
     this.attempts = new Attempts(sql);
     this.meta = new Meta(sql);
     this.lookup = new Lookup(sql, this.deliveries);
+    this.inline = new InlineExchanges(sql);
     this.runBatch = db.transaction((fn: () => void) => fn());
   }
 

@@ -9,7 +9,8 @@ export type DeliveryKind =
   | "too_large"
   | "fixture"
   | "replay"
-  | "backfill";
+  | "backfill"
+  | "inline";
 
 export const DELIVERY_KINDS: readonly DeliveryKind[] = [
   "delivery",
@@ -22,6 +23,7 @@ export const DELIVERY_KINDS: readonly DeliveryKind[] = [
   "fixture",
   "replay",
   "backfill",
+  "inline",
 ];
 
 /** Kinds whose body is an Okta envelope with events (split, forwarded, replayable). */
@@ -79,6 +81,10 @@ export interface DeliveryRecord {
   forwardMs: number | null;
   forwardError: string | null;
   replayOf: string | null;
+  /** Inline hook requests: what Okta does with the answer (`applied`, `failed`, …). */
+  inlineOutcome?: string | null;
+  /** Inline hook requests: whether Okta would use the answer as the app meant it. */
+  inlineApplied?: boolean | null;
 }
 
 /** Columns the store fills in: the row's number, what its events say, and forward results. */
@@ -86,12 +92,14 @@ type DerivedOnInsert =
   | "seq"
   | "eventCount"
   | "duplicateCount"
-  | "firstEventType"
   | "forwardStatus"
   | "forwardMs"
   | "forwardError";
-/** Columns a writer may leave out (stored as null). */
-type OptionalOnInsert = "ackMs" | "reason" | "envelopeEventId" | "replayOf";
+/**
+ * Columns a writer may leave out (stored as null; `firstEventType` defaults to the first
+ * event's type — an inline hook request, which has no events, names its own).
+ */
+type OptionalOnInsert = "ackMs" | "reason" | "envelopeEventId" | "replayOf" | "firstEventType";
 
 /** A request to store: the record without what the store derives, plus its parsed events. */
 export type NewDelivery = Omit<DeliveryRecord, DerivedOnInsert | OptionalOnInsert> &
@@ -171,3 +179,36 @@ export interface ListQuery {
   /** Override the order (default newest first; oldest first when only `afterSeq` is given). */
   order?: "asc" | "desc";
 }
+
+/** One answer to an inline hook request (relayed by listen, or a replay) and Okta's verdict. */
+export interface InlineExchangeRow {
+  id: number;
+  deliverySeq: number;
+  /** `relay`: Okta's call through listen; `replay`: okhook replay. */
+  kind: "relay" | "replay";
+  inlineType: string;
+  target: string | null;
+  startedAt: number;
+  elapsedMs: number | null;
+  status: number | null;
+  error: string | null;
+  timedOut: boolean;
+  /** The answer's bytes, secrets of the request masked. */
+  answer: Buffer | null;
+  answerSize: number;
+  answerType: string | null;
+  /** What went back to Okta (the app's status, or okhook's 502/504). */
+  replyStatus: number | null;
+  fallback: string | null;
+  applied: boolean;
+  outcome: string;
+  okta: string;
+  basis: string;
+  retried: boolean;
+  problems: { level: "error" | "warning"; message: string; at?: string }[];
+  /** What was masked in the request (`--set` paths for a replay). */
+  redacted: { path: string; what: string; bytes: number }[] | null;
+}
+
+/** An exchange to record. */
+export type NewInlineExchange = Omit<InlineExchangeRow, "id">;

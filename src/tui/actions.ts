@@ -41,8 +41,13 @@ export function replayTarget(o: ReplayOptions, seq: number): string | null {
  * original bytes, x-okhook-replay headers, auth re-added, a `replay` attempt recorded.
  */
 export async function replayDelivery(o: ReplayOptions, seq: number): Promise<ReplayOutcome> {
-  if (!o.store.deliveries.bySeq(seq))
-    return { ok: false, target: null, status: null, error: "not found", durationMs: 0 };
+  const row = o.store.deliveries.bySeq(seq);
+  if (!row) return { ok: false, target: null, status: null, error: "not found", durationMs: 0 };
+  if (row.kind === "inline") {
+    // its password or OTP was never stored: the command line asks for it (--set)
+    const error = `replay inline hook requests with: okhook replay ${row.id}`;
+    return { ok: false, target: null, status: null, error, durationMs: 0 };
+  }
   try {
     const r = await replayOne(o.writableStore?.() ?? o.store, seq, {
       to: replayTarget(o, seq) ?? undefined,

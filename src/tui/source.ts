@@ -42,6 +42,7 @@ export function storeSource(
         events: store.deliveries.events(seq),
         attempts: store.attempts.of(seq),
         body: body ? body.toString("utf8") : null,
+        ...(delivery.kind === "inline" ? { inline: store.inline.of(seq) } : {}),
       };
     },
     counters: () =>

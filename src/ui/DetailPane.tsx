@@ -52,10 +52,13 @@ function summaryLine(d: DeliveryDetail): Line {
 function tabBar(p: DetailPaneProps, top: number, color: boolean): Line {
   const line: Line = [];
   for (const t of DETAIL_TABS) {
+    const inline = p.detail?.delivery.kind === "inline";
     const label =
       t === "attempts" && p.detail
         ? `${TAB_LABELS[t]} (${p.detail.attempts.length})`
-        : TAB_LABELS[t];
+        : t === "events" && inline
+          ? `Answers (${p.detail?.inline?.length ?? 0})`
+          : TAB_LABELS[t];
     const active = t === p.tab;
     // without colour the active tab is bracketed so it stays visible
     const text = active && !color ? `[${label}]` : ` ${label} `;

@@ -1,7 +1,7 @@
 import { clock, duration } from "../format-time.js";
 import { shownHeaders } from "../http-headers.js";
 import { OKTA_HOOK_TIMEOUT_MS } from "../okta/hook-types.js";
-import type { AttemptRow, EventRow, HeaderPairs } from "../store/types.js";
+import type { AttemptRow, EventRow, HeaderPairs, InlineExchangeRow } from "../store/types.js";
 import { bodyLines } from "./json-lines.js";
 import { type Line, seg, type Tone } from "./text.js";
 import type { DeliveryDetail } from "./types.js";
@@ -34,6 +34,7 @@ export function tabLines(d: DeliveryDetail, tab: DetailTab, authHeader: string):
 }
 
 function eventLines(d: DeliveryDetail): Line[] {
+  if (d.delivery.kind === "inline") return inlineLines(d.inline ?? []);
   if (d.events.length === 0) {
     const why = d.delivery.reason ? `: ${d.delivery.reason}` : "";
     return [[seg(`(no events: ${d.delivery.kind} request${why})`, "dim")]];
@@ -108,6 +109,46 @@ export function attemptLines(attempts: readonly AttemptRow[]): Line[] {
       const first = a.response.split(/\r?\n/)[0] ?? "";
       lines.push([seg("   response ", "dim"), seg(first)]);
     }
+    return lines;
+  });
+}
+
+/** An inline request's answers, newest first: what the app said, what Okta does, what is wrong. */
+export function inlineLines(xs: readonly InlineExchangeRow[]): Line[] {
+  if (xs.length === 0) return [[seg("(waiting for the app's answer)", "dim")]];
+  return [...xs].reverse().flatMap((x) => {
+    const head: Line = [
+      seg(x.kind === "replay" ? "↻ replay " : "→ relay  ", x.kind === "replay" ? "accent" : "dim"),
+      x.status === null
+        ? seg(x.error ?? (x.timedOut ? "no answer" : "error"), "bad", true)
+        : seg(String(x.status), statusTone(x.status), true),
+      seg(
+        ` ${duration(x.elapsedMs)}`,
+        (x.elapsedMs ?? 0) > OKTA_HOOK_TIMEOUT_MS ? "warn" : "plain",
+      ),
+      seg(`  ${clock(x.startedAt)}  `, "dim"),
+      seg(x.target ?? "no app"),
+    ];
+    if (x.fallback) head.push(seg(`  okhook answered Okta ${x.replyStatus}`, "warn"));
+    const lines: Line[] = [
+      head,
+      [
+        seg(x.applied ? "   APPLIED " : "   NOT APPLIED ", x.applied ? "ok" : "bad", true),
+        seg(x.okta),
+      ],
+    ];
+    for (const p of x.problems) {
+      lines.push([
+        seg(p.level === "error" ? "   ✗ " : "   ! ", p.level === "error" ? "bad" : "warn"),
+        ...(p.at ? [seg(`${p.at}  `, "dim")] : []),
+        seg(p.message),
+      ]);
+    }
+    if (x.answer?.length)
+      lines.push([
+        seg("   answer ", "dim"),
+        seg(x.answer.toString("utf8").split(/\r?\n/)[0] ?? ""),
+      ]);
     return lines;
   });
 }

@@ -50,6 +50,14 @@ export function applyHeaderEvent(h: HeaderInfo, e: SessionEvent): HeaderChange {
         header: { ...h, hook: `${e.status} ${e.verificationStatus}`.toLowerCase() },
         flash: e.detail ? { text: `Okta hook: ${e.detail}`, tone: "dim" } : undefined,
       };
+    case "inline-hook":
+      return { flash: { text: `Okta ${e.inlineType} inline hook: ${e.detail}`, tone: "dim" } };
+    case "inline":
+      return {
+        flash: e.exchange.applied
+          ? undefined
+          : { text: `inline ${e.exchange.inlineType}: ${e.exchange.okta}`, tone: "warn" },
+      };
     case "warning":
       return { flash: { text: e.message, tone: "warn" } };
     case "error":

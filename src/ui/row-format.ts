@@ -1,4 +1,5 @@
 import { clock, duration } from "../format-time.js";
+import { inlineRowLabel } from "../inline/types.js";
 import { OKTA_HOOK_TIMEOUT_MS } from "../okta/hook-types.js";
 import { shortId } from "../store/ids.js";
 import {
@@ -53,10 +54,17 @@ const KIND_LABEL: Record<DeliveryKind, string> = {
   fixture: "fixture",
   replay: "replay",
   backfill: "backfill",
+  inline: "inline",
 };
 
 function kindTone(kind: DeliveryKind): Tone {
-  if (kind === "delivery" || kind === "fixture" || kind === "replay" || kind === "backfill")
+  if (
+    kind === "delivery" ||
+    kind === "fixture" ||
+    kind === "replay" ||
+    kind === "backfill" ||
+    kind === "inline"
+  )
     return "accent";
   return kind === "verification" ? "title" : "warn";
 }
@@ -111,7 +119,9 @@ export function rowLine(
   let what =
     r.kind === "delivery" || r.eventCount > 0
       ? (r.firstEventType ?? "(no eventType)")
-      : `${r.method} ${r.path}${r.reason ? ` ${r.reason}` : ""}`;
+      : r.kind === "inline"
+        ? `${inlineRowLabel(r)}${r.reason ? ` ${r.reason}` : ""}`
+        : `${r.method} ${r.path}${r.reason ? ` ${r.reason}` : ""}`;
   if (!layout.kind && r.kind !== "delivery") what = `${KIND_LABEL[r.kind]} ${what}`;
   const [auth, authTone] = AUTH[r.auth];
   const [fwd, fwdTone] = forwardLabel(r);

@@ -1,4 +1,11 @@
-import type { AttemptRow, Counters, DeliveryRow, EventRow, ListQuery } from "../store/types.js";
+import type {
+  AttemptRow,
+  Counters,
+  DeliveryRow,
+  EventRow,
+  InlineExchangeRow,
+  ListQuery,
+} from "../store/types.js";
 
 /** Everything the detail pane shows for one delivery; loaded only for the selected row. */
 export interface DeliveryDetail {
@@ -7,6 +14,8 @@ export interface DeliveryDetail {
   attempts: AttemptRow[];
   /** The raw body as UTF-8 text (null when it was not kept, e.g. too large). */
   body: string | null;
+  /** An inline hook request's answers, oldest first, each with Okta's verdict. */
+  inline?: InlineExchangeRow[];
 }
 
 /**

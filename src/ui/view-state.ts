@@ -131,7 +131,8 @@ export function clampScroll(n: number, lines: number, viewport: number): number 
 /** Whether a re-read detail differs in what the pane shows as it changes (attempts, state). */
 export function detailChanged(cur: DeliveryDetail, next: DeliveryDetail): boolean {
   // an attempt row is written before its request goes out and completed by the answer
-  const answers = (d: DeliveryDetail) => d.attempts.map((a) => `${a.status}:${a.error}`).join();
+  const answers = (d: DeliveryDetail) =>
+    [...d.attempts, ...(d.inline ?? [])].map((a) => `${a.status}:${a.error}`).join();
   return (
     answers(next) !== answers(cur) ||
     next.delivery.forwardState !== cur.delivery.forwardState ||

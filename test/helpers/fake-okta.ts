@@ -27,6 +27,7 @@ import {
   withJson,
   write,
 } from "./fake-okta/http-io.js";
+import { FakeInlineHooks, routeInlineHooks } from "./fake-okta/inline-hooks.js";
 import { type FakeReply, makeLogEvent, oktaError } from "./fake-okta/okta-shapes.js";
 import { FakeSystemLog, type LinkMode } from "./fake-okta/system-log.js";
 
@@ -45,6 +46,8 @@ export interface FakeOktaOptions {
   rateLimit?: { limit: number; windowMs: number };
   verifyTimeoutMs?: number;
   deliveryTimeoutMs?: number;
+  /** Okta's limit on an inline hook call (execute), default 3000. */
+  inlineTimeoutMs?: number;
   /** Accept http hook URIs on loopback (real Okta takes https only). Default true. */
   allowHttpLoopbackHooks?: boolean;
   /** Where a hook URI is really reachable, e.g. a fake tunnel hostname → its loopback proxy. */
@@ -70,6 +73,7 @@ export interface FakeOkta {
   requests: RecordedRequest[];
   log: FakeSystemLog;
   hooks: FakeHooks;
+  inlineHooks: FakeInlineHooks;
   /** Seed the System Log; missing fields are filled in. */
   addLogEvents(events: Partial<LogEvent>[]): LogEvent[];
   /** Script a fault for the next matching request(s). */
@@ -94,6 +98,7 @@ class FakeOktaServer implements FakeOkta {
   readonly requests: RecordedRequest[] = [];
   readonly log = new FakeSystemLog();
   readonly hooks: FakeHooks;
+  readonly inlineHooks: FakeInlineHooks;
   private readonly now: () => number;
   private readonly schemes: string[];
   private readonly quota: Quota;
@@ -113,6 +118,14 @@ class FakeOktaServer implements FakeOkta {
       origin: () => this.url,
       log: (partials) => this.log.add(this.makeEvents(partials)),
       verifyTimeoutMs: options.verifyTimeoutMs ?? 3000,
+      dispatcher: this.agent,
+      allowHttpLoopback: options.allowHttpLoopbackHooks ?? true,
+      resolveUri: options.resolveUri,
+    });
+    this.inlineHooks = new FakeInlineHooks({
+      now: this.now,
+      origin: () => this.url,
+      timeoutMs: options.inlineTimeoutMs ?? 3000,
       dispatcher: this.agent,
       allowHttpLoopback: options.allowHttpLoopbackHooks ?? true,
       resolveUri: options.resolveUri,
@@ -207,6 +220,10 @@ class FakeOktaServer implements FakeOkta {
     this.timers.add(timer);
   }
 
+  private routeInline(method: string, url: URL, body: string): Promise<FakeReply> {
+    return Promise.resolve(routeInlineHooks(this.inlineHooks, method, url, body));
+  }
+
   private authReply(auth: string | undefined, method: string, path: string): FakeReply | undefined {
     const [scheme = "", value] = (auth ?? "").split(" ", 2);
     if (!this.schemes.includes(scheme) || value !== this.token) {
@@ -238,6 +255,7 @@ class FakeOktaServer implements FakeOkta {
     if (path === "/api/v1/logs" && method === "GET") {
       return this.log.query(url, this.now(), this.url, linkMode);
     }
+    if (path.startsWith("/api/v1/inlineHooks")) return this.routeInline(method, url, body);
     if (path === "/api/v1/eventHooks" && method === "GET") return this.hooks.list();
     if (path === "/api/v1/eventHooks" && method === "POST") {
       return withJson(body, (b) => this.hooks.create(b));

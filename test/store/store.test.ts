@@ -74,7 +74,9 @@ describe("store", () => {
     expect(indexes).toContain("events_uuid");
     expect(indexes).not.toContain("events_type");
     expect(indexes).not.toContain("events_published");
-    expect(s.db.pragma("user_version", { simple: true })).toBe(2);
+    // every later migration runs too (3: inline hook exchanges)
+    expect(s.db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+    expect(s.deliveries.bySeq(1)).toMatchObject({ inlineOutcome: null, inlineApplied: null });
     expect(s.deliveries.events(1).map((e) => e.uuid)).toEqual(["u-1"]);
   });
 

@@ -15,6 +15,9 @@ export function linkModeOf(fault: FakeFault | undefined): LinkMode {
 /** The OAuth scope an endpoint needs. */
 export function scopeFor(method: string, path: string): string {
   if (path.startsWith("/api/v1/logs")) return "okta.logs.read";
+  if (path.startsWith("/api/v1/inlineHooks")) {
+    return method === "GET" ? "okta.inlineHooks.read" : "okta.inlineHooks.manage";
+  }
   return method === "GET" ? "okta.eventHooks.read" : "okta.eventHooks.manage";
 }
 
