@@ -101,6 +101,7 @@ function buildProgram(): Command {
   defineSecret(program, host);
   defineDoctor(program, host);
   defineWait(program, host);
+  sayParseErrors(program);
   program.addHelpText(
     "after",
     `
@@ -111,6 +112,40 @@ Examples:
   $ okhook doctor --org https://dev-123.okta.com   which link from Okta to your app is broken`,
   );
   return program;
+}
+
+/**
+ * Commander's parse errors ("error: unknown option '--bogus'", a "(Did you mean …?)" line) as
+ * okhook's one-liners: `okhook: unknown option '--bogus' (see okhook deliveries --help)`.
+ * Each command gets its own writer so the line can name that command's help.
+ */
+function sayParseErrors(cmd: Command): void {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  const help = `${names.join(" ")} --help`;
+  cmd.configureOutput({
+    outputError: (text, write) => {
+      const [first = "", ...rest] = text.trim().split("\n");
+      let what = first.replace(/^error: /, "").replace(/\. Expected/, ": expected");
+      what = what.replace(/\.$/, "");
+      const guess = /^\(Did you mean (.*)\?\)$/.exec(rest.join(" ").trim());
+      let hint = guess ? `; did you mean ${guess[1]}?` : "";
+      // A word after a command with subcommands is an unknown subcommand (commander says "too
+      // many arguments" when the command has an action of its own): name it in full.
+      const word = /^unknown command '(.*)'$/.exec(what)?.[1] ?? cmd.args[0];
+      if (
+        cmd.commands.length > 0 &&
+        word !== undefined &&
+        /^(too many|unknown command)/.test(what)
+      ) {
+        what = `unknown command '${[...names.slice(1), word].join(" ")}'`;
+        if (!guess && cmd.parent)
+          hint = `; ${names.join(" ")} has: ${cmd.commands.map((c) => c.name()).join(", ")}`;
+      }
+      write(`okhook: ${what}${hint} (see ${help})\n`);
+    },
+  });
+  for (const sub of cmd.commands) sayParseErrors(sub);
 }
 
 function reportInternal(err: unknown): void {

@@ -27,4 +27,44 @@ describe("okhook CLI", () => {
     expect(r.stderr).toMatch(/unknown command 'lisen'/);
     expect(r.stderr).toMatch(/listen/);
   });
+
+  it("says commander's parse errors as okhook one-liners naming the help to read (exit 2)", async () => {
+    const env = cliEnv(tmpDir());
+    const cases: [string[], string][] = [
+      [
+        ["deliveries", "--bogus"],
+        "okhook: unknown option '--bogus' (see okhook deliveries --help)",
+      ],
+      [
+        ["deliveries", "--limt", "3"],
+        "okhook: unknown option '--limt'; did you mean --limit? (see okhook deliveries --help)",
+      ],
+      [["lisen"], "okhook: unknown command 'lisen'; did you mean listen? (see okhook --help)"],
+      [["show"], "okhook: missing required argument 'id' (see okhook show --help)"],
+      [
+        ["reconcile"],
+        "okhook: required option '--since <dur|ISO>' not specified (see okhook reconcile --help)",
+      ],
+      [
+        ["show", "a", "b"],
+        "okhook: too many arguments for 'show': expected 1 argument but got 2 (see okhook show --help)",
+      ],
+      [
+        ["fixtures", "nosuch", "x"],
+        "okhook: unknown command 'fixtures nosuch'; okhook fixtures has: show (see okhook fixtures --help)",
+      ],
+      [
+        ["send", "fixtur"],
+        "okhook: unknown command 'send fixtur'; did you mean fixture? (see okhook send --help)",
+      ],
+    ];
+    for (const [args, line] of cases) {
+      const r = await runCli(args, env);
+      expect({ args, code: r.code, stderr: r.stderr }).toEqual({
+        args,
+        code: 2,
+        stderr: `${line}\n`,
+      });
+    }
+  });
 });
