@@ -17,7 +17,7 @@ import type { CliContext, Outcome } from "./commands/context.js";
 import { userError } from "./commands/store-words.js";
 import { readEnv } from "./config.js";
 import { writeCrashLog } from "./crash-log.js";
-import { OkhookError } from "./errors.js";
+import { nameDbSource, OkhookError } from "./errors.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { safe, safeLines } from "./text/sanitize.js";
 import { VERSION } from "./version.js";
@@ -45,6 +45,8 @@ const OUTCOME_EXIT: Record<Outcome["kind"], ExitCode> = {
   unreachable: EXIT.network,
 };
 let outcome: Outcome | undefined;
+/** Where the running command's database came from, so its errors name what the user set. */
+let dbSource: "--db" | "OKHOOK_DB" | "default" = "default";
 const host: CommandHost = {
   ctx,
   settle: (o) => {
@@ -102,6 +104,9 @@ function buildProgram(): Command {
   defineDoctor(program, host);
   defineWait(program, host);
   sayParseErrors(program);
+  program.hook("preAction", (_program, action) => {
+    dbSource = action.opts().db !== undefined ? "--db" : ctx.env.db ? "OKHOOK_DB" : "default";
+  });
   program.addHelpText(
     "after",
     `
@@ -182,7 +187,7 @@ export async function main(argv: string[]): Promise<void> {
     const said = userError(err); // a store problem, in the CLI's words
     if (said instanceof OkhookError) {
       // Messages quote the input they reject (an id, a path, a header): shown, never obeyed.
-      process.stderr.write(`okhook: ${safeLines(said.message)}\n`);
+      process.stderr.write(`okhook: ${safeLines(nameDbSource(said.message, dbSource))}\n`);
       process.exitCode = said.exitCode;
       return;
     }

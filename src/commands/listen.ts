@@ -18,7 +18,7 @@ import { listenProgress } from "../output/listen-progress.js";
 import { attachPlainRenderer, pendingNote } from "../output/listen-renderer.js";
 import type { TuiHandle } from "../tui/mount.js";
 import { type CliContext, OUTCOME, type Outcome } from "./context.js";
-import { oneOf, parseBytes, parseMs } from "./options.js";
+import { flagOrEnv, oneOf, parseBytes, parseMs } from "./options.js";
 
 /** `okhook listen` flags as commander parses them. */
 export interface ListenFlags {
@@ -170,10 +170,12 @@ function listenSetup(flags: ListenFlags, ctx: CliContext): ListenSetup {
     OUTPUTS,
     "--output",
   );
-  const tunnelMode = oneOf(flags.tunnel ?? env.tunnel ?? "quick", TUNNELS, "--tunnel");
+  const tunnelSet = flagOrEnv("--tunnel", flags.tunnel, "OKHOOK_TUNNEL", env.tunnel);
+  const tunnelMode = oneOf(tunnelSet?.value ?? "quick", TUNNELS, tunnelSet?.from ?? "--tunnel");
   if (!flags.path.startsWith("/"))
     throw new UsageError(`--path "${flags.path}": must start with / (try --path /okta/events)`);
-  const port = parsePort(flags.port ?? env.port ?? "8787");
+  const portSet = flagOrEnv("--port", flags.port, "OKHOOK_PORT", env.port);
+  const port = parsePort(portSet?.value ?? "8787", portSet?.from);
   const dbPath = resolveDbPath(flags.db, env);
   const tunnelToken = flags.tunnelToken ?? env.tunnelToken;
   if (tunnelMode === "token") checkTokenMode(tunnelToken, flags.publicUrl);
@@ -192,9 +194,9 @@ function listenSetup(flags: ListenFlags, ctx: CliContext): ListenSetup {
         verifyTimeoutMs: parseMs(flags.verifyTimeout, "--verify-timeout"),
       })
     : undefined;
-  const routes = RoutingTable.parse(
-    flags.forwardTo ?? (env.forwardTo ? env.forwardTo.split(/\s*,\s*/) : []),
-  );
+  const routes = flags.forwardTo
+    ? RoutingTable.parse(flags.forwardTo)
+    : RoutingTable.parse(env.forwardTo ? env.forwardTo.split(/\s*,\s*/) : [], "OKHOOK_FORWARD_TO");
   const session = {
     dbPath,
     host: flags.host,
