@@ -111,10 +111,10 @@ function buildProgram(): Command {
     "after",
     `
 Examples:
-  $ okhook listen --forward-to 3000          capture Okta deliveries and forward them to localhost:3000
-  $ okhook deliveries --status failed        what did not reach the app
-  $ okhook show 7f3k2q9a --curl              a curl command that re-sends one delivery
-  $ okhook doctor --org https://dev-123.okta.com   which link from Okta to your app is broken`,
+  $ okhook listen --forward-to 3000     capture, and forward to localhost:3000
+  $ okhook deliveries --status failed   what did not reach the app
+  $ okhook show 7f3k2q9a --curl         a curl command that re-sends a delivery
+  $ okhook doctor                       which link from Okta to your app broke`,
   );
   return program;
 }

@@ -43,7 +43,7 @@ export function defineReplay(program: Command, host: CommandHost): void {
 Examples:
   $ okhook replay --failed
   $ okhook replay 7f3k2q9a --set 'outcome.result=FAILURE' --fresh-ids
-  $ okhook replay --since 2h --event-type 'user.lifecycle.*' --to localhost:3000/hooks --rate 20`,
+  $ okhook replay --since 2h --event-type 'user.*' --to 3000/hooks --rate 20`,
     )
     .action(async (ids: string[], flags: ReplayFlags) => {
       const { replayCommand } = await import("../commands/replay.js");

@@ -43,7 +43,8 @@ export function defineSend(program: Command, host: CommandHost): void {
 Examples:
   $ okhook send fixture user.lifecycle.deactivate
   $ okhook send fixture user.lifecycle.create group.user_membership.add --batch
-  $ okhook send fixture ./my-event.json --to http://localhost:3000/okta --set outcome.result=FAILURE`,
+  $ okhook send fixture user.account.lock --set outcome.result=FAILURE --count 3
+  $ okhook send fixture ./my-event.json --to http://localhost:3000/okta`,
     )
     .action(async (names: string[], flags: SendFixtureFlags) => {
       const { sendFixtureCommand } = await import("../commands/send.js");
