@@ -28,7 +28,7 @@ export function defineSend(program: Command, host: CommandHost): void {
     )
     .option(
       "--set <path=value>",
-      "edit the payload: envelope paths, or event paths applied to every event (repeatable)",
+      "edit every event (eventType=…, outcome.result=FAILURE); envelope.<path> or data.… edits the envelope; repeatable",
       collect,
     )
     .option("--count <n>", "send the set this many times, fresh ids each time", "1")
