@@ -86,6 +86,11 @@ export function forwardColor(c: ChalkInstance, state: ForwardState): string {
   return c.dim("captured");
 }
 
+/** `1 delivery`, `2 deliveries`, `1 event`, `3 events`: a count with its noun. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}
+
 /** `2 events user.lifecycle.create +1` */
 export function eventsLabel(count: number, firstType: string | null): string {
   if (count === 0) return "0 events";
