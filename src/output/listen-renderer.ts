@@ -28,10 +28,11 @@ export function plainRenderer(
   c: ChalkInstance,
   info: StatusInfo,
   now: () => number = Date.now,
+  width: () => number | undefined = () => undefined,
 ): (e: SessionEvent) => void {
   if (mode === "json") return (e) => out.write(`${sessionEventJson(e, now())}\n`);
   if (mode === "quiet") return () => {};
-  return compactRenderer(out, c, info, now);
+  return compactRenderer(out, c, info, now, width);
 }
 
 /**
@@ -54,6 +55,8 @@ function compactRenderer(
   c: ChalkInstance,
   info: StatusInfo,
   now: () => number,
+  /** The terminal's columns when stdout is one (lines fit it), else undefined (full lines). */
+  width: () => number | undefined,
 ) {
   const waiting = new Set<number>();
   let lastReadyUrl: string | undefined;
@@ -67,7 +70,7 @@ function compactRenderer(
         return;
       case "delivery":
         if (e.delivery.forwardState === "pending") waiting.add(e.delivery.seq);
-        line(deliveryLine(c, e.delivery));
+        line(deliveryLine(c, e.delivery, width()));
         return;
       case "forward":
         if (e.outcome.next === "forwarded" || e.outcome.next === "failed")
@@ -199,5 +202,8 @@ export function attachPlainRenderer(o: {
 }): () => void {
   const c = colorFor(o.ctx.stdout, o.ctx.env);
   const out = o.out ?? o.ctx.stdout;
-  return o.bus.on(plainRenderer(o.mode, out, c, { ...o.info, version: VERSION }));
+  const stdout = o.ctx.stdout;
+  // read at each line: the terminal may be resized while listen runs
+  const width = () => (stdout.isTTY ? stdout.columns : undefined);
+  return o.bus.on(plainRenderer(o.mode, out, c, { ...o.info, version: VERSION }, Date.now, width));
 }
