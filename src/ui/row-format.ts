@@ -88,12 +88,15 @@ function shortError(error: string | null): string {
   return error.split(/[\s:(]/)[0] ?? "error";
 }
 
-/** Markers: ≡ duplicate event uuid, ↻ replay, ! slower than Okta's 3 s timeout. */
+/**
+ * Markers: ≡ duplicate event uuid, ↻ replayed (by r now, or any okhook replay stored) or a
+ * replay itself, ! slower than Okta's 3 s timeout.
+ */
 export function marks(r: DeliveryRow, replayed: boolean): Line {
   const slow = slowForward(r);
   return [
     r.duplicateCount > 0 ? seg("≡", "warn") : seg(" "),
-    replayed || r.replayOf || r.kind === "replay" ? seg("↻", "accent") : seg(" "),
+    replayed || r.replayed || r.replayOf || r.kind === "replay" ? seg("↻", "accent") : seg(" "),
     slow ? seg("!", "bad", true) : seg(" "),
   ];
 }
