@@ -62,6 +62,13 @@ export function showJson(d: DeliveryDetail): string {
   )}\n`;
 }
 
+/** `show tunnel-log --json`: the log file and its lines, control characters escaped. */
+export function tunnelLogJson(file: string, text: string): string {
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  return `${toJson({ file, lines }, 2)}\n`;
+}
+
 /**
  * The delivery for humans. Everything in it came from the sender, so every field is made
  * safe where it is inserted, and the whole view is guarded once more before it is printed.

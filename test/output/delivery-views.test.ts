@@ -91,7 +91,9 @@ describe("every view says the same about a delivery", () => {
       expect(stringWidth(narrow), narrow).toBeLessThanOrEqual(80);
       expect(narrow).toContain(d.id.slice(-8));
     }
-    expect(deliveryLine(c, lines[0]!, 80)).toMatch(/application\.user_\S*… \(1 dup\)  auth ok +200$/);
+    expect(deliveryLine(c, lines[0]!, 80)).toMatch(
+      /application\.user_\S*… \(1 dup\) {2}auth ok +200$/,
+    );
     expect(deliveryLine(c, lines[1]!, 80)).toMatch(/ 405 +PUT \/okta\/events.*auth missing +405$/);
   });
 
