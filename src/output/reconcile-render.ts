@@ -245,7 +245,10 @@ function verdict(c: ChalkInstance, r: ReconcileResult): string {
       : "",
   ].filter(Boolean);
   if (inSync) {
-    const all = `✓ In sync: all ${num(k.inLog)} System Log events in the window were received`;
+    const all =
+      k.inLog === 1
+        ? "✓ In sync: the 1 System Log event in the window was received"
+        : `✓ In sync: all ${num(k.inLog)} System Log events in the window were received`;
     if (notes.length === 0) return c.green(`${all} once, on time.`);
     return `${c.green(`${all}.`)} ${c.yellow(`Also reported: ${notes.join(", ")} (--strict counts these).`)}`;
   }
@@ -256,7 +259,7 @@ function verdict(c: ChalkInstance, r: ReconcileResult): string {
   ].filter(Boolean);
   const hint =
     k.missing > 0 && !r.backfill
-      ? ` Send the ${num(k.missing)} missing events with --replay-missing.`
+      ? ` Send the ${plural(k.missing, "missing event")} with --replay-missing.`
       : "";
   return c.red(`✗ Not in sync${strict ? " (--strict)" : ""}: ${problems.join(", ")}.${hint}`);
 }
