@@ -11,7 +11,7 @@ import { RoutingTable } from "../forward/routes.js";
 import { planRegister, type RegisterPlan } from "../listen/hook-registration.js";
 import { findListener } from "../listen/listener-auth.js";
 import { type ListenTunnelOptions, runListen } from "../listen/run.js";
-import { generatedSecret, recordListenerAuth } from "../listen/secret.js";
+import { pendingSecret, recordListenerAuth } from "../listen/secret.js";
 import type { SessionOptions } from "../listen/session.js";
 import { stopOnSignals } from "../listen/stop-signals.js";
 import { listenProgress } from "../output/listen-progress.js";
@@ -73,8 +73,12 @@ export async function listenCommand(flags: ListenFlags, ctx: CliContext): Promis
   const setup = listenSetup(flags, ctx);
   const { session: base, interactive, tunnelMode } = setup;
   const given = flags.secret ?? ctx.env.secret;
-  const secret =
-    given ?? (setup.tunnel ? generatedSecret(base.dbPath, `port:${base.port}`) : undefined);
+  // a generated secret is saved once listening: a run refused at start leaves no file behind
+  const generated =
+    given === undefined && setup.tunnel
+      ? pendingSecret(base.dbPath, `port:${base.port}`)
+      : undefined;
+  const secret = given ?? generated?.secret;
   const authHeader = base.authHeader;
   const forwardAuth = {
     header: authHeader,
@@ -103,6 +107,7 @@ export async function listenCommand(flags: ListenFlags, ctx: CliContext): Promis
           routes: base.routes.routes.map((r) => ({ pattern: r.pattern, target: r.target })),
           targets: base.routes.targets(),
           tunnelMode,
+          readyWhen: setup.register ? "hook" : setup.tunnel?.required ? "tunnel" : "started",
         },
       });
   // From here on a signal stops listen in order; a second one quits at once (cli.ts exits 130).
@@ -120,6 +125,7 @@ export async function listenCommand(flags: ListenFlags, ctx: CliContext): Promis
       onProgress: progress.report,
       onStarted: (session) => {
         stop.whileStopping(() => session.store.deliveries.pendingForward().length);
+        generated?.save();
         // what replay, send, show --curl, reconcile and `okhook secret` re-add: beside the DB, never in it
         recordListenerAuth(session.store, base.dbPath, {
           header: authHeader,

@@ -4,7 +4,7 @@ import { describeRoutes, routingNotes } from "../forward/routes.js";
 import { guardOutput, toJson } from "../text/sanitize.js";
 import { VERSION } from "../version.js";
 import { deliveryLine, forwardLine } from "./delivery-lines.js";
-import { colorFor, mask, pad, type RenderContext } from "./format.js";
+import { colorFor, mask, pad, plural, type RenderContext } from "./format.js";
 
 /** What the status block shows besides what session events carry. */
 export interface StatusInfo {
@@ -16,7 +16,15 @@ export interface StatusInfo {
   targets: string[];
   routes: { pattern: string | null; target: string }[];
   tunnelMode: string;
+  /**
+   * When listen is ready for deliveries, to say "Waiting for deliveries…": at once, once the
+   * tunnel is up (a required tunnel: its failure ends the run), or once the hook is
+   * registered (`--register`). Default: at once.
+   */
+  readyWhen?: "started" | "tunnel" | "hook";
 }
+
+const WAITING = "Waiting for deliveries… Ctrl+C to stop.";
 
 /** Renders session events as plain text lines (compact) or NDJSON (json), or nothing (quiet). */
 export type OutputMode = "compact" | "json" | "quiet";
@@ -60,6 +68,13 @@ function compactRenderer(
 ) {
   const waiting = new Set<number>();
   let lastReadyUrl: string | undefined;
+  // said once everything this run needs is up; never when a required part fails to start
+  let saidReady = false;
+  const ready = (when: StatusInfo["readyWhen"]) => {
+    if (saidReady || (info.readyWhen ?? "started") !== when) return;
+    saidReady = true;
+    line(c.dim(WAITING));
+  };
   // Fields are made safe where they are inserted; the guard catches anything else a message
   // quotes (a tunnel error, a warning naming a path) before it reaches the terminal.
   const line = (s: string) => out.write(`${guardOutput(s)}\n`);
@@ -67,6 +82,7 @@ function compactRenderer(
     switch (e.type) {
       case "listening":
         line(statusBlock(c, info, e));
+        ready("started");
         return;
       case "delivery":
         if (e.delivery.forwardState === "pending") waiting.add(e.delivery.seq);
@@ -88,12 +104,14 @@ function compactRenderer(
         const text = tunnelLine(c, e, lastReadyUrl);
         if (e.state === "ready") lastReadyUrl = e.publicUrl;
         if (text !== null) line(text);
+        if (e.state === "ready") ready("tunnel");
         return;
       }
       case "hook":
         line(
           `${c.cyan("●")} Okta event hook ${e.hookId}: ${e.status}, ${e.verificationStatus}${e.detail ? ` — ${e.detail}` : ""}`,
         );
+        if (e.detail !== "deactivated") ready("hook");
         return;
       case "warning":
         line(c.yellow(`! ${e.message}`));
@@ -179,7 +197,10 @@ export function statusBlock(
   ];
   if (e.resumed)
     lines.push(
-      row("Resuming", `${e.resumed} delivery(ies) stored but not forwarded by the last run`),
+      row(
+        "Resuming",
+        `${plural(e.resumed, "delivery", "deliveries")} stored but not forwarded by the last run`,
+      ),
     );
   if (e.tookOver)
     lines.push(
@@ -187,7 +208,6 @@ export function statusBlock(
         `  The last listen on this database (pid ${e.tookOver.pid}) ended without a clean stop; carrying on from it.`,
       ),
     );
-  lines.push(c.dim("Waiting for deliveries… Ctrl+C to stop."));
   return lines.join("\n");
 }
 
