@@ -18,7 +18,7 @@ import type { CliContext, Outcome } from "./commands/context.js";
 import { userError } from "./commands/store-words.js";
 import { readEnv } from "./config.js";
 import { writeCrashLog } from "./crash-log.js";
-import { OkhookError } from "./errors.js";
+import { nameDbSource, OkhookError } from "./errors.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { safe, safeLines } from "./text/sanitize.js";
 import { VERSION } from "./version.js";
@@ -46,6 +46,8 @@ const OUTCOME_EXIT: Record<Outcome["kind"], ExitCode> = {
   unreachable: EXIT.network,
 };
 let outcome: Outcome | undefined;
+/** Where the running command's database came from, so its errors name what the user set. */
+let dbSource: "--db" | "OKHOOK_DB" | "default" = "default";
 const host: CommandHost = {
   ctx,
   settle: (o) => {
@@ -103,16 +105,54 @@ function buildProgram(): Command {
   defineSecret(program, host);
   defineDoctor(program, host);
   defineWait(program, host);
+  sayParseErrors(program);
+  program.hook("preAction", (_program, action) => {
+    dbSource = action.opts().db !== undefined ? "--db" : ctx.env.db ? "OKHOOK_DB" : "default";
+  });
   program.addHelpText(
     "after",
     `
 Examples:
-  $ okhook listen --forward-to 3000          capture Okta deliveries and forward them to localhost:3000
-  $ okhook deliveries --status failed        what did not reach the app
-  $ okhook show 7f3k2q9a --curl              a curl command that re-sends one delivery
-  $ okhook doctor --org https://dev-123.okta.com   which link from Okta to your app is broken`,
+  $ okhook listen --forward-to 3000     capture, and forward to localhost:3000
+  $ okhook deliveries --status failed   what did not reach the app
+  $ okhook show 7f3k2q9a --curl         a curl command that re-sends a delivery
+  $ okhook doctor                       which link from Okta to your app broke`,
   );
   return program;
+}
+
+/**
+ * Commander's parse errors ("error: unknown option '--bogus'", a "(Did you mean …?)" line) as
+ * okhook's one-liners: `okhook: unknown option '--bogus' (see okhook deliveries --help)`.
+ * Each command gets its own writer so the line can name that command's help.
+ */
+function sayParseErrors(cmd: Command): void {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  const help = `${names.join(" ")} --help`;
+  cmd.configureOutput({
+    outputError: (text, write) => {
+      const [first = "", ...rest] = text.trim().split("\n");
+      let what = first.replace(/^error: /, "").replace(/\. Expected/, ": expected");
+      what = what.replace(/\.$/, "");
+      const guess = /^\(Did you mean (.*)\?\)$/.exec(rest.join(" ").trim());
+      let hint = guess ? `; did you mean ${guess[1]}?` : "";
+      // A word after a command with subcommands is an unknown subcommand (commander says "too
+      // many arguments" when the command has an action of its own): name it in full.
+      const word = /^unknown command '(.*)'$/.exec(what)?.[1] ?? cmd.args[0];
+      if (
+        cmd.commands.length > 0 &&
+        word !== undefined &&
+        /^(too many|unknown command)/.test(what)
+      ) {
+        what = `unknown command '${[...names.slice(1), word].join(" ")}'`;
+        if (!guess && cmd.parent)
+          hint = `; ${names.join(" ")} has: ${cmd.commands.map((c) => c.name()).join(", ")}`;
+      }
+      write(`okhook: ${what}${hint} (see ${help})\n`);
+    },
+  });
+  for (const sub of cmd.commands) sayParseErrors(sub);
 }
 
 function reportInternal(err: unknown): void {
@@ -149,7 +189,7 @@ export async function main(argv: string[]): Promise<void> {
     const said = userError(err); // a store problem, in the CLI's words
     if (said instanceof OkhookError) {
       // Messages quote the input they reject (an id, a path, a header): shown, never obeyed.
-      process.stderr.write(`okhook: ${safeLines(said.message)}\n`);
+      process.stderr.write(`okhook: ${safeLines(nameDbSource(said.message, dbSource))}\n`);
       process.exitCode = said.exitCode;
       return;
     }

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { UsageError } from "./errors.js";
+import { inputExample, UsageError } from "./errors.js";
 
 /** Every environment variable okhook reads. This module is the only reader of process.env. */
 export interface OkhookEnv {
@@ -129,12 +129,12 @@ function makeDirs(dir: string): void {
   }
 }
 
-/** Parse a port flag value, 0–65535. */
+/** Parse a port value, 0–65535; `flag` names where it came from (`--port`, `OKHOOK_PORT`). */
 export function parsePort(value: string, flag = "--port"): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isInteger(n) || n < 0 || n > 65535) {
     throw new UsageError(
-      `${flag} "${value}": not a port number (try ${flag} 8787, or 0 for any free port)`,
+      `${flag} "${value}": not a port number (try ${inputExample(flag, "8787")}, or 0 for any free port)`,
     );
   }
   return n;

@@ -78,6 +78,23 @@ export class Interrupted extends OkhookError {
   }
 }
 
+/**
+ * How to write `value` for the input `name` in a fix: `--port 8787` for a flag,
+ * `OKHOOK_PORT=8787` for an environment variable.
+ */
+export function inputExample(name: string, value: string): string {
+  return name.startsWith("-") ? `${name} ${value}` : `${name}=${value}`;
+}
+
+/**
+ * Name the database as the user set it: okhook's messages about a database file start with
+ * `--db <file>:`; when OKHOOK_DB (or the default location) chose it, say that instead.
+ */
+export function nameDbSource(message: string, source: "--db" | "OKHOOK_DB" | "default"): string {
+  if (source === "--db" || !message.startsWith("--db ")) return message;
+  return `${source === "OKHOOK_DB" ? "OKHOOK_DB" : "database"} ${message.slice(5)}`;
+}
+
 /** Short description of an unknown thrown value, for one-line messages. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) {

@@ -28,7 +28,7 @@ Examples:
       "print one fixture's LogEvent (or, with --materialise, the delivery okhook would send)",
     )
     .option("--materialise", "fresh ids and timestamps inside an Okta envelope", false)
-    .option("--set <path=value>", "edit the payload (repeatable), as in send", collect)
+    .option("--set <path=value>", "edit every event (repeatable), as in send", collect)
     .action(async (name: string, flags: ShowFixtureFlags) => {
       const { fixturesShowCommand } = await import("../commands/fixtures.js");
       host.settle(await fixturesShowCommand(name, flags, host.ctx));

@@ -118,9 +118,9 @@ export function defineListen(program: Command, host: CommandHost): void {
       `
 Examples:
   $ okhook listen --forward-to 3000
-  $ okhook listen --tunnel none --forward-to http://127.0.0.1:3000/hook --output compact
-  $ okhook listen --forward-to 'user.lifecycle.*=localhost:3000/users' --forward-to 3000
-  $ okhook listen --inline-to localhost:3000/okta/token --register-inline token`,
+  $ okhook listen --tunnel none --forward-to 3000/hook --output compact
+  $ okhook listen --forward-to 'user.lifecycle.*=3000/users' --forward-to 3000
+  $ okhook listen --inline-to 3000/okta/token --register-inline token`,
     )
     .action(async (flags: ListenFlags, cmd: Command) => {
       const { listenCommand } = await import("../commands/listen.js");

@@ -49,15 +49,16 @@ export function defineReconcile(program: Command, host: CommandHost): void {
 Credentials come from the environment only: OKTA_API_TOKEN (sent as SSWS) or
 OKTA_ACCESS_TOKEN (Bearer, scope okta.logs.read).
 
-Exit codes: 0 in sync (nothing missing or unexpected; duplicates, late events and delivery
-failures are reported, and counted only with --strict), 1 missing or unexpected events,
-2 usage, 3 credentials, 4 network, 5 Okta API error. Waits on Okta (rate limit, retries)
-are said on stderr.
+Exit codes: 0 in sync (nothing missing or unexpected; duplicates, late events
+and delivery failures are reported, and counted only with --strict), 1 missing
+or unexpected events, 2 usage, 3 credentials, 4 network, 5 Okta API error. Waits
+on Okta (rate limit, retries) are said on stderr.
 
 Examples:
-  $ OKTA_ORG_URL=https://dev-123.okta.com OKTA_API_TOKEN=… okhook reconcile --since 2h
-  $ okhook reconcile --since 2h --replay-missing          backfill what never arrived
-  $ okhook reconcile --since 7d --event-type 'user.lifecycle.*' --hook-id who1a2b3c --json`,
+  $ export OKTA_ORG_URL=https://dev-123.okta.com OKTA_API_TOKEN=…
+  $ okhook reconcile --since 2h
+  $ okhook reconcile --since 2h --replay-missing   backfill what never arrived
+  $ okhook reconcile --since 7d --event-type 'user.*' --hook-id who1a2b3c --json`,
     )
     .action(async (flags: ReconcileFlags) => {
       const { reconcileCommand } = await import("../commands/reconcile.js");

@@ -24,7 +24,11 @@ export function defineReplay(program: Command, host: CommandHost): void {
       "send through the running okhook listen (exercises auth + logging)",
       false,
     )
-    .option("--set <path=value>", "edit the payload before sending; repeatable", collect)
+    .option(
+      "--set <path=value>",
+      "edit every event (outcome.result=FAILURE); envelope.<path> or data.… edits the envelope; repeatable",
+      collect,
+    )
     .option("--fresh-ids", "new event uuids and eventId (past your app's idempotency check)", false)
     .option("--concurrency <n>", "parallel sends", "4")
     .option("--rate <n/s>", "at most this many sends per second")
@@ -43,7 +47,7 @@ export function defineReplay(program: Command, host: CommandHost): void {
 Examples:
   $ okhook replay --failed
   $ okhook replay 7f3k2q9a --set 'outcome.result=FAILURE' --fresh-ids
-  $ okhook replay --since 2h --event-type 'user.lifecycle.*' --to localhost:3000/hooks --rate 20`,
+  $ okhook replay --since 2h --event-type 'user.*' --to 3000/hooks --rate 20`,
     )
     .action(async (ids: string[], flags: ReplayFlags) => {
       const { replayCommand } = await import("../commands/replay.js");

@@ -20,16 +20,18 @@ export function defineSecret(program: Command, host: CommandHost): void {
     .addHelpText(
       "after",
       `
-Only the value goes to stdout, so $(okhook secret) works. It is the secret listen uses
-(generated when tunneled, or given with --secret / OKHOOK_SECRET), kept in <db>.secrets.json
-(0600, beside the database), never in the database or the logs.
+Only the value goes to stdout, so $(okhook secret) works. It is the secret
+listen uses (generated when tunneled, or given with --secret / OKHOOK_SECRET),
+kept in <db>.secrets.json (0600, beside the database), never in the database or
+the logs.
 
-Exit codes: 0 printed, 3 no secret known for this database (the message says how to get one).
+Exit codes: 0 printed, 3 no secret known for this database (the message says how
+to get one).
 
 Examples:
-  $ okhook secret                 paste into Okta: Event Hook → Authentication secret
+  $ okhook secret          paste into the hook's Authentication secret in Okta
   $ okhook secret --json
-  $ curl -H "authorization: $(okhook secret)" http://127.0.0.1:8787/okta/events …`,
+  $ curl -H "authorization: $(okhook secret)" 127.0.0.1:8787/okta/events …`,
     )
     .action(async (flags: SecretFlags) => {
       const { secretCommand } = await import("../commands/secret.js");

@@ -31,7 +31,7 @@ export function defineSend(program: Command, host: CommandHost): void {
     )
     .option(
       "--set <path=value>",
-      "edit the payload: envelope paths, or event paths applied to every event (repeatable)",
+      "edit every event (eventType=…, outcome.result=FAILURE); envelope.<path> or data.… edits the envelope; repeatable",
       collect,
     )
     .option("--count <n>", "send the set this many times, fresh ids each time", "1")
@@ -46,7 +46,8 @@ export function defineSend(program: Command, host: CommandHost): void {
 Examples:
   $ okhook send fixture user.lifecycle.deactivate
   $ okhook send fixture user.lifecycle.create group.user_membership.add --batch
-  $ okhook send fixture ./my-event.json --to http://localhost:3000/okta --set outcome.result=FAILURE`,
+  $ okhook send fixture user.account.lock --set outcome.result=FAILURE --count 3
+  $ okhook send fixture ./my-event.json --to http://localhost:3000/okta`,
     )
     .action(async (names: string[], flags: SendFixtureFlags) => {
       const { sendFixtureCommand } = await import("../commands/send.js");

@@ -17,13 +17,15 @@ export function defineUi(program: Command, host: CommandHost): void {
       "header that carries the secret on replays (default: the listener's, else authorization)",
     )
     .option("--forward-timeout <ms>", "per replay attempt", "10000")
+    .option("--secret <value>", "auth header value replays (r) send (env: OKHOOK_SECRET)")
     .addHelpText(
       "after",
       `
-Replays (r) go to each delivery's last forward target with the auth header forwarding used
-(--secret or OKHOOK_SECRET win); s shows the listener's secret for 5 s. The header says whether
-a listen runs on the database. c shows a curl command that re-sends the selected delivery and
-copies it (tmux's paste buffer inside tmux, else OSC 52; OKHOOK_CLIPBOARD=off turns copying off).
+Replays (r) go to each delivery's last forward target with the auth header
+forwarding used (--secret or OKHOOK_SECRET win); s shows the listener's secret
+for 5 s. The header says whether a listen runs on the database. c shows a curl
+command that re-sends the selected delivery and copies it (tmux's paste buffer
+inside tmux, else OSC 52; OKHOOK_CLIPBOARD=off turns copying off).
 
 Examples:
   $ okhook ui

@@ -35,22 +35,26 @@ export function defineWait(program: Command, host: CommandHost): void {
     .addHelpText(
       "after",
       `
-Run it while okhook listen runs on the same database (started in the background, e.g. in
-CI). A match is printed within a fraction of a second of being stored; waiting costs no CPU
-to speak of. A value matches a string field equal to it, or any field equal to it read as
-JSON (42, true, null, "quoted"). An event delivered twice (Okta is at-least-once) counts once.
+Run it while okhook listen runs on the same database (started in the background,
+e.g. in CI). A match is printed within a fraction of a second of being stored;
+waiting costs no CPU to speak of. A value matches a string field equal to it, or
+any field equal to it read as JSON (42, true, null, "quoted"). An event
+delivered twice (Okta is at-least-once) counts once.
 
-To not miss an event Okta delivers before wait starts, take the time before triggering it
-and pass it as --since.
+To not miss an event Okta delivers before wait starts, take the time before
+triggering it and pass it as --since.
 
-Exit codes: 0 the events arrived (printed on stdout), 1 timed out (stderr names the closest
-misses and why), 2 usage (a bad --match), 3 unreadable database.
+Exit codes: 0 the events arrived (printed on stdout), 1 timed out (stderr names
+the closest misses and why), 2 usage (a bad --match), 3 unreadable database.
 
 Examples:
-  $ okhook wait --event-type user.lifecycle.create --match 'target[].alternateId=sam@example.com'
-  $ okhook wait --event-type 'user.session.*' --match outcome.result=FAILURE --count 3 --timeout 60s
+  $ okhook wait --event-type user.lifecycle.create \\
+      --match 'target[].alternateId=sam@example.com'
+  $ okhook wait --event-type 'user.session.*' --match outcome.result=FAILURE \\
+      --count 3 --timeout 60s
   $ SINCE=$(date -u +%FT%TZ)    then trigger the Okta action, then:
-  $ okhook wait --event-type group.user_membership.add --since "$SINCE" --forwarded --json | jq .event`,
+  $ okhook wait --event-type group.user_membership.add --since "$SINCE" \\
+      --forwarded --json | jq .event`,
     )
     .action(async (flags: WaitFlags) => {
       const { waitCommand } = await import("../commands/wait.js");

@@ -13,6 +13,7 @@ import { doctorJson, renderDoctor } from "../output/doctor-render.js";
 import { colorFor } from "../output/format.js";
 import { inspectDb } from "../store/health.js";
 import { type CliContext, OUTCOME, type Outcome } from "./context.js";
+import { flagOrEnv } from "./options.js";
 
 /** `okhook doctor` flags as commander parses them. */
 export interface DoctorFlags {
@@ -30,9 +31,9 @@ const OKTA_TIMEOUT_MS = 5000;
  */
 export async function doctorCommand(flags: DoctorFlags, ctx: CliContext): Promise<Outcome> {
   const dbPath = resolveDbPath(flags.db, ctx.env);
-  const orgRaw = flags.org ?? ctx.env.oktaOrgUrl;
-  // a malformed --org is a usage error (exit 2) before anything runs
-  const orgUrl = orgRaw ? validateOrgUrl(orgRaw) : undefined;
+  const org = flagOrEnv("--org", flags.org, "OKTA_ORG_URL", ctx.env.oktaOrgUrl);
+  // a malformed --org (or OKTA_ORG_URL) is a usage error (exit 2) before anything runs
+  const orgUrl = org ? validateOrgUrl(org.value, org.from) : undefined;
   const now = Date.now();
   const { facts, store } = inspectDb(dbPath);
   let listener: ListenerFacts | undefined;

@@ -12,7 +12,7 @@ import { planRegister, type RegisterPlan } from "../listen/hook-registration.js"
 import { type InlineRegisterPlan, planRegisterInline } from "../listen/inline-registration.js";
 import { findListener } from "../listen/listener-auth.js";
 import { type ListenTunnelOptions, runListen } from "../listen/run.js";
-import { generatedSecret, recordListenerAuth } from "../listen/secret.js";
+import { pendingSecret, recordListenerAuth } from "../listen/secret.js";
 import type { SessionOptions } from "../listen/session.js";
 import { stopOnSignals } from "../listen/stop-signals.js";
 import { listenProgress } from "../output/listen-progress.js";
@@ -20,7 +20,7 @@ import { attachPlainRenderer, pendingNote } from "../output/listen-renderer.js";
 import type { TuiHandle } from "../tui/mount.js";
 import { type CliContext, OUTCOME, type Outcome } from "./context.js";
 import { inlineSetup } from "./listen-inline.js";
-import { oneOf, parseBytes, parseMs } from "./options.js";
+import { flagOrEnv, oneOf, parseBytes, parseMs } from "./options.js";
 
 /** `okhook listen` flags as commander parses them. */
 export interface ListenFlags {
@@ -80,8 +80,12 @@ export async function listenCommand(flags: ListenFlags, ctx: CliContext): Promis
   const setup = listenSetup(flags, ctx);
   const { session: base, interactive, tunnelMode } = setup;
   const given = flags.secret ?? ctx.env.secret;
-  const secret =
-    given ?? (setup.tunnel ? generatedSecret(base.dbPath, `port:${base.port}`) : undefined);
+  // a generated secret is saved once listening: a run refused at start leaves no file behind
+  const generated =
+    given === undefined && setup.tunnel
+      ? pendingSecret(base.dbPath, `port:${base.port}`)
+      : undefined;
+  const secret = given ?? generated?.secret;
   const authHeader = base.authHeader;
   const forwardAuth = {
     header: authHeader,
@@ -112,6 +116,7 @@ export async function listenCommand(flags: ListenFlags, ctx: CliContext): Promis
           inlineTarget: base.inlineTarget,
           targets: base.routes.targets(),
           tunnelMode,
+          readyWhen: setup.register ? "hook" : setup.tunnel?.required ? "tunnel" : "started",
         },
       });
   // From here on a signal stops listen in order; a second one quits at once (cli.ts exits 130).
@@ -133,6 +138,7 @@ export async function listenCommand(flags: ListenFlags, ctx: CliContext): Promis
       onProgress: progress.report,
       onStarted: (session) => {
         stop.whileStopping(() => session.store.deliveries.pendingForward().length);
+        generated?.save();
         // what replay, send, show --curl, reconcile and `okhook secret` re-add: beside the DB, never in it
         recordListenerAuth(session.store, base.dbPath, {
           header: authHeader,
@@ -183,10 +189,12 @@ function listenSetup(flags: ListenFlags, ctx: CliContext): ListenSetup {
     OUTPUTS,
     "--output",
   );
-  const tunnelMode = oneOf(flags.tunnel ?? env.tunnel ?? "quick", TUNNELS, "--tunnel");
+  const tunnelSet = flagOrEnv("--tunnel", flags.tunnel, "OKHOOK_TUNNEL", env.tunnel);
+  const tunnelMode = oneOf(tunnelSet?.value ?? "quick", TUNNELS, tunnelSet?.from ?? "--tunnel");
   if (!flags.path.startsWith("/"))
     throw new UsageError(`--path "${flags.path}": must start with / (try --path /okta/events)`);
-  const port = parsePort(flags.port ?? env.port ?? "8787");
+  const portSet = flagOrEnv("--port", flags.port, "OKHOOK_PORT", env.port);
+  const port = parsePort(portSet?.value ?? "8787", portSet?.from);
   const dbPath = resolveDbPath(flags.db, env);
   const tunnelToken = flags.tunnelToken ?? env.tunnelToken;
   if (tunnelMode === "token") checkTokenMode(tunnelToken, flags.publicUrl);
@@ -205,9 +213,9 @@ function listenSetup(flags: ListenFlags, ctx: CliContext): ListenSetup {
         verifyTimeoutMs: parseMs(flags.verifyTimeout, "--verify-timeout"),
       })
     : undefined;
-  const routes = RoutingTable.parse(
-    flags.forwardTo ?? (env.forwardTo ? env.forwardTo.split(/\s*,\s*/) : []),
-  );
+  const routes = flags.forwardTo
+    ? RoutingTable.parse(flags.forwardTo)
+    : RoutingTable.parse(env.forwardTo ? env.forwardTo.split(/\s*,\s*/) : [], "OKHOOK_FORWARD_TO");
   const inline = inlineSetup(flags, routes, tunnelMode);
   const registerInline = inline.types.length
     ? planRegisterInline({

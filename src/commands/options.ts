@@ -29,6 +29,21 @@ export function parseMs(value: string, flag: string): number {
   return Number(value);
 }
 
+/**
+ * A setting's value and where it came from: the flag when given, else its environment
+ * variable (config.ts read it), so an error names what the user actually set.
+ */
+export function flagOrEnv(
+  flag: string,
+  flagValue: string | undefined,
+  envName: string,
+  envValue: string | undefined,
+): { value: string; from: string } | undefined {
+  if (flagValue !== undefined) return { value: flagValue, from: flag };
+  if (envValue !== undefined) return { value: envValue, from: envName };
+  return undefined;
+}
+
 /** Help for every `--db` flag: the default location and its environment variable. */
 export const DB_FLAG_HELP =
   "database file (default: ~/.local/share/okhook/okhook.db or the OS data dir; env: OKHOOK_DB)";

@@ -3,6 +3,7 @@ import { parseCount, resolveDbPath } from "../config.js";
 import { UsageError } from "../errors.js";
 import { normalizeTarget } from "../forward/routes.js";
 import { findListener, otherTargetNote, requireKnown } from "../listen/listener-auth.js";
+import { validateOrgUrl } from "../okta/org-url.js";
 import { progressLine } from "../output/reconcile-progress.js";
 import { reconcileJson, reconcileText, warningLine } from "../output/reconcile-render.js";
 import { type ReconcileResult, type RunReconcileOptions, runReconcile } from "../reconcile/run.js";
@@ -10,6 +11,7 @@ import { openDb } from "../store/db.js";
 import { Store } from "../store/store.js";
 import { type CliContext, OUTCOME, type Outcome } from "./context.js";
 import { openStoreForRead } from "./db-open.js";
+import { flagOrEnv } from "./options.js";
 
 /** `okhook reconcile` flags as commander parses them. */
 export interface ReconcileFlags {
@@ -36,11 +38,14 @@ export async function reconcileCommand(flags: ReconcileFlags, ctx: CliContext): 
   const maxDetails = flags.json
     ? undefined
     : parseCount(flags.details, "--details", { min: 0, max: 1_000_000 });
+  const org = flagOrEnv("--org", flags.org, "OKTA_ORG_URL", ctx.env.oktaOrgUrl);
+  // checked here so a bad OKTA_ORG_URL is named as such (the client checks it again)
+  const orgUrl = org ? validateOrgUrl(org.value, org.from) : undefined;
   const { store, dbPath } = await openStore(flags, ctx);
   try {
     const progress = progressLine(ctx.stderr, ctx.env);
     const options: RunReconcileOptions = {
-      orgUrl: flags.org ?? ctx.env.oktaOrgUrl,
+      orgUrl,
       apiToken: ctx.env.oktaApiToken,
       accessToken: ctx.env.oktaAccessToken,
       since: flags.since,

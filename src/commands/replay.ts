@@ -3,6 +3,7 @@ import { parseCount, resolveDbPath } from "../config.js";
 import { Interrupted, NetworkError, UsageError } from "../errors.js";
 import { normalizeTarget } from "../forward/routes.js";
 import { findListener, otherTargetNote, requireKnown, roleOf } from "../listen/listener-auth.js";
+import { plural } from "../output/format.js";
 import { replayRenderer } from "../output/replay-render.js";
 import { parseSetArg } from "../payload/edit.js";
 import { prepareReplay } from "../replay/prepare.js";
@@ -220,16 +221,19 @@ async function confirm(
   if (!input.isTTY) {
     throw new UsageError(
       all
-        ? `--all: replaying ${total} deliveries needs --yes when there is no terminal to confirm`
+        ? `--all: replaying ${plural(total, "delivery", "deliveries")} needs --yes when there is no terminal to confirm`
         : `${total} deliveries selected (more than ${limit}): pass --yes to replay them without a terminal to confirm`,
     );
   }
   const where = send.to ?? (send.viaListener ? "the listener" : "their original targets");
   const rl = createInterface({ input, output: ctx.stderr });
   try {
-    const answer = await rl.question(`Replay ${total} deliveries to ${where}? [y/N] `, {
-      signal: ctx.signal,
-    });
+    const answer = await rl.question(
+      `Replay ${plural(total, "delivery", "deliveries")} to ${where}? [y/N] `,
+      {
+        signal: ctx.signal,
+      },
+    );
     return /^y(es)?$/i.test(answer.trim());
   } catch (err) {
     if (ctx.signal.aborted) throw new Interrupted();
@@ -262,13 +266,13 @@ async function execute(
   render.done(summary);
   if (summary.interrupted) {
     throw new Interrupted(
-      `interrupted after ${summary.done} of ${summary.total} deliveries; the attempts made are stored`,
+      `interrupted after ${summary.done} of ${plural(summary.total, "delivery", "deliveries")}; the attempts made are stored`,
     );
   }
   if (dryRun || summary.accepted === summary.done) return OUTCOME.ok;
   if (summary.unreachable === summary.done) {
     throw new NetworkError(
-      `replay target unreachable for all ${summary.done} deliveries: ${firstError} (${
+      `replay target unreachable${summary.done === 1 ? "" : ` for all ${summary.done} deliveries`}: ${firstError} (${
         firstTarget !== null && firstTarget === store.meta.get("listener.url")
           ? "that is okhook listen's URL: start okhook listen, or pass --to <url>"
           : "is your app running? check --to"

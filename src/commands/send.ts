@@ -1,5 +1,5 @@
 import { parseCount, resolveDbPath } from "../config.js";
-import { Interrupted, NetworkError } from "../errors.js";
+import { Interrupted, NetworkError, UsageError } from "../errors.js";
 import { loadFixture } from "../fixtures/catalog.js";
 import { sendFixtures } from "../fixtures/run.js";
 import { verifyEndpoint } from "../fixtures/verify.js";
@@ -102,6 +102,8 @@ export async function sendTarget(
   const plan = requireKnown(listener.plan(url, toListener ? "listener" : undefined));
   if (!plan.send && plan.why === "other-target")
     ctx.stderr.write(`okhook: note: ${otherTargetNote(listener.secrets, url)}\n`);
+  if (plan.send && plan.from !== "listener" && /[\r\n\0]/.test(plan.value))
+    throw new UsageError(`${plan.from}: contains a line break or NUL, which no header can carry`);
   return {
     url,
     secret: plan.send ? plan.value : undefined,

@@ -5,7 +5,7 @@ import { UsageError } from "../errors.js";
 import { normalizeTarget } from "../forward/routes.js";
 import { curlAuthPlan, findListener, otherTargetNote } from "../listen/listener-auth.js";
 import { type CurlAuth, curlAuth, curlCommand } from "../output/curl.js";
-import { showJson, showText } from "../output/show-render.js";
+import { showJson, showText, tunnelLogJson } from "../output/show-render.js";
 import { inferAuthHeader } from "../replay/prepare.js";
 import { shortId } from "../store/ids.js";
 import type { Store } from "../store/store.js";
@@ -115,12 +115,17 @@ function showCurlAuth(o: {
 
 /** cloudflared's last 200 log lines from the latest `listen` on this database. */
 function showTunnelLog(flags: ShowFlags, ctx: CliContext): Outcome {
+  if (flags.body || flags.curl || flags.raw || flags.to)
+    throw new UsageError(
+      "tunnel-log: --body, --raw, --curl and --to apply to a delivery (okhook show tunnel-log [--json])",
+    );
   const file = `${resolveDbPath(flags.db, ctx.env)}.tunnel.log`;
   if (!existsSync(file))
     throw new UsageError(
       `tunnel-log: no cloudflared log yet at ${file} (okhook listen writes it when a tunnel runs)`,
     );
   // cloudflared logs request paths and errors that quote what the internet sent
-  ctx.stdout.write(safeLines(readFileSync(file, "utf8")));
+  const text = readFileSync(file, "utf8");
+  ctx.stdout.write(flags.json ? tunnelLogJson(file, text) : safeLines(text));
   return OUTCOME.ok;
 }

@@ -26,7 +26,9 @@ const WORDS: {
     const what = p.upgrade
       ? "its schema (from an older okhook) must be upgraded once before it can be read"
       : need;
-    return `${db}: the database is read-only here (${r.why}) and ${what}; ${r.fix}, or copy it somewhere writable and pass --db <copy>`;
+    // on a read-only file system the copy is the only fix: say it once
+    const fix = r.fix ? `${r.fix}, or copy it` : "copy it";
+    return `${db}: the database is read-only here (${r.why}) and ${what}; ${fix} somewhere writable and pass --db <copy>`;
   },
   noPermission: (p, { db }) =>
     `${db}: no write permission (${p.errno}); fix the permissions or pass --db <writable file>`,
@@ -64,14 +66,14 @@ export function userError(err: unknown, { need = "this command writes to it" } =
   return new ConfigError(message, err.cause === undefined ? undefined : { cause: err.cause });
 }
 
-/** Why a database is read-only here and what to do about it. */
+/** Why a database is read-only here and what fixes it in place (none: only a copy does). */
 function readOnlyWords(
   file: string,
   r: ReadOnlyReason | undefined,
-): { why: string; fix: string } | undefined {
+): { why: string; fix?: string } | undefined {
   switch (r?.kind) {
     case "readOnlyFileSystem":
-      return { why: "it is on a read-only file system", fix: "copy it somewhere writable" };
+      return { why: "it is on a read-only file system" };
     case "directoryNotWritable":
       return { why: `its directory ${r.dir} is not writable`, fix: `make ${r.dir} writable` };
     case "fileNotWritable":

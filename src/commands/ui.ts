@@ -14,6 +14,7 @@ import { userError } from "./store-words.js";
 /** `okhook ui` flags as commander parses them. */
 export interface UiFlags {
   db?: string;
+  secret?: string;
   authHeader?: string;
   forwardTimeout: string;
 }
@@ -43,7 +44,11 @@ export async function uiCommand(flags: UiFlags, ctx: CliContext): Promise<Outcom
       }
       return writable;
     };
-    const listener = findListener(path, { env: ctx.env.secret, header: flags.authHeader }, store);
+    const listener = findListener(
+      path,
+      { flag: flags.secret, env: ctx.env.secret, header: flags.authHeader },
+      store,
+    );
     const inbound = listener.plan(listener.url, "listener");
     const secret = inbound.send ? inbound.value : undefined;
     const authHeader = inbound.header;

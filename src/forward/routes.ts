@@ -15,15 +15,15 @@ const PATTERN_SPEC = /^([A-Za-z0-9_.*?{},-]+)=(.+)$/;
  * `http://localhost:3000/`, `3000/users` → `http://localhost:3000/users`), or `pattern=URL`
  * to route event families.
  */
-export function parseRoute(spec: string): Route {
+export function parseRoute(spec: string, flag = "--forward-to"): Route {
   const raw = spec.trim();
   const m = PATTERN_SPEC.exec(raw);
   if (m && !/^\d+$/.test(m[1]!)) {
     const pattern = m[1]!;
-    const target = normalizeTarget(m[2]!, spec);
+    const target = normalizeTarget(m[2]!, spec, flag);
     return { pattern, target, matches: globMatcher(pattern) };
   }
-  return { pattern: null, target: normalizeTarget(raw, spec), matches: () => true };
+  return { pattern: null, target: normalizeTarget(raw, spec, flag), matches: () => true };
 }
 
 /** Turn a target spec into an absolute http(s) URL, or throw a usage error naming it. */
@@ -64,9 +64,9 @@ function badTarget(spec: string, flag: string): UsageError {
 export class RoutingTable {
   constructor(readonly routes: readonly Route[]) {}
 
-  /** Parse every `--forward-to` value. */
-  static parse(specs: readonly string[]): RoutingTable {
-    return new RoutingTable(specs.map(parseRoute));
+  /** Parse every `--forward-to` value (`flag` names their source in errors: OKHOOK_FORWARD_TO). */
+  static parse(specs: readonly string[], flag = "--forward-to"): RoutingTable {
+    return new RoutingTable(specs.map((spec) => parseRoute(spec, flag)));
   }
 
   get empty(): boolean {

@@ -60,12 +60,26 @@ type SecretsFile = Record<string, unknown>;
 
 /** The generated secret for `key` (e.g. `port:8787`), creating and saving one if needed. */
 export function generatedSecret(dbPath: string, key: string): string {
+  const pending = pendingSecret(dbPath, key);
+  pending.save();
+  return pending.secret;
+}
+
+/**
+ * The generated secret for `key`: the saved one, or a new one that `save()` keeps. `listen`
+ * saves it only once it is listening, so a run refused at start (port in use, database
+ * taken) leaves no secrets file behind.
+ */
+export function pendingSecret(dbPath: string, key: string): { secret: string; save: () => void } {
   const all = readSecrets(secretsFileFor(dbPath));
   const existing = all[key];
-  if (typeof existing === "string" && existing) return existing;
+  if (typeof existing === "string" && existing) return { secret: existing, save: () => {} };
   const secret = randomBytes(24).toString("base64url");
-  writeSecrets(dbPath, { ...all, [key]: secret });
-  return secret;
+  const save = () => {
+    const now = readSecrets(secretsFileFor(dbPath));
+    if (typeof now[key] !== "string" || !now[key]) writeSecrets(dbPath, { ...now, [key]: secret });
+  };
+  return { secret, save };
 }
 
 /** A previously generated secret, if any. */

@@ -1,4 +1,4 @@
-import { UsageError } from "../errors.js";
+import { inputExample, UsageError } from "../errors.js";
 
 const EXAMPLE = "https://example.okta.com";
 
@@ -18,7 +18,7 @@ export function isLoopbackHost(hostname: string): boolean {
 export function validateOrgUrl(raw: string, label = "--org"): string {
   const value = raw.trim();
   const bad = (why: string, fix = EXAMPLE) =>
-    new UsageError(`${label} "${value}": ${why} (try ${label} ${fix})`);
+    new UsageError(`${label} "${value}": ${why} (try ${inputExample(label, fix)})`);
   let url: URL;
   try {
     url = new URL(value);

@@ -1,4 +1,5 @@
 import type { ChalkInstance } from "chalk";
+import { forwardShown, shortKind } from "../delivery-shown.js";
 import type { DeliverySummary, ForwardOutcome, InlineSummary } from "../events.js";
 import { inlineTypeOf } from "../inline/types.js";
 import { shortId } from "../store/ids.js";
@@ -10,31 +11,43 @@ import { authColor, clock, duration, eventsLabel, kindColor, pad, statusColor } 
 /** Cells the events (or method and path) column of a compact line takes. */
 const WHAT_WIDTH = 34;
 
+/** Below this many cells a compact line drops its ack time and forward note (`width`). */
+const FULL_LINE = 118;
+/** The narrowest the events column gets on a narrow terminal. */
+const WHAT_MIN = 12;
+
 /**
  * The line printed when a delivery is stored: time received, id, kind, events, auth, status
  * sent and ack time. What forwarding does comes later, on `forwardLine`s with their own time,
- * so the output stays in time order.
+ * so the output stays in time order. With `width` (a terminal's columns) narrower than the
+ * full line, the kind is abbreviated, the ack time and forward note left out and the events
+ * cut to fit.
  */
-export function deliveryLine(c: ChalkInstance, d: DeliverySummary): string {
+export function deliveryLine(c: ChalkInstance, d: DeliverySummary, width?: number): string {
+  const narrow = width !== undefined && width < FULL_LINE;
   const dup = d.duplicateCount ? ` (${d.duplicateCount} dup)` : "";
   const base = carriesEvents(d.kind)
     ? eventsLabel(d.eventCount, d.firstEventType)
     : d.kind === "inline"
       ? `${inlineTypeOf(d.firstEventType) ?? "?"} hook request`
       : `${d.method} ${d.path}${d.reason ? ` ${d.reason}` : ""}`;
-  const shown = truncate(safe(base), WHAT_WIDTH - textWidth(dup));
+  // time, id, kind, auth and status take 12+8+8+12+3 cells and five gaps on a narrow line
+  const whatWidth = narrow ? Math.max(WHAT_MIN, Math.min(WHAT_WIDTH, width - 53)) : WHAT_WIDTH;
+  const shown = truncate(safe(base), whatWidth - textWidth(dup));
   const what = carriesEvents(d.kind) ? shown : c.dim(shown);
   const parts = [
     c.dim(clock(d.receivedAt)),
     c.bold(shortId(d.id)),
-    pad(kindColor(c, d.kind), 12),
-    pad(`${what}${dup ? c.yellow(dup) : ""}`, WHAT_WIDTH),
+    narrow ? pad(kindColor(c, d.kind, shortKind(d.kind)), 8) : pad(kindColor(c, d.kind), 12),
+    pad(`${what}${dup ? c.yellow(dup) : ""}`, whatWidth),
     pad(authColor(c, d.auth), 12),
     statusColor(c, d.status),
-    c.dim(`ack ${duration(d.ackMs)}`),
   ];
-  if (d.forwardState === "pending") parts.push(c.dim("→ forwarding"));
-  else if (carriesEvents(d.kind) && d.forwardState === "none") parts.push(c.dim("→ captured"));
+  if (narrow) return parts.join("  ").trimEnd();
+  parts.push(c.dim(`ack ${duration(d.ackMs)}`));
+  const shownForward = forwardShown(d);
+  if (shownForward === "pending") parts.push(c.dim("→ forwarding"));
+  else if (shownForward === "captured") parts.push(c.dim("→ captured"));
   return parts.join("  ");
 }
 

@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { OkhookEnv } from "../config.js";
-import type { AuthState, DeliveryKind, ForwardState } from "../store/types.js";
+import type { ForwardShown } from "../delivery-shown.js";
+import type { AuthState, DeliveryKind } from "../store/types.js";
 import { safe } from "../text/sanitize.js";
 import { padEnd } from "../text/width.js";
 
@@ -56,19 +57,19 @@ export function statusColor(c: ChalkInstance, status: number | null): string {
   return c.red(String(status));
 }
 
-/** Colour a delivery kind. */
-export function kindColor(c: ChalkInstance, kind: DeliveryKind): string {
+/** Colour a delivery kind (or `text` standing for it, e.g. its short label). */
+export function kindColor(c: ChalkInstance, kind: DeliveryKind, text: string = kind): string {
   switch (kind) {
     case "delivery":
     case "replay":
     case "backfill":
     case "fixture":
     case "inline":
-      return c.cyan(kind);
+      return c.cyan(text);
     case "verification":
-      return c.magenta(kind);
+      return c.magenta(text);
     default:
-      return c.yellow(kind);
+      return c.yellow(text);
   }
 }
 
@@ -79,12 +80,21 @@ export function authColor(c: ChalkInstance, auth: AuthState): string {
   return c.red(`auth ${auth}`);
 }
 
-/** Colour a forward state. */
-export function forwardColor(c: ChalkInstance, state: ForwardState): string {
-  if (state === "forwarded") return c.green(state);
-  if (state === "failed") return c.red(state);
-  if (state === "pending") return c.yellow(state);
-  return c.dim("captured");
+/** Colour a delivery's forward field (`forwardShown`; `never` reads `—`), or `text` standing for it. */
+export function forwardColor(
+  c: ChalkInstance,
+  shown: ForwardShown,
+  text: string = shown === "never" ? "—" : shown,
+): string {
+  if (shown === "forwarded") return c.green(text);
+  if (shown === "failed") return c.red(text);
+  if (shown === "pending") return c.yellow(text);
+  return c.dim(text);
+}
+
+/** `1 delivery`, `2 deliveries`, `1 event`, `3 events`: a count with its noun. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
 
 /** `2 events user.lifecycle.create +1` */

@@ -4,7 +4,7 @@ import { describeRoutes, routingNotes } from "../forward/routes.js";
 import { guardOutput, toJson } from "../text/sanitize.js";
 import { VERSION } from "../version.js";
 import { deliveryLine, forwardLine, inlineLine } from "./delivery-lines.js";
-import { colorFor, mask, pad, type RenderContext } from "./format.js";
+import { colorFor, mask, pad, plural, type RenderContext } from "./format.js";
 
 /** What the status block shows besides what session events carry. */
 export interface StatusInfo {
@@ -19,7 +19,15 @@ export interface StatusInfo {
   /** Path and target of inline hook requests. */
   inlinePath?: string;
   inlineTarget?: string;
+  /**
+   * When listen is ready for deliveries, to say "Waiting for deliveries…": at once, once the
+   * tunnel is up (a required tunnel: its failure ends the run), or once the hook is
+   * registered (`--register`). Default: at once.
+   */
+  readyWhen?: "started" | "tunnel" | "hook";
 }
+
+const WAITING = "Waiting for deliveries… Ctrl+C to stop.";
 
 /** Renders session events as plain text lines (compact) or NDJSON (json), or nothing (quiet). */
 export type OutputMode = "compact" | "json" | "quiet";
@@ -31,10 +39,11 @@ export function plainRenderer(
   c: ChalkInstance,
   info: StatusInfo,
   now: () => number = Date.now,
+  width: () => number | undefined = () => undefined,
 ): (e: SessionEvent) => void {
   if (mode === "json") return (e) => out.write(`${sessionEventJson(e, now())}\n`);
   if (mode === "quiet") return () => {};
-  return compactRenderer(out, c, info, now);
+  return compactRenderer(out, c, info, now, width);
 }
 
 /**
@@ -57,9 +66,18 @@ function compactRenderer(
   c: ChalkInstance,
   info: StatusInfo,
   now: () => number,
+  /** The terminal's columns when stdout is one (lines fit it), else undefined (full lines). */
+  width: () => number | undefined,
 ) {
   const waiting = new Set<number>();
   let lastReadyUrl: string | undefined;
+  // said once everything this run needs is up; never when a required part fails to start
+  let saidReady = false;
+  const ready = (when: StatusInfo["readyWhen"]) => {
+    if (saidReady || (info.readyWhen ?? "started") !== when) return;
+    saidReady = true;
+    line(c.dim(WAITING));
+  };
   // Fields are made safe where they are inserted; the guard catches anything else a message
   // quotes (a tunnel error, a warning naming a path) before it reaches the terminal.
   const line = (s: string) => out.write(`${guardOutput(s)}\n`);
@@ -67,10 +85,11 @@ function compactRenderer(
     switch (e.type) {
       case "listening":
         line(statusBlock(c, info, e));
+        ready("started");
         return;
       case "delivery":
         if (e.delivery.forwardState === "pending") waiting.add(e.delivery.seq);
-        line(deliveryLine(c, e.delivery));
+        line(deliveryLine(c, e.delivery, width()));
         return;
       case "forward":
         if (e.outcome.next === "forwarded" || e.outcome.next === "failed")
@@ -88,12 +107,14 @@ function compactRenderer(
         const text = tunnelLine(c, e, lastReadyUrl, info.inlinePath);
         if (e.state === "ready") lastReadyUrl = e.publicUrl;
         if (text !== null) line(text);
+        if (e.state === "ready") ready("tunnel");
         return;
       }
       case "hook":
         line(
           `${c.cyan("●")} Okta event hook ${e.hookId}: ${e.status}, ${e.verificationStatus}${e.detail ? ` — ${e.detail}` : ""}`,
         );
+        if (e.detail !== "deactivated") ready("hook");
         return;
       case "inline-hook":
         line(
@@ -196,7 +217,10 @@ export function statusBlock(
   ];
   if (e.resumed)
     lines.push(
-      row("Resuming", `${e.resumed} delivery(ies) stored but not forwarded by the last run`),
+      row(
+        "Resuming",
+        `${plural(e.resumed, "delivery", "deliveries")} stored but not forwarded by the last run`,
+      ),
     );
   if (e.tookOver)
     lines.push(
@@ -204,7 +228,6 @@ export function statusBlock(
         `  The last listen on this database (pid ${e.tookOver.pid}) ended without a clean stop; carrying on from it.`,
       ),
     );
-  lines.push(c.dim("Waiting for deliveries… Ctrl+C to stop."));
   return lines.join("\n");
 }
 
@@ -219,5 +242,8 @@ export function attachPlainRenderer(o: {
 }): () => void {
   const c = colorFor(o.ctx.stdout, o.ctx.env);
   const out = o.out ?? o.ctx.stdout;
-  return o.bus.on(plainRenderer(o.mode, out, c, { ...o.info, version: VERSION }));
+  const stdout = o.ctx.stdout;
+  // read at each line: the terminal may be resized while listen runs
+  const width = () => (stdout.isTTY ? stdout.columns : undefined);
+  return o.bus.on(plainRenderer(o.mode, out, c, { ...o.info, version: VERSION }, Date.now, width));
 }

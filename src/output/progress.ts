@@ -30,11 +30,16 @@ export class ProgressBar {
     this.draw();
   }
 
-  /** Move the bar to `done` of the total. */
+  /** Move the bar to `done` of the total (redrawn at most every 50 ms, and at the end). */
   update(done: number, note = ""): void {
+    this.set(done, note);
+    if (Date.now() - this.lastDraw >= REDRAW_INTERVAL_MS || done >= this.total) this.draw();
+  }
+
+  /** Set the count without drawing: the next `above` draws it (under the line it prints). */
+  set(done: number, note = ""): void {
     this.done = done;
     this.note = note;
-    if (Date.now() - this.lastDraw >= REDRAW_INTERVAL_MS || done >= this.total) this.draw();
   }
 
   /** Remove the bar (before the summary). */

@@ -6,8 +6,8 @@ import type { CategoryCounts, ReportedEvent } from "../reconcile/diff.js";
 import type { ReconcileResult } from "../reconcile/run.js";
 import { shortId } from "../store/ids.js";
 import { guardOutput, safe, toJson } from "../text/sanitize.js";
-import { textWidth } from "../text/width.js";
-import { colorFor, duration, pad, statusColor } from "./format.js";
+import { padEnd, textWidth } from "../text/width.js";
+import { colorFor, duration, pad, plural, statusColor } from "./format.js";
 
 const LIST_TYPES_SHOWN = 5;
 
@@ -52,7 +52,7 @@ function header(c: ChalkInstance, r: ReconcileResult): string[] {
   const lines = [
     `${c.bold("Okta")} ${r.org} · System Log ${w.since} → ${w.until}`,
     `Compared: ${safe(selectionText(r))}`,
-    c.dim(`Read ${num(r.pages)} page${r.pages === 1 ? "" : "s"}, ${num(r.events)} events.`),
+    c.dim(`Read ${plural(r.pages, "page")}, ${plural(r.events, "event")}.`),
   ];
   if (w.localSince !== w.since) lines.push(c.dim(`Local events compared from ${w.localSince}.`));
   return lines;
@@ -139,28 +139,28 @@ function detailSections(c: ChalkInstance, r: ReconcileResult): string[] {
     const first = lines.length < total ? `, first ${lines.length}` : "";
     out.push(c.bold(`${title} (${num(total)}${first}):`), ...lines, "");
   };
-  section(
-    "Missing — in the System Log, never received",
-    k.missing,
-    rep.missing.map((e) => event(c, e)),
-  );
+  section("Missing — in the System Log, never received", k.missing, events(c, rep.missing));
   section(
     "Duplicated — received more than once",
     k.duplicated,
-    rep.duplicated.map(
-      (e) => `${event(c, e)}  ${c.yellow(`×${e.receivedCount}`)}  ${show(c, e.deliveryIds)}`,
+    events(
+      c,
+      rep.duplicated,
+      (e) => `${c.yellow(`×${e.receivedCount}`)}  ${show(c, e.deliveryIds)}`,
     ),
   );
   section(
     "Unexpected — received, not in the System Log window",
     k.unexpected,
-    rep.unexpected.map((e) => `${event(c, e)}  ${show(c, e.deliveryIds)}`),
+    events(c, rep.unexpected, (e) => show(c, e.deliveryIds)),
   );
   section(
     `Late — first received more than ${Math.round(rep.lateThresholdMs / 1000)} s after published`,
     k.late,
-    rep.late.map(
-      (e) => `${event(c, e)}  ${c.yellow(`+${duration(e.delayMs)}`)}  ${show(c, [e.deliveryId])}`,
+    events(
+      c,
+      rep.late,
+      (e) => `${c.yellow(padEnd(`+${duration(e.delayMs)}`, 7))}  ${show(c, [e.deliveryId])}`,
     ),
   );
   section(
@@ -171,9 +171,22 @@ function detailSections(c: ChalkInstance, r: ReconcileResult): string[] {
   return out;
 }
 
-function event(c: ChalkInstance, e: ReportedEvent): string {
-  const msg = e.displayMessage ? `  ${c.dim(safe(e.displayMessage))}` : "";
-  return `  ${c.dim(safe(e.published ?? "—"))}  ${safe(e.eventType ?? "(unknown)")}  ${safe(e.uuid)}${msg}`;
+/**
+ * One line per event, in columns: published, event type (padded to the longest in the
+ * section), uuid, what the section adds (`extra`), and the display message last (any length).
+ */
+function events<E extends ReportedEvent>(
+  c: ChalkInstance,
+  list: readonly E[],
+  extra?: (e: E) => string,
+): string[] {
+  const type = (e: E) => safe(e.eventType ?? "(unknown)");
+  const width = Math.max(0, ...list.map((e) => textWidth(type(e))));
+  return list.map((e) => {
+    const more = extra ? `  ${extra(e)}` : "";
+    const msg = e.displayMessage ? `  ${c.dim(safe(e.displayMessage))}` : "";
+    return `  ${c.dim(safe(e.published ?? "—"))}  ${padEnd(type(e), width)}  ${safe(e.uuid)}${more}${msg}`;
+  });
 }
 
 function show(c: ChalkInstance, deliveryIds: string[]): string {
@@ -191,25 +204,29 @@ function backfillLines(c: ChalkInstance, b: BackfillResult): string[] {
   const n = b.deliveries.length;
   const lines = [
     c.bold(
-      `Backfill: ${num(b.events)} missing events sent in ${n} deliver${n === 1 ? "y" : "ies"}:`,
+      `Backfill: ${plural(b.events, "missing event")} sent in ${plural(n, "delivery", "deliveries")}:`,
     ),
   ];
-  for (const d of b.deliveries) {
+  const counts = b.deliveries.map((d) => plural(d.uuids.length, "event"));
+  const countWidth = Math.max(0, ...counts.map((s) => s.length));
+  b.deliveries.forEach((d, i) => {
     const ok = d.status !== null && d.status >= 200 && d.status < 300;
     const mark = ok ? c.green("✓") : c.red("✗");
-    const answer =
-      d.status !== null ? statusColor(c, d.status) : c.red(safe(d.error ?? "no answer"));
+    // no answer: — in the status column, the error in the reason (said once)
+    const answer = d.status !== null ? statusColor(c, d.status) : c.red("—");
     const stored = d.storedBy === "listener" ? "stored by the listener" : "stored";
     const reason =
       d.status === 401 || d.status === 403
         ? "the target refused the auth header (pass --secret or set OKHOOK_SECRET)"
-        : safe(d.reason);
+        : d.status === null && d.error && !d.reason.includes(d.error)
+          ? safe(`${d.error}, ${d.reason}`)
+          : safe(d.reason);
     lines.push(
-      `  ${mark} ${answer}  ${duration(d.durationMs)}  ${d.target}  ${d.uuids.length} events  ${c.dim(reason)}  ${c.dim(stored)} ${c.cyan(`okhook show ${shortId(d.deliveryId)}`)}`,
+      `  ${mark} ${pad(answer, 3)}  ${padStart(duration(d.durationMs), 6)}  ${safe(d.target)}  ${pad(counts[i]!, countWidth)}  ${c.cyan(`okhook show ${shortId(d.deliveryId)}`)}  ${c.dim(stored)}  ${c.dim(reason)}`,
     );
-  }
+  });
   const all = b.acceptedEvents === b.events;
-  const tally = `${num(b.acceptedEvents)} of ${num(b.events)} events accepted`;
+  const tally = `${num(b.acceptedEvents)} of ${plural(b.events, "event")} accepted`;
   lines.push(
     all
       ? c.green(`  ${tally}.`)
@@ -228,7 +245,10 @@ function verdict(c: ChalkInstance, r: ReconcileResult): string {
       : "",
   ].filter(Boolean);
   if (inSync) {
-    const all = `✓ In sync: all ${num(k.inLog)} System Log events in the window were received`;
+    const all =
+      k.inLog === 1
+        ? "✓ In sync: the 1 System Log event in the window was received"
+        : `✓ In sync: all ${num(k.inLog)} System Log events in the window were received`;
     if (notes.length === 0) return c.green(`${all} once, on time.`);
     return `${c.green(`${all}.`)} ${c.yellow(`Also reported: ${notes.join(", ")} (--strict counts these).`)}`;
   }
@@ -239,7 +259,7 @@ function verdict(c: ChalkInstance, r: ReconcileResult): string {
   ].filter(Boolean);
   const hint =
     k.missing > 0 && !r.backfill
-      ? ` Send the ${num(k.missing)} missing events with --replay-missing.`
+      ? ` Send the ${plural(k.missing, "missing event")} with --replay-missing.`
       : "";
   return c.red(`✗ Not in sync${strict ? " (--strict)" : ""}: ${problems.join(", ")}.${hint}`);
 }

@@ -2,6 +2,7 @@ import type { ChalkInstance } from "chalk";
 import type { PreparedReplay, ReplayResult, ReplaySummary } from "../replay/types.js";
 import { shortId } from "../store/ids.js";
 import { guardOutput, safe, toJson } from "../text/sanitize.js";
+import { padEnd, padStart } from "../text/width.js";
 import { coalescedWriter } from "./coalesce.js";
 import { colorFor, duration, eventsLabel, type RenderContext, statusColor } from "./format.js";
 import { ProgressBar } from "./progress.js";
@@ -45,27 +46,34 @@ export function replayRenderer(o: {
     result: (r, s) => {
       const line = `${guardOutput(resultLine(c, r))}\n`;
       if (!bar) return write(line);
+      // the bar drawn under this line counts it
+      bar.set(s.done, `${c.green(`✓ ${s.accepted}`)} ${c.red(`✗ ${s.done - s.accepted}`)}`);
       bar.above(line);
-      bar.update(s.done, `${c.green(`✓ ${s.accepted}`)} ${c.red(`✗ ${s.done - s.accepted}`)}`);
     },
     done: (s) => {
       bar?.clear();
-      write(`${summaryLine(c, s, o.dryRun)}\n`);
+      // Ctrl+C: the results so far are on stdout; cli.ts says on stderr where it stopped
+      if (!s.interrupted || o.dryRun) write(`${summaryLine(c, s, o.dryRun)}\n`);
       flush();
     },
   };
 }
 
-/** `✓ 200  7f3k2q9a  user.lifecycle.create +1  → http://…  12ms` */
+/** Cells the events column of a result line takes (longer event types push the line on). */
+const WHAT_WIDTH = 28;
+/** Cells the duration column takes (`9999ms`, `12.3s`), right-aligned. */
+const MS_WIDTH = 6;
+
+/** `✓  200  7f3k2q9a  user.lifecycle.create +1      12ms  → http://…`, columns aligned. */
 export function resultLine(c: ChalkInstance, r: ReplayResult): string {
   const mark = r.ok ? c.green("✓") : c.red("✗");
-  const status = r.status === null ? c.red("—  ") : statusColor(c, r.status);
+  const status = padEnd(r.status === null ? c.red("—") : statusColor(c, r.status), 3);
   const what = safe(
     r.eventUuid ? `event ${r.eventUuid}` : eventsLabel(r.eventCount, r.firstEventType),
   );
-  const parts = [mark, status, c.bold(shortId(r.replayOf.id)), what];
+  const parts = [mark, status, c.bold(shortId(r.replayOf.id)), padEnd(what, WHAT_WIDTH)];
   if (r.target === null) return [...parts, c.red(`not sent: ${safe(r.error ?? "")}`)].join("  ");
-  parts.push(c.dim(`→ ${safe(r.target)}`), duration(r.durationMs));
+  parts.push(padStart(duration(r.durationMs), MS_WIDTH), c.dim(`→ ${safe(r.target)}`));
   if (r.edited) parts.push(c.magenta(`edited, stored as ${shortId(r.deliveryId)}`));
   if (r.error) parts.push(c.red(safe(r.error)));
   if (r.slow) parts.push(c.yellow("slower than 3 s: Okta would have timed out"));
@@ -76,9 +84,6 @@ export function resultLine(c: ChalkInstance, r: ReplayResult): string {
 export function summaryLine(c: ChalkInstance, s: ReplaySummary, dryRun: boolean): string {
   const n = (k: number) => `${k} deliver${k === 1 ? "y" : "ies"}`;
   if (dryRun) return c.dim(`Dry run: ${n(s.done)} would be replayed; nothing was sent.`);
-  if (s.interrupted) {
-    return c.yellow(`Interrupted after ${n(s.done)} of ${s.total}; the attempts made are stored.`);
-  }
   if (s.done === 0) return c.dim("Nothing was replayed.");
   if (s.accepted === s.done) return c.green(`Replayed ${n(s.done)}: all accepted (2xx).`);
   const failed = [

@@ -3,7 +3,8 @@ import type { JudgedSendResult } from "../fixtures/send.js";
 import type { VerifyResult } from "../fixtures/verify.js";
 import type { OktaEventHookEnvelope } from "../okta/hook-types.js";
 import { guardOutput, safe, toJson } from "../text/sanitize.js";
-import { colorFor, duration, pad, type RenderContext, statusColor } from "./format.js";
+import { padStart } from "../text/width.js";
+import { colorFor, duration, eventsLabel, pad, type RenderContext, statusColor } from "./format.js";
 
 /** The fixture list as a table. */
 export function fixturesTable(all: FixtureInfo[], ctx: RenderContext): string {
@@ -20,6 +21,9 @@ export function fixturesTable(all: FixtureInfo[], ctx: RenderContext): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** Cells the events column of a `send fixture` line takes (longer ones push the line on). */
+const WHAT_WIDTH = 28;
+
 /** Per-delivery lines (or NDJSON) and a closing summary for `send fixture`. */
 export function sendPrinter(ctx: RenderContext, o: { json: boolean; url: string }) {
   const c = colorFor(ctx.stdout, ctx.env);
@@ -30,7 +34,6 @@ export function sendPrinter(ctx: RenderContext, o: { json: boolean; url: string 
   return {
     delivery(d: { envelope: OktaEventHookEnvelope; result: JudgedSendResult; copy: number }): void {
       const events = d.envelope.data.events;
-      const types = [...new Set(events.map((e) => String(e.eventType)))];
       if (o.json) {
         out(
           toJson({
@@ -49,16 +52,21 @@ export function sendPrinter(ctx: RenderContext, o: { json: boolean; url: string 
           : r.verdict === "would-retry"
             ? c.yellow("↻")
             : c.red("✗");
-      const status = r.status === null ? c.red(safe(r.error ?? "error")) : statusColor(c, r.status);
+      // no answer: the status column says so, the error is said once, in the reason
+      const status = r.status === null ? c.red("—") : statusColor(c, r.status);
+      const why =
+        r.status === null && r.error && !r.reason.includes(r.error)
+          ? `${r.error}, ${r.reason}`
+          : r.reason;
       const verdict =
         r.verdict === "accepted"
           ? c.green("accepted")
           : r.verdict === "would-retry"
             ? c.yellow("would retry")
             : c.red("dropped");
-      const what = `${safe(events.length === 1 ? types[0]! : `${events.length} events (${types.slice(0, 2).join(", ")}${types.length > 2 ? ", …" : ""})`)}${d.copy ? c.dim(" (duplicate)") : ""}`;
+      const what = `${safe(eventsLabel(events.length, events[0] ? String(events[0].eventType) : null))}${d.copy ? c.dim(" (duplicate)") : ""}`;
       out(
-        `${mark} ${pad(status, 4)} ${pad(duration(r.durationMs), 7)} ${pad(verdict, 12)} ${what}  ${c.dim(safe(r.reason))}`,
+        `${mark} ${pad(status, 3)}  ${padStart(duration(r.durationMs), 6)}  ${pad(verdict, 11)}  ${pad(what, WHAT_WIDTH)}  ${c.dim(safe(why))}`,
       );
       if (r.status === 401 && !hinted) {
         hinted = true;

@@ -1,3 +1,4 @@
+import { forwardShown, writtenByOkhook } from "../delivery-shown.js";
 import { shownHeaders } from "../http-headers.js";
 import { DEFAULT_AUTH_HEADER } from "../okta/delivery.js";
 import { shortId } from "../store/ids.js";
@@ -65,6 +66,13 @@ export function showJson(d: DeliveryDetail): string {
   )}\n`;
 }
 
+/** `show tunnel-log --json`: the log file and its lines, control characters escaped. */
+export function tunnelLogJson(file: string, text: string): string {
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  return `${toJson({ file, lines }, 2)}\n`;
+}
+
 /**
  * The delivery for humans. Everything in it came from the sender, so every field is made
  * safe where it is inserted, and the whole view is guarded once more before it is printed.
@@ -73,21 +81,30 @@ export function showText(d: DeliveryDetail, ctx: RenderContext): string {
   const c = colorFor(ctx.stdout, ctx.env);
   const r = d.delivery;
   const row = (k: string, v: string) => `  ${c.dim(pad(k, 12))}${v}`;
+  // a row okhook wrote (edited replay, backfill) was sent, not received: no sender, no answer
+  const sent = writtenByOkhook(r);
   const out = [
     `${c.bold(`Delivery ${r.id}`)} ${c.dim(`(${shortId(r.id)})`)}`,
-    row("Received", `${localTime(r.receivedAt)} from ${safe(r.remoteAddr ?? "?")}`),
+    sent
+      ? row("Sent", `${localTime(r.receivedAt)} by ${sentBy(r)}`)
+      : row("Received", `${localTime(r.receivedAt)} from ${safe(r.remoteAddr ?? "?")}`),
     row("Request", `${safe(r.method)} ${safe(r.path)} · ${r.size} bytes`),
     row("Kind", `${kindColor(c, r.kind)}${r.reason ? c.dim(` — ${safe(r.reason)}`) : ""}`),
-    row(
-      "Answered",
-      `${statusColor(c, r.status)} in ${duration(r.ackMs)} · ${authColor(c, r.auth)}`,
-    ),
+  ];
+  if (!sent)
+    out.push(
+      row(
+        "Answered",
+        `${statusColor(c, r.status)} in ${duration(r.ackMs)} · ${authColor(c, r.auth)}`,
+      ),
+    );
+  out.push(
     row(
       "Forward",
-      `${forwardColor(c, r.forwardState)}${r.forwardStatus !== null ? ` ${statusColor(c, r.forwardStatus)}` : ""}${r.forwardError ? c.red(` ${safe(r.forwardError)}`) : ""}`,
+      `${forwardColor(c, forwardShown(r))}${r.forwardStatus !== null ? ` ${statusColor(c, r.forwardStatus)}` : ""}${r.forwardError ? c.red(` ${safe(r.forwardError)}`) : ""}`,
     ),
-  ];
-  if (r.replayOf) out.push(row("Replay of", safe(r.replayOf)));
+  );
+  if (r.replayOf && !sent) out.push(row("Replay of", safe(r.replayOf)));
   if (r.kind === "inline") {
     out.push(...inlineSection(c, r, d.inline ?? []));
   } else {
@@ -103,6 +120,12 @@ export function showText(d: DeliveryDetail, ctx: RenderContext): string {
     out.push(`  ${c.dim(`${safe(h.name)}:`)} ${safe(h.value)}`);
   out.push("", c.bold("Body"), prettyBody(d.body));
   return guardOutput(`${out.join("\n")}\n`);
+}
+
+/** Which okhook command wrote a row it sent itself. */
+function sentBy(r: DeliveryRow): string {
+  if (r.kind === "backfill") return "okhook reconcile --replay-missing (events that never arrived)";
+  return `okhook replay of ${safe(r.replayOf ?? "?")} (edited, so stored as a new delivery)`;
 }
 
 function eventLines(c: ReturnType<typeof colorFor>, e: EventRow): string[] {

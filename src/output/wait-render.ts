@@ -1,4 +1,5 @@
 import type { ChalkInstance } from "chalk";
+import { forwardShown } from "../delivery-shown.js";
 import { shortId } from "../store/ids.js";
 import { guardOutput, safe, toJson } from "../text/sanitize.js";
 import type { ConditionOutcome } from "../wait/match.js";
@@ -9,7 +10,9 @@ import { clock, forwardColor } from "./format.js";
 export function waitMatchLine(m: WaitMatch, c: ChalkInstance): string {
   const e = (m.event ?? {}) as { displayMessage?: unknown };
   const message = typeof e.displayMessage === "string" ? `  ${safe(e.displayMessage)}` : "";
-  const forward = `${forwardColor(c, m.forward.state)}${m.forward.status ? ` ${m.forward.status}` : ""}`;
+  // a matched event came in a delivery that carries events: kept with no target is "captured"
+  const shown = forwardShown({ kind: "delivery", forwardState: m.forward.state });
+  const forward = `${forwardColor(c, shown)}${m.forward.status ? ` ${m.forward.status}` : ""}`;
   const dup = m.duplicate ? c.yellow("  (duplicate delivery)") : "";
   return guardOutput(
     `${c.dim(clock(m.receivedAt))}  ${c.cyan(safe(m.eventType))}  ${safe(m.uuid ?? "(no uuid)")}  ${shortId(m.deliveryId)}${message}  ${forward}${dup}`,

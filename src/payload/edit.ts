@@ -113,24 +113,52 @@ export function formatPath(path: readonly PathSegment[]): string {
     .join("");
 }
 
+/** The prefix that makes a path address the envelope: `envelope.eventType=…`. */
+export const ENVELOPE_PREFIX = "envelope";
+
 /**
- * Apply edits to a copy of an envelope. A path starting with an envelope key (`eventType`,
- * `eventId`, `data`, …) edits the envelope; any other path edits every event in
- * `data.events` (so `outcome.result=FAILURE` fails them all). Missing objects are created.
+ * Envelope keys no LogEvent has (`data`, `source`, `eventId`, …): a path starting with one
+ * can only mean the envelope. `eventType` is in both, and a user editing events means theirs.
+ */
+const ENVELOPE_ONLY_KEYS = ENVELOPE_KEYS.filter((k) => k !== "eventType");
+
+/**
+ * Where an edit applies: the envelope (a path starting with `envelope.`, which is dropped, or
+ * with a key only the envelope has: `data.events[0].x`, `source`) or else every event.
+ */
+export function editTarget(path: readonly PathSegment[]): {
+  on: "envelope" | "events";
+  path: readonly PathSegment[];
+} {
+  const first = path[0];
+  if (first?.kind === "key" && first.key === ENVELOPE_PREFIX && path.length > 1)
+    return { on: "envelope", path: path.slice(1) };
+  if (first?.kind === "key" && ENVELOPE_ONLY_KEYS.includes(first.key))
+    return { on: "envelope", path };
+  return { on: "events", path };
+}
+
+/**
+ * Apply edits to a copy of an envelope. Paths address each LogEvent in `data.events` (so
+ * `outcome.result=FAILURE` or `eventType=…` change every event), except `envelope.<path>` and
+ * paths starting with a key only the envelope has (`data.events[0].eventType`, `source`,
+ * `eventId`), which edit the envelope. Missing objects are created.
  */
 export function applyEdits<T extends object>(envelope: T, edits: readonly Edit[]): T {
   const copy = structuredClone(envelope);
   for (const edit of edits) {
-    const first = edit.path[0];
-    if (first?.kind === "key" && ENVELOPE_KEYS.includes(first.key)) {
-      setPath(copy, edit.path, edit.value, edit.raw);
+    const { on, path } = editTarget(edit.path);
+    if (on === "envelope") {
+      setPath(copy, path, edit.value, edit.raw);
       continue;
     }
     const events = (copy as { data?: { events?: unknown } }).data?.events;
     if (!Array.isArray(events)) {
-      throw new UsageError(`--set "${edit.raw}": the payload has no data.events[] to edit`);
+      throw new UsageError(
+        `--set "${edit.raw}": the payload has no data.events[] to edit (edit the body itself with --set ${ENVELOPE_PREFIX}.${edit.raw})`,
+      );
     }
-    for (const event of events) setPath(event, edit.path, edit.value, edit.raw);
+    for (const event of events) setPath(event, path, edit.value, edit.raw);
   }
   return copy;
 }

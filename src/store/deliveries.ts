@@ -17,6 +17,10 @@ const DELIVERY_COLUMNS = `seq, id, received_at AS receivedAt, method, path, remo
   envelope_event_id AS envelopeEventId, reason, forward_state AS forwardState,
   forward_status AS forwardStatus, forward_ms AS forwardMs, forward_error AS forwardError,
   replay_of AS replayOf, inline_outcome AS inlineOutcome, inline_applied AS inlineApplied`;
+// Whether a replay attempt exists: an attempts_delivery index seek per row returned, asked
+// for by the TUI only (never by the forwarder's reads, a hot path).
+const REPLAYED_COLUMN = `, EXISTS (SELECT 1 FROM attempts a
+  WHERE a.delivery_seq = deliveries.seq AND a.kind = 'replay') AS replayed`;
 
 /**
  * The `deliveries` table and the `events` each delivery carried. `insert` is the listener's
@@ -104,7 +108,7 @@ export class Deliveries {
 
   /** Deliveries newest first, paged by keyset on `seq`. */
   list(q: ListQuery): DeliveryRow[] {
-    const { sql, params } = listSql(DELIVERY_COLUMNS, q);
+    const { sql, params } = listSql(DELIVERY_COLUMNS + (q.replayed ? REPLAYED_COLUMN : ""), q);
     return (this.sql.get(sql).all(...params) as RawDelivery[]).map(toDelivery);
   }
 
@@ -114,9 +118,10 @@ export class Deliveries {
     return (this.sql.get(sql).get(...params) as { n: number }).n;
   }
 
-  /** One delivery by sequence number. */
-  bySeq(seq: number): DeliveryRow | undefined {
-    const row = this.sql.get(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE seq = ?`).get(seq);
+  /** One delivery by sequence number (`replayed`: also whether it was replayed). */
+  bySeq(seq: number, { replayed = false } = {}): DeliveryRow | undefined {
+    const columns = DELIVERY_COLUMNS + (replayed ? REPLAYED_COLUMN : "");
+    const row = this.sql.get(`SELECT ${columns} FROM deliveries WHERE seq = ?`).get(seq);
     return row ? toDelivery(row as RawDelivery) : undefined;
   }
 
@@ -218,12 +223,17 @@ export class Deliveries {
 
 type RawEvent = Omit<EventRow, "duplicate"> & { duplicate: number };
 
-type RawDelivery = Omit<DeliveryRow, "headers" | "inlineApplied"> & {
+type RawDelivery = Omit<DeliveryRow, "headers" | "inlineApplied" | "replayed"> & {
   headers: string;
   inlineApplied: number | null;
+  replayed?: number;
 };
 
 function toDelivery(r: RawDelivery): DeliveryRow {
+  const { replayed, ...row } = r;
+  const headers = JSON.parse(r.headers) as DeliveryRow["headers"];
   const inlineApplied = r.inlineApplied === null ? null : !!r.inlineApplied;
-  return { ...r, headers: JSON.parse(r.headers) as DeliveryRow["headers"], inlineApplied };
+  return replayed === undefined
+    ? { ...row, headers, inlineApplied }
+    : { ...row, headers, inlineApplied, replayed: replayed === 1 };
 }

@@ -105,8 +105,11 @@ type OptionalOnInsert = "ackMs" | "reason" | "envelopeEventId" | "replayOf" | "f
 export type NewDelivery = Omit<DeliveryRecord, DerivedOnInsert | OptionalOnInsert> &
   Partial<Pick<DeliveryRecord, OptionalOnInsert>> & { events: ParsedEvent[] };
 
-/** A stored delivery without its body (lists, detail views, replay selection). */
-export type DeliveryRow = Omit<DeliveryRecord, "body">;
+/**
+ * A stored delivery without its body (lists, detail views, replay selection). `replayed`:
+ * `okhook replay` (or the TUI's r) re-sent it; only reads that ask for it say (the TUI's).
+ */
+export type DeliveryRow = Omit<DeliveryRecord, "body"> & { replayed?: boolean };
 
 /** What storing a delivery returns. */
 export type StoredDelivery = Pick<DeliveryRecord, "seq" | "id" | "duplicateCount">;
@@ -178,6 +181,8 @@ export interface ListQuery {
   lastAttemptFailed?: boolean;
   /** Override the order (default newest first; oldest first when only `afterSeq` is given). */
   order?: "asc" | "desc";
+  /** Also say whether each row was replayed (`replayed`): one index lookup per row returned. */
+  replayed?: boolean;
 }
 
 /** One answer to an inline hook request (relayed by listen, or a replay) and Okta's verdict. */

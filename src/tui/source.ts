@@ -30,9 +30,14 @@ export function storeSource(
     ...(o.listener
       ? { listener: (): ListenerStatus => (open() ? listenerStatus(store) : { running: false }) }
       : {}),
-    page: (q) => (open() ? store.deliveries.list(q) : []),
+    // rows say whether they were replayed (↻), by whichever process
+    page: (q) => (open() ? store.deliveries.list({ ...q, replayed: true }) : []),
     rows: (seqs) =>
-      open() ? seqs.map((s) => store.deliveries.bySeq(s)).filter((r): r is DeliveryRow => !!r) : [],
+      open()
+        ? seqs
+            .map((s) => store.deliveries.bySeq(s, { replayed: true }))
+            .filter((r): r is DeliveryRow => !!r)
+        : [],
     detail: (seq) => {
       const delivery = open() ? store.deliveries.bySeq(seq) : undefined;
       if (!delivery) return undefined;

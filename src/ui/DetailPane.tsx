@@ -1,4 +1,5 @@
 import { Box } from "ink";
+import { writtenByOkhook } from "../delivery-shown.js";
 import { shortId } from "../store/ids.js";
 import { DETAIL_TABS, type DetailTab, TAB_LABELS } from "./detail-lines.js";
 import { clipLine, count, type Line, seg } from "./text.js";
@@ -36,13 +37,17 @@ export function DetailPane(p: DetailPaneProps) {
 function summaryLine(d: DeliveryDetail): Line {
   const r = d.delivery;
   const size = r.size < 1024 ? `${r.size} B` : `${(r.size / 1024).toFixed(1)} KiB`;
+  // a row okhook wrote (edited replay, backfill) answered no one: who sent it instead
+  const sent = writtenByOkhook(r);
   return [
     seg("─ ", "dim"),
     seg(shortId(r.id), "accent", true),
-    seg(`  ${r.method} ${r.path} → ${r.status}`),
+    seg(sent ? `  ${r.method} ${r.path}  sent by okhook` : `  ${r.method} ${r.path} → ${r.status}`),
     seg(`  ${r.kind}`, "dim"),
     seg(`  ${r.eventCount} event${r.eventCount === 1 ? "" : "s"}`, "dim"),
-    seg(`  auth ${r.auth}`, r.auth === "ok" || r.auth === "none" ? "dim" : "bad"),
+    ...(sent
+      ? []
+      : [seg(`  auth ${r.auth}`, r.auth === "ok" || r.auth === "none" ? "dim" : "bad")]),
     seg(`  ${size}`, "dim"),
     seg(`  ${new Date(r.receivedAt).toISOString()}`, "dim"),
     seg(`  ${r.id}`, "dim"),

@@ -1,13 +1,9 @@
+import { forwardShown, slowForward } from "../delivery-shown.js";
 import { clock, duration } from "../format-time.js";
 import { inlineRowLabel } from "../inline/types.js";
 import { OKTA_HOOK_TIMEOUT_MS } from "../okta/hook-types.js";
 import { shortId } from "../store/ids.js";
-import {
-  type AuthState,
-  carriesEvents,
-  type DeliveryKind,
-  type DeliveryRow,
-} from "../store/types.js";
+import type { AuthState, DeliveryKind, DeliveryRow } from "../store/types.js";
 import { type Line, padTo, safe, seg, type Tone } from "./text.js";
 
 /** Column widths for one terminal width (kind 0 = no kind column: it joins the type column). */
@@ -78,7 +74,8 @@ const AUTH: Record<AuthState, [string, Tone]> = {
 
 /** What the forward column says, and in which tone. */
 export function forwardLabel(r: DeliveryRow): [string, Tone] {
-  switch (r.forwardState) {
+  const shown = forwardShown(r);
+  switch (shown) {
     case "forwarded":
       return [`✓ ${r.forwardStatus ?? "ok"}`, "ok"];
     case "failed":
@@ -88,7 +85,7 @@ export function forwardLabel(r: DeliveryRow): [string, Tone] {
     default:
       // Only what the forward did: a request that is not forwarded (verification, 401, 404…)
       // has none; what okhook answered it is in the kind column.
-      return carriesEvents(r.kind) ? ["captured", "dim"] : ["—", "dim"];
+      return shown === "captured" ? ["captured", "dim"] : ["—", "dim"];
   }
 }
 
@@ -99,12 +96,15 @@ function shortError(error: string | null): string {
   return error.split(/[\s:(]/)[0] ?? "error";
 }
 
-/** Markers: ≡ duplicate event uuid, ↻ replay, ! slower than Okta's 3 s timeout. */
+/**
+ * Markers: ≡ duplicate event uuid, ↻ replayed (by r now, or any okhook replay stored) or a
+ * replay itself, ! slower than Okta's 3 s timeout.
+ */
 export function marks(r: DeliveryRow, replayed: boolean): Line {
-  const slow = (r.forwardMs ?? 0) > OKTA_HOOK_TIMEOUT_MS;
+  const slow = slowForward(r);
   return [
     r.duplicateCount > 0 ? seg("≡", "warn") : seg(" "),
-    replayed || r.replayOf || r.kind === "replay" ? seg("↻", "accent") : seg(" "),
+    replayed || r.replayed || r.replayOf || r.kind === "replay" ? seg("↻", "accent") : seg(" "),
     slow ? seg("!", "bad", true) : seg(" "),
   ];
 }

@@ -220,7 +220,8 @@ function sameRow(a: DeliveryRow, b: DeliveryRow): boolean {
     a.forwardStatus === b.forwardStatus &&
     a.forwardMs === b.forwardMs &&
     a.forwardError === b.forwardError &&
-    a.duplicateCount === b.duplicateCount
+    a.duplicateCount === b.duplicateCount &&
+    a.replayed === b.replayed
   );
 }
 

@@ -454,6 +454,14 @@ describe("okhook listen", () => {
     expect(taken.code).toBe(4);
     expect(taken.stderr.trim().split("\n")).toHaveLength(1);
     expect(taken.stderr).toMatch(new RegExp(`--port ${l.port}: .*already in use`));
+    // tunneled (a secret would be generated): refused at start, it leaves no secrets file
+    const fresh = join(tmpDir(), "y.db");
+    const tunneled = await runCli(
+      ["listen", "--port", String(l.port), "--db", fresh, "--output", "compact"],
+      { ...env, OKHOOK_CLOUDFLARED: join(tmpDir(), "no-cloudflared") },
+    );
+    expect(tunneled.code).toBe(4);
+    expect(existsSync(`${fresh}.secrets.json`)).toBe(false);
     const bad = await runCli(
       ["listen", "--tunnel", "none", "--forward-to", "htp:/localhost", "--db", db],
       env,

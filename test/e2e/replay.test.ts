@@ -112,7 +112,7 @@ describe("okhook replay", () => {
     const cases: [string[], RegExp][] = [
       [["zzzzzzzz"], /"zzzzzzzz": no delivery or event with that id/],
       [[], /nothing selected.*--failed/],
-      [["--all"], /--all: replaying 1 deliveries needs --yes/],
+      [["--all"], /--all: replaying 1 delivery needs --yes/],
       [["--all", "--to", "htp:/localhost"], /--to "htp:\/localhost": not an http\(s\) URL/],
       [["--failed", "--rate", "fast"], /--rate "fast"/],
       [["--all", "--yes", "--set", "nope"], /--set "nope": expected path=value/],
@@ -127,7 +127,7 @@ describe("okhook replay", () => {
   });
 
   it("exit 4 when the target is unreachable for every delivery", async () => {
-    const { db, home } = seededDb(2);
+    const { db, home, ids } = seededDb(2);
     const port = await freePort();
     const r = await runCli(
       ["replay", "--all", "--yes", "--to", `http://127.0.0.1:${port}/hook`, "--db", db],
@@ -149,6 +149,15 @@ describe("okhook replay", () => {
     expect(via.code).toBe(4);
     expect(via.stderr).toMatch(/that is okhook listen's URL: start okhook listen, or pass --to/);
     expect(via.stderr.trim().split("\n")).toHaveLength(1);
+
+    // one delivery: no "all 1 deliveries"
+    const one = await runCli(
+      ["replay", ids[0]!, "--to", `http://127.0.0.1:${port}/hook`, "--db", db],
+      cliEnv(home),
+    );
+    expect(one.code).toBe(4);
+    expect(one.stderr).toMatch(/^okhook: replay target unreachable: connection refused/);
+    expect(one.stdout).toMatch(/Replayed 1 delivery: 0 accepted, 1 unreachable/);
   });
 
   it("--dry-run sends and stores nothing; --json prints one parseable line per delivery", async () => {
@@ -252,8 +261,10 @@ describe("okhook replay", () => {
     const code = await p.stop("SIGINT");
     expect(code).toBe(130);
     expect(p.stderr()).toMatch(
-      /interrupted after \d+ of 200 deliveries; the attempts made are stored/,
+      /^okhook: interrupted after \d+ of 200 deliveries; the attempts made are stored\n$/,
     );
+    // said once: stdout keeps the results only
+    expect(p.stdout()).not.toMatch(/interrupted after/i);
     const attempts = query<{ status: number | null; error: string | null }>(
       db,
       "SELECT status, error FROM attempts ORDER BY id",

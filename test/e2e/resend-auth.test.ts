@@ -113,7 +113,7 @@ describe("re-sends carry the auth the app expects, without passing the secret ag
         ["reconcile", "--since", "30m", "--replay-missing", "--db", db],
         cliEnv(home, okta),
       );
-      expect(backfill.stdout).toMatch(/1 of 1 events accepted/);
+      expect(backfill.stdout).toMatch(/1 of 1 event accepted/);
       expect(backfill.code).toBe(1); // it was missing: reported, and now sent
       const last = app.posts().at(-1)!;
       expect(last.body.toString()).toContain(String(missing!.uuid));

@@ -133,15 +133,21 @@ describe("okhook send / fixtures", () => {
         "outcome.result=FAILURE",
         "--set",
         "source=https://acme.okta.com/api/v1/eventHooks/who123",
+        "--set",
+        "eventType=user.account.unlock",
       ],
       env,
     );
     expect(r.code).toBe(0);
     const body = JSON.parse(target.posts()[0]!.body.toString()) as {
       source: string;
-      data: { events: { uuid: string; outcome: { result: string } }[] };
+      eventType: string;
+      data: { events: { uuid: string; eventType: string; outcome: { result: string } }[] };
     };
     expect(body.source).toBe("https://acme.okta.com/api/v1/eventHooks/who123");
+    // eventType is the event's (a fixture is a LogEvent), not the envelope's
+    expect(body.data.events[0]!.eventType).toBe("user.account.unlock");
+    expect(body.eventType).toBe("com.okta.event_hook");
     expect(body.data.events[0]!.outcome.result).toBe("FAILURE");
     expect(body.data.events[0]!.uuid).toBe(fixture.uuid);
   });

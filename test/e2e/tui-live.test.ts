@@ -88,6 +88,38 @@ describe("the TUI follows what other processes do to the database", () => {
   );
 
   itTmux(
+    "okhook ui marks ↻ a delivery `okhook replay` re-sent earlier, and its r sends ui's --secret",
+    async () => {
+      const s = setup();
+      const target = await startTarget("/hook");
+      const l = await startListen(["--db", s.db, "--forward-to", target.url], s.env);
+      expect((await post(l.hookUrl, twoEventDelivery().body)).status).toBe(200);
+      await waitFor(() => target.posts().length === 1);
+      expect(await l.stop()).toBe(0);
+      const [original] = query<{ id: string }>(s.db, "SELECT id FROM deliveries");
+      // re-sent as is: an attempt on the same row, no new delivery
+      const replayed = await runCli(["replay", original!.id, "--db", s.db], s.env);
+      expect(replayed.code, replayed.stderr).toBe(0);
+      expect(target.posts()).toHaveLength(2);
+
+      const tmux = new TmuxSession(s.home);
+      tmux.start(["ui", "--db", s.db, "--secret", "ui-given-secret-value"], {
+        columns: 120,
+        rows: 30,
+        env: s.env,
+      });
+      const screen = await tmux.see(shortId(original!.id));
+      const line = screen.split("\n").find((l) => l.includes(shortId(original!.id)))!;
+      expect(line).toMatch(/^› ↻/);
+      tmux.keys("r");
+      await waitFor(() => target.posts().length === 3);
+      expect(target.posts()[2]!.headers.authorization).toBe("ui-given-secret-value");
+      tmux.keys("q");
+      await tmux.see("[okhook exited 0]");
+    },
+  );
+
+  itTmux(
     "okhook ui loads the TUI as one bundled file, not ink's ~570 modules one by one (first frame)",
     async () => {
       const s = setup();

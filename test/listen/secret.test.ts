@@ -1,10 +1,11 @@
-import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { authPlan, roleOf } from "../../src/listen/listener-auth.js";
 import {
   generatedSecret,
   type ListenerAuthInput,
   listenerSecrets,
+  pendingSecret,
   recordListenerAuth,
   secretsFileFor,
 } from "../../src/listen/secret.js";
@@ -83,6 +84,21 @@ describe("the listener's secrets: one record beside the database", () => {
       expect(s.inbound).toEqual({ state: "value", value: generated });
     }
     expect(generatedSecret(t.file, "port:0")).toBe(generated);
+  });
+
+  it("keeps a new generated secret only when listen saves it (a run refused at start writes nothing)", () => {
+    const t = tempStore();
+    const file = `${t.file}.secrets.json`;
+    const first = pendingSecret(t.file, "port:8787");
+    expect(existsSync(file)).toBe(false);
+    const again = pendingSecret(t.file, "port:8787");
+    expect(again.secret).not.toBe(first.secret);
+    again.save();
+    expect(existsSync(file)).toBe(true);
+    // saved: every later run (and a late save of another candidate) keeps that one
+    first.save();
+    expect(pendingSecret(t.file, "port:8787").secret).toBe(again.secret);
+    expect(generatedSecret(t.file, "port:8787")).toBe(again.secret);
   });
 
   it("reads databases of older listeners: a generated secret by its port key", () => {

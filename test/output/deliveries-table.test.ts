@@ -6,11 +6,27 @@ import { deliveriesTable } from "../../src/output/deliveries-table.js";
 import { firstControl } from "../helpers/terminal.js";
 import { row } from "../helpers/ui.js";
 
-function ctx(env: Record<string, string> = { NO_COLOR: "1" }): CliContext {
+function ctx(env: Record<string, string> = { NO_COLOR: "1" }, columns?: number): CliContext {
   return {
     env: readEnv(env),
-    stdout: { isTTY: false, write: () => true },
+    stdout: { isTTY: columns !== undefined, columns, write: () => true },
   } as unknown as CliContext;
+}
+
+/** Each line's text must start a column where the header's title does (a space before it). */
+function expectAligned(lines: string[]): void {
+  const starts = columnStarts(lines[0]!);
+  for (const line of lines.slice(1)) {
+    for (const s of starts.slice(1)) {
+      let col = 0;
+      let before = "";
+      for (const { segment } of new Intl.Segmenter().segment(line)) {
+        if (col === s - 1) before = segment;
+        col += stringWidth(segment);
+      }
+      expect(before, `${line}\ncolumn at ${s}`).toBe(" ");
+    }
+  }
 }
 
 const ESC = String.fromCharCode(27);
@@ -168,6 +184,73 @@ describe("deliveries table", () => {
     expect(cells[2]![3]).toBe("POST /okta/events");
     expect(cells[5]![3]!.endsWith("…")).toBe(true);
     expect(lines.join("\n")).not.toMatch(/sent|no auth|auth missing|dup/);
+  });
+
+  it("fits an 80-column terminal: short times and kinds, no ACK, EVENTS cut with …", () => {
+    const now = rows[0]!.receivedAt;
+    const wide = deliveriesTable(rows, ctx(), "/db", now).split("\n");
+    expect(Math.max(...wide.map((l) => stringWidth(l)))).toBeGreaterThan(100);
+    const lines = deliveriesTable(rows, ctx({ NO_COLOR: "1" }, 80), "/db", now)
+      .trimEnd()
+      .split("\n");
+    for (const line of lines) expect(stringWidth(line), line).toBeLessThanOrEqual(80);
+    expect(lines[0]!.split(/\s+/)).toEqual([
+      "RECEIVED",
+      "ID",
+      "KIND",
+      "EVENTS",
+      "DUP",
+      "STATUS",
+      "AUTH",
+      "FORWARD",
+    ]);
+    const body = lines.slice(1, -1);
+    expectAligned(lines.slice(0, -1));
+    const starts = columnStarts(lines[0]!);
+    const cells = body.map((l) => cellsOf(l, starts));
+    expect(cells[0]![0]).toMatch(/^\d\d:\d\d:\d\d$/);
+    expect(cells.map((c) => c[2])).toEqual([
+      "delivery",
+      "delivery",
+      "rejected",
+      "405",
+      "delivery",
+      "404",
+    ]);
+    expect(cells[0]![3]!.endsWith("…")).toBe(true);
+    // a day other than today keeps its date, in short
+    const older = deliveriesTable(rows, ctx({ NO_COLOR: "1" }, 80), "/db", now + 86_400_000);
+    expect(older.split("\n")[1]).toMatch(/^\d\d-\d\d \d\d:\d\d {2}/);
+  });
+
+  it("says — for what okhook did not answer (its own replays and backfills), and flags slow forwards", () => {
+    const mine = [
+      row({
+        seq: 3,
+        kind: "replay",
+        status: 0,
+        ackMs: null,
+        auth: "none",
+        remoteAddr: null,
+        replayOf: "01jx",
+      }),
+      row({ seq: 2, kind: "backfill", status: 200, ackMs: null, auth: "none", remoteAddr: null }),
+      row({ seq: 1, forwardMs: 3500 }),
+    ];
+    const lines = deliveriesTable(mine, ctx(), "/db").trimEnd().split("\n");
+    const starts = columnStarts(lines[0]!);
+    const cells = lines.slice(1, 4).map((l) => cellsOf(l, starts));
+    expect(cells.map((c) => [c[5], c[6], c[8]])).toEqual([
+      ["—", "—", "—"],
+      ["—", "—", "—"],
+      ["200", "ok", "1.0ms"],
+    ]);
+    expect(cells.map((c) => c[7])).toEqual([
+      "forwarded 200",
+      "forwarded 200",
+      "forwarded 200 slow",
+    ]);
+    expect(lines.at(-1)).toContain("slow: the app took over 3 s (Okta would have timed out)");
   });
 
   it("shows control characters in stored text instead of sending them to the terminal", () => {

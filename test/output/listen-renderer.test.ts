@@ -182,3 +182,64 @@ describe("listen status block: Forward to", () => {
     expect(block("3000")).toContain("  Forward to    http://localhost:3000/\n  Database");
   });
 });
+
+describe("listen status block: when it says it waits for deliveries", () => {
+  const listening: SessionEvent = {
+    type: "listening",
+    localUrl: "http://127.0.0.1:8080",
+    hookUrl: "http://127.0.0.1:8080/okta/events",
+    db: "/tmp/okhook.db",
+    resumed: 0,
+  };
+  const ready: SessionEvent = {
+    type: "tunnel",
+    state: "ready",
+    publicUrl: "https://a-b-c.trycloudflare.com",
+    hookUrl: "https://a-b-c.trycloudflare.com/okta/events",
+  } as SessionEvent;
+  const failed = {
+    type: "tunnel",
+    state: "failed",
+    reason: "no executable cloudflared",
+    fatal: true,
+  } as SessionEvent;
+  const hook: SessionEvent = {
+    type: "hook",
+    hookId: "who1",
+    status: "ACTIVE",
+    verificationStatus: "VERIFIED",
+    detail: "created",
+  };
+  const run = (readyWhen: StatusInfo["readyWhen"], events: SessionEvent[]) => {
+    let out = "";
+    const r = plainRenderer(
+      "compact",
+      { write: (s) => (out += s) },
+      new Chalk({ level: 0 }),
+      { ...info, tunnelMode: "quick", readyWhen },
+      () => T0,
+    );
+    for (const e of events) r(e);
+    return out;
+  };
+  const WAITING = "Waiting for deliveries… Ctrl+C to stop.";
+
+  it("at once when nothing else is required", () => {
+    expect(run(undefined, [listening])).toMatch(/Database +\/tmp\/okhook\.db\nWaiting for/);
+  });
+
+  it("with a required tunnel: once it is up, never when it fails to start", () => {
+    expect(run("tunnel", [listening])).not.toContain(WAITING);
+    expect(run("tunnel", [listening, failed])).not.toContain(WAITING);
+    const up = run("tunnel", [listening, ready, ready]);
+    expect(up).toMatch(
+      /Paste into Okta: https:\/\/a-b-c\.trycloudflare\.com\/okta\/events\nWaiting for/,
+    );
+    expect(up.split(WAITING)).toHaveLength(2);
+  });
+
+  it("with --register: once the hook is registered", () => {
+    expect(run("hook", [listening, ready])).not.toContain(WAITING);
+    expect(run("hook", [listening, ready, hook])).toMatch(/created\nWaiting for/);
+  });
+});

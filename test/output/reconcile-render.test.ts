@@ -66,7 +66,7 @@ describe("reconcile report rendering", () => {
       "Compared: the 1 event type received in the window (user.lifecycle.create); a type that never arrived is not checked (pass --hook-id or --event-type)",
     );
     expect(text).toMatch(
-      /✓ In sync: all 1 System Log events in the window were received once, on time\.\n$/,
+      /✓ In sync: the 1 System Log event in the window was received once, on time\.\n$/,
     );
     expect(text).not.toContain("\u001b[");
   });
@@ -102,12 +102,72 @@ describe("reconcile report rendering", () => {
     const text = reconcileText(await result(rows, 1), { stream: {}, env });
     expect(text).toMatch(/duplicated\s+1\n/);
     expect(text).toMatch(
-      /✓ In sync: all 1 System Log events in the window were received\. Also reported: 1 duplicated \(Okta delivers at least once\) \(--strict counts these\)\.\n$/,
+      /✓ In sync: the 1 System Log event in the window was received\. Also reported: 1 duplicated \(Okta delivers at least once\) \(--strict counts these\)\.\n$/,
     );
     const strict = reconcileText(await result(rows, 1, undefined, true), { stream: {}, env });
     expect(strict).toMatch(
       /✗ Not in sync \(--strict\): 1 duplicated \(Okta delivers at least once\)\.\n$/,
     );
+  });
+
+  it("lines up detail rows whatever the event type, and counts in the singular for one", async () => {
+    const r = await result([], 0);
+    const types = ["user.lifecycle.create", "user.account.lock", "group.user_membership.add"];
+    const remote = types.map((eventType, i) => ({
+      uuid: `00000000-0000-4000-8000-00000000000${i}`,
+      eventType,
+      published: iso(P + i),
+      displayMessage: "msg",
+    }));
+    r.report = await diffEvents({
+      remote: [remote],
+      local: { byUuid: () => [], inWindow: () => [] },
+    });
+    r.events = 3;
+    r.backfill = {
+      events: 3,
+      acceptedEvents: 2,
+      failedDeliveries: 1,
+      targets: [],
+      deliveries: [
+        {
+          deliveryId: "01j00000000000000000backfil1",
+          target: "http://127.0.0.1:3000/hook",
+          uuids: ["a", "b"],
+          status: 200,
+          durationMs: 12,
+          error: null,
+          verdict: "accepted",
+          reason: "2xx within 3 s",
+          storedBy: "okhook",
+        },
+        {
+          deliveryId: "01j00000000000000000backfil2",
+          target: "http://127.0.0.1:3000/hook",
+          uuids: ["c"],
+          status: null,
+          durationMs: 3,
+          error: "connection refused (127.0.0.1:3000)",
+          verdict: "would-retry",
+          reason: "connection refused (127.0.0.1:3000), Okta retries once",
+          storedBy: "okhook",
+        },
+      ],
+    };
+    const lines = reconcileText(r, { stream: {}, env }).split("\n");
+    const details = lines.filter((l) => /^ {2}2026-/.test(l));
+    expect(details).toHaveLength(3);
+    expect(new Set(details.map((l) => l.indexOf("00000000-")))).toHaveProperty("size", 1);
+    const sent = lines.filter((l) => /^ {2}[✓✗] /.test(l));
+    expect(sent).toHaveLength(2);
+    expect(new Set(sent.map((l) => l.indexOf("okhook show")))).toHaveProperty("size", 1);
+    expect(sent[1]).toMatch(/^ {2}✗ — /);
+    expect(sent[1]!.split("connection refused")).toHaveLength(2);
+    const text = lines.join("\n");
+    expect(text).toContain("Backfill: 3 missing events sent in 2 deliveries:");
+    expect(text).toContain(" 1 event  ");
+    expect(text).toContain("2 of 3 events accepted");
+    expect(text).not.toMatch(/\b1 events\b|\b1 deliveries\b/);
   });
 
   it("draws progress on a TTY, and clears it", () => {

@@ -60,12 +60,55 @@ describe("replay output", () => {
     r.result(result(false), { ...s, done: 2, accepted: 1, rejected: 1 });
     r.done({ ...s, done: 2, accepted: 1, rejected: 1 });
     expect(out().split("\n")).toEqual([
-      "✓  200  sfxc25s1  user.lifecycle.create +1  → http://127.0.0.1:3000/hook  12ms",
-      "✗  500  sfxc25s1  user.lifecycle.create +1  → http://127.0.0.1:3000/hook  12ms",
+      "✓  200  sfxc25s1  user.lifecycle.create +1        12ms  → http://127.0.0.1:3000/hook",
+      "✗  500  sfxc25s1  user.lifecycle.create +1        12ms  → http://127.0.0.1:3000/hook",
       "Replayed 2 deliveries: 1 accepted, 1 not accepted.",
       "",
     ]);
     expect(out()).not.toContain("\u001b[");
+  });
+
+  it("lines up the columns whatever the event type, status or duration", () => {
+    const { ctx, out } = ctxWith(false);
+    const r = replayRenderer({ ctx, json: false, total: 3, dryRun: false });
+    const s = { total: 3, done: 1, accepted: 1, rejected: 0, unreachable: 0, interrupted: false };
+    r.result({ ...result(true), firstEventType: "user.account.lock", eventCount: 1 }, s);
+    r.result({ ...result(true), durationMs: 1234.5 }, s);
+    r.result(
+      { ...result(false), status: null, network: true, error: "connection refused", durationMs: 3 },
+      s,
+    );
+    r.done({ ...s, done: 3 });
+    const lines = out().split("\n").slice(0, 3);
+    const arrows = lines.map((l) => [...l].indexOf("→"));
+    expect(new Set(arrows).size).toBe(1);
+    expect(lines[2]).toMatch(/^✗ {2}— {4}sfxc25s1 /);
+  });
+
+  it("draws the bar with the count that includes the line just printed above it", async () => {
+    const { ctx, out } = ctxWith(true);
+    const r = replayRenderer({ ctx, json: false, total: 3, dryRun: false });
+    const s = { total: 3, done: 1, accepted: 1, rejected: 0, unreachable: 0, interrupted: false };
+    // output is written once per event-loop turn
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const bar = () => out().split("\r\u001b[2K").at(-1);
+    r.result(result(true), s);
+    await turn();
+    expect(out()).toContain("sfxc25s1");
+    expect(bar()).toMatch(/^█+░+ 1\/3 {2}33% {2}✓ 1 ✗ 0$/);
+    r.result(result(true), { ...s, done: 2, accepted: 2 });
+    await turn();
+    expect(bar()).toMatch(/^█+░+ 2\/3 {2}66% {2}✓ 2 ✗ 0$/);
+  });
+
+  it("prints no summary on Ctrl+C: the results stay on stdout, the stop is said once on stderr", () => {
+    const { ctx, out } = ctxWith(false);
+    const r = replayRenderer({ ctx, json: false, total: 10, dryRun: false });
+    const s = { total: 10, done: 1, accepted: 1, rejected: 0, unreachable: 0, interrupted: false };
+    r.result(result(true), s);
+    r.done({ ...s, interrupted: true });
+    expect(out().split("\n")).toHaveLength(2);
+    expect(out()).not.toMatch(/interrupted/i);
   });
 
   it("draws a progress bar under the lines on a TTY and clears it for the summary", () => {

@@ -93,6 +93,36 @@ describe("applyEdits", () => {
     expect(edited.data.events[0]!.eventType).toBe("user.lifecycle.create");
   });
 
+  it("reads eventType as each event's (the fixture files are LogEvents); envelope. edits the envelope's", () => {
+    const edited = applyEdits(envelope(), [parseSetArg("eventType=user.account.lock")]);
+    expect(edited.eventType).toBe("com.okta.event_hook");
+    expect(edited.data.events.map((e) => e.eventType)).toEqual([
+      "user.account.lock",
+      "user.account.lock",
+    ]);
+    const outer = applyEdits(envelope(), [
+      parseSetArg("envelope.eventType=com.example.other"),
+      parseSetArg("source=https://acme.okta.com/api/v1/eventHooks/who1"),
+      parseSetArg("envelope.data.events[0].uuid=z"),
+    ]);
+    expect(outer).toMatchObject({
+      eventType: "com.example.other",
+      source: "https://acme.okta.com/api/v1/eventHooks/who1",
+    });
+    expect(outer.data.events.map((e) => [e.eventType, e.uuid])).toEqual([
+      ["user.lifecycle.create", "z"],
+      ["group.user_membership.add", "b"],
+    ]);
+    expect(outer.data.events.some((e) => "envelope" in e)).toBe(false);
+  });
+
+  it("says how to edit a body without data.events[] (envelope.<path>)", () => {
+    expect(usageMessage(() => applyEdits({ a: 1 }, [parseSetArg("a=2")]))).toBe(
+      '--set "a=2": the payload has no data.events[] to edit (edit the body itself with --set envelope.a=2)',
+    );
+    expect(applyEdits({ a: 1 }, [parseSetArg("envelope.a=2")])).toEqual({ a: 2 });
+  });
+
   it("applies other paths to every event, creating missing objects", () => {
     const original = envelope();
     const edited = applyEdits(original, [

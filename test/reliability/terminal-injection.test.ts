@@ -239,6 +239,19 @@ describe("terminal injection: hostile text is shown, never sent to the terminal"
     expect(r.code).toBe(0);
     expectClean(r.stdout, "show tunnel-log");
     expect(r.stdout.split("\n")).toHaveLength(3);
+    // --json, like every printing command: the lines escaped, parsing back to the exact text
+    const doc = await runCli(["show", "tunnel-log", "--db", db, "--json"], env);
+    expect(doc.code).toBe(0);
+    expectClean(doc.stdout, "show tunnel-log --json");
+    expect(JSON.parse(doc.stdout)).toEqual({
+      file: `${db}.tunnel.log`,
+      lines: [`INF request ${HOSTILE}`, `ERR ${HOSTILE}`],
+    });
+    const curl = await runCli(["show", "tunnel-log", "--db", db, "--curl"], env);
+    expect(curl.code).toBe(2);
+    expect(curl.stderr).toMatch(
+      /^okhook: tunnel-log: --body, --raw, --curl and --to apply to a delivery/,
+    );
   });
 
   it("errors that quote the input show it instead of obeying it", async () => {

@@ -152,6 +152,35 @@ describe("store", () => {
     expect(s.deliveries.counters()).toMatchObject({ received: 2, forwarded: 1, pending: 1 });
   });
 
+  it("says which rows were replayed when asked (the TUI's ↻), and only then", () => {
+    const s = open();
+    const [a, b] = s.deliveries.insert([delivery([ev("u-1")]), delivery([ev("u-2")])]);
+    const attempt = (seq: number, kind: "forward" | "replay") =>
+      s.attempts.add({
+        deliverySeq: seq,
+        kind,
+        target: "http://t/",
+        attempt: 1,
+        startedAt: Date.now(),
+        durationMs: 5,
+        status: 200,
+        error: null,
+        slow: false,
+      });
+    attempt(a!.seq, "forward");
+    attempt(b!.seq, "forward");
+    attempt(b!.seq, "replay");
+    const listed = s.deliveries.list({ limit: 10, replayed: true });
+    expect(listed.map((r) => [r.seq, r.replayed])).toEqual([
+      [b!.seq, true],
+      [a!.seq, false],
+    ]);
+    expect(s.deliveries.bySeq(b!.seq, { replayed: true })?.replayed).toBe(true);
+    // plain reads (the forwarder's) do not pay for it
+    expect(s.deliveries.bySeq(b!.seq)).not.toHaveProperty("replayed");
+    expect(s.deliveries.list({ limit: 10 })[0]).not.toHaveProperty("replayed");
+  });
+
   it("keeps meta values", () => {
     const s = open();
     s.meta.set("k", "v1");

@@ -133,6 +133,24 @@ describe("DetailPane", () => {
     expect(out).toContain("#2 group.user_membership.add  duplicate (uuid seen before)");
   });
 
+  it("says a row okhook wrote was sent by okhook, not answered with status 0", () => {
+    const mine = {
+      ...detail,
+      delivery: {
+        ...detail.delivery,
+        kind: "replay" as const,
+        status: 0,
+        ackMs: null,
+        auth: "none" as const,
+      },
+    };
+    const out = frame(
+      <DetailPane detail={mine} tab="events" lines={[]} scroll={0} height={3} width={100} />,
+    );
+    expect(out).toContain("7f3k2q9a  POST /okta/events  sent by okhook  replay");
+    expect(out).not.toMatch(/→ 0|auth none/);
+  });
+
   it("scrolls long content and says where it is", () => {
     const lines = tabLines(detail, "body", "authorization");
     const out = frame(
