@@ -29,8 +29,9 @@ export function defineInline(program: Command, host: CommandHost): void {
     .addHelpText(
       "after",
       `
-Okta answers with your app's own answer when it fits the type's contract, else 400; okhook
-then says what Okta would do with it in a real flow. Exit 0 applied, 1 not, 5 Okta error.
+Okta answers with your app's own answer when it fits the type's contract, else
+400; okhook then says what Okta would do with it in a real flow.
+Exit: 0 Okta would apply it, 1 it would not, 5 Okta answered an error.
 
 Examples:
   $ okhook listen --inline-to 3000 --register-inline token     # in one terminal

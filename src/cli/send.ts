@@ -107,12 +107,15 @@ Examples:
     .addHelpText(
       "after",
       `
-Exit: 0 Okta would apply the answer, 1 it would not (the reason is printed), 4 unreachable.
+Exit: 0 Okta would apply the answer, 1 it would not (the reason is printed),
+4 unreachable.
 
 Examples:
   $ okhook send inline token --to http://localhost:3000/okta/token
-  $ okhook send inline registration.progressive-profile --to localhost:3000/okta/registration
-  $ okhook send inline telephony --to 3000 --set data.messageProfile.deliveryChannel='"voice call"' --json`,
+  $ okhook send inline registration.progressive-profile \\
+      --to localhost:3000/okta/registration
+  $ okhook send inline telephony --to 3000 --json \\
+      --set data.messageProfile.deliveryChannel='"voice call"'`,
     )
     .action(async (arg: string, flags: SendInlineFlags) => {
       const { sendInlineCommand } = await import("../commands/send-inline.js");
