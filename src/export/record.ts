@@ -1,0 +1,97 @@
+import type {
+  AttemptRow,
+  AuthState,
+  DeliveryKind,
+  ForwardState,
+  HeaderPairs,
+  ParsedEvent,
+} from "../store/types.js";
+
+/**
+ * The version of okhook's export format, in the NDJSON header and each HAR entry's `_okhook`.
+ * It changes only when an existing record changes incompatibly; a new record kind (inline
+ * hook exchanges, say) is added beside `delivery` and named in the header's `kinds`.
+ */
+export const EXPORT_FORMAT_VERSION = 1;
+
+/** Record kinds this okhook reads and writes. */
+export const RECORD_KINDS = ["delivery"] as const;
+
+/** One forward, replay or backfill attempt as exported (the app's answer byte-exact). */
+export interface ExportedAttempt {
+  id?: number;
+  kind: AttemptRow["kind"];
+  target: string;
+  attempt: number;
+  startedAt: number;
+  durationMs: number | null;
+  status: number | null;
+  error: string | null;
+  response: Buffer | null;
+  /** The app's answer headers, when the store has them. */
+  responseHeaders?: HeaderPairs | null;
+  slow: boolean;
+}
+
+/** One stored event of a delivery as exported. */
+export interface ExportedEvent extends ParsedEvent {
+  idx: number;
+  duplicate: boolean;
+}
+
+/** A stored delivery with everything about it: what export writes and import reads. */
+export interface ExportedDelivery {
+  /** Sequence number in the database it came from (import assigns a new one). */
+  seq?: number;
+  id: string;
+  receivedAt: number;
+  method: string;
+  path: string;
+  remoteAddr: string | null;
+  headers: HeaderPairs;
+  /** Bytes received; `body` may hold fewer (a capped hostile request) or none (too large). */
+  size: number;
+  kind: DeliveryKind;
+  status: number;
+  ackMs: number | null;
+  auth: AuthState;
+  reason: string | null;
+  envelopeEventId: string | null;
+  forwardState: ForwardState;
+  forwardStatus: number | null;
+  forwardMs: number | null;
+  forwardError: string | null;
+  replayOf: string | null;
+  duplicateCount: number;
+  body: Buffer | null;
+  events: ExportedEvent[];
+  attempts: ExportedAttempt[];
+}
+
+/** Bytes as JSON text: the exact text when valid UTF-8, else base64. */
+export function encodeBytes(bytes: Buffer | null): {
+  text: string | null;
+  encoding: "utf8" | "base64";
+} {
+  if (!bytes) return { text: null, encoding: "utf8" };
+  const text = bytes.toString("utf8");
+  if (Buffer.from(text, "utf8").equals(bytes)) return { text, encoding: "utf8" };
+  return { text: bytes.toString("base64"), encoding: "base64" };
+}
+
+const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The bytes of encoded text; undefined when `base64` text is not strict base64. */
+export function decodeBytes(
+  text: string | null,
+  encoding: "utf8" | "base64",
+): Buffer | null | undefined {
+  if (text === null) return null;
+  if (encoding === "utf8") return Buffer.from(text, "utf8");
+  return BASE64_RE.test(text) ? Buffer.from(text, "base64") : undefined;
+}
+
+/** ISO time of epoch milliseconds (every time okhook prints is ISO 8601). */
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
