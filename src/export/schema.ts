@@ -5,7 +5,7 @@ const SCHEMA_URL = new URL("../../schemas/okhook-export.schema.json", import.met
 const RFC3339_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** The records of an export file that have a schema (`schemas/okhook-export.schema.json`). */
-export type RecordType = "header" | "delivery" | "end";
+export type RecordType = "header" | "delivery" | "attempt" | "end";
 
 let validators: Record<RecordType, ValidateFunction> | undefined;
 
@@ -17,7 +17,12 @@ function getValidators(): Record<RecordType, ValidateFunction> {
   const schema = JSON.parse(readFileSync(SCHEMA_URL, "utf8")) as { $id: string };
   ajv.addSchema(schema);
   const get = (def: RecordType) => ajv.getSchema(`${schema.$id}#/$defs/${def}`)!;
-  validators = { header: get("header"), delivery: get("delivery"), end: get("end") };
+  validators = {
+    header: get("header"),
+    delivery: get("delivery"),
+    attempt: get("attempt"),
+    end: get("end"),
+  };
   return validators;
 }
 
