@@ -1,6 +1,7 @@
 import { JSONParser } from "@streamparser/json";
 import { fromRecord, LineError, toAttempt } from "./ndjson.js";
 import {
+  type AttemptJson,
   EXPORT_FORMAT_VERSION,
   type ExportedAttempt,
   type ExportedDelivery,
@@ -13,7 +14,24 @@ export type ImportItem =
   | { type: "delivery"; delivery: ExportedDelivery; line: number }
   | { type: "attempt"; deliveryId: string; attempt: ExportedAttempt; line: number };
 
-type Obj = Record<string, any>;
+/** What import reads of a HAR entry (anything else in it is the browser's business). */
+interface HarEntryIn {
+  request?: { postData?: { text?: unknown; _encoding?: unknown } };
+  response?: { content?: { text?: unknown; encoding?: unknown } };
+  _okhook?: {
+    version?: unknown;
+    record?: unknown;
+    delivery?: object;
+    attempt?: object;
+    deliveryId?: unknown;
+  };
+}
+
+/** The log's (and each entry's) `_okhook` version and record kinds. */
+interface LogMeta {
+  version?: unknown;
+  kinds?: unknown;
+}
 
 /**
  * Reads a HAR written by `okhook export --format har`, fed line by line, streaming: only the
@@ -26,7 +44,7 @@ export class HarDecoder {
     paths: ["$.log._okhook", "$.log.entries.*"],
     keepStack: false,
   });
-  private out: Obj[] = [];
+  private out: HarEntryIn[] = [];
   private ended = false;
   private entries = 0;
   private bytesInEntry = 0;
@@ -34,8 +52,8 @@ export class HarDecoder {
 
   constructor(private readonly maxEntryBytes: number) {
     this.parser.onValue = ({ value, key }) => {
-      if (key === "_okhook") checkLog(value as Obj, this.lastLine);
-      else this.out.push(value as Obj);
+      if (key === "_okhook") checkLog(value as LogMeta, this.lastLine);
+      else this.out.push(value as HarEntryIn);
     };
     this.parser.onEnd = () => {
       this.ended = true;
@@ -79,7 +97,7 @@ export class HarDecoder {
   }
 }
 
-function checkLog(meta: Obj, line: number): void {
+function checkLog(meta: LogMeta | null, line: number): void {
   if (typeof meta?.version === "number" && meta.version > EXPORT_FORMAT_VERSION)
     throw new LineError(
       line,
@@ -93,8 +111,8 @@ function checkLog(meta: Obj, line: number): void {
       );
 }
 
-function toItem(entry: Obj, n: number, line: number): ImportItem {
-  const meta = entry?._okhook as Obj | undefined;
+function toItem(entry: HarEntryIn | null, n: number, line: number): ImportItem {
+  const meta = entry?._okhook;
   if (!meta || typeof meta !== "object")
     throw new LineError(
       line,
@@ -102,7 +120,7 @@ function toItem(entry: Obj, n: number, line: number): ImportItem {
     );
   checkLog({ version: meta.version }, line);
   if (meta.record === "delivery") {
-    const post = entry.request?.postData as Obj | undefined;
+    const post = entry?.request?.postData;
     const record = {
       ...meta.delivery,
       body: typeof post?.text === "string" ? post.text : null,
@@ -112,7 +130,7 @@ function toItem(entry: Obj, n: number, line: number): ImportItem {
     return { type: "delivery", delivery: fromRecord(record, line), line };
   }
   if (meta.record === "attempt") {
-    const content = entry.response?.content as Obj | undefined;
+    const content = entry?.response?.content;
     const record = {
       ...meta.attempt,
       response: typeof content?.text === "string" ? content.text : null,
@@ -125,7 +143,8 @@ function toItem(entry: Obj, n: number, line: number): ImportItem {
     return {
       type: "attempt",
       deliveryId: meta.deliveryId,
-      attempt: toAttempt(record, line, 0),
+      // validated against the attempt schema just above
+      attempt: toAttempt(record as unknown as AttemptJson, line, 0),
       line,
     };
   }

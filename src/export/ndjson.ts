@@ -1,7 +1,10 @@
 import { shortId } from "../store/ids.js";
 import { toJson } from "../text/sanitize.js";
 import {
+  type AttemptJson,
+  type DeliveryJson,
   decodeBytes,
+  type EventJson,
   EXPORT_FORMAT_VERSION,
   type ExportedAttempt,
   type ExportedDelivery,
@@ -175,7 +178,7 @@ function unknownKind(kind: unknown, line: number): LineError {
 export function fromRecord(value: unknown, line: number): ExportedDelivery {
   const problem = recordProblem("delivery", value);
   if (problem) throw new LineError(line, `delivery ${problem}`);
-  const r = value as Record<string, any>;
+  const r = value as DeliveryJson;
   const body = decodeBytes(r.body, r.bodyEncoding);
   if (body === undefined) throw new LineError(line, "delivery /body is not valid base64");
   if (body && body.length > r.size)
@@ -183,7 +186,7 @@ export function fromRecord(value: unknown, line: number): ExportedDelivery {
       line,
       `delivery /body holds ${body.length} bytes, more than its size ${r.size}`,
     );
-  r.events.forEach((e: { idx: number }, i: number) => {
+  r.events.forEach((e, i) => {
     if (e.idx !== i) throw new LineError(line, `delivery /events/${i}/idx must be ${i}`);
   });
   return {
@@ -208,11 +211,11 @@ export function fromRecord(value: unknown, line: number): ExportedDelivery {
     duplicateCount: r.duplicateCount ?? 0,
     body,
     events: r.events.map(toEvent),
-    attempts: r.attempts.map((a: Record<string, any>, i: number) => toAttempt(a, line, i)),
+    attempts: r.attempts.map((a, i) => toAttempt(a, line, i)),
   };
 }
 
-function toEvent(e: Record<string, any>): ExportedDelivery["events"][number] {
+function toEvent(e: EventJson): ExportedDelivery["events"][number] {
   return {
     idx: e.idx,
     uuid: e.uuid ?? null,
@@ -227,7 +230,7 @@ function toEvent(e: Record<string, any>): ExportedDelivery["events"][number] {
 }
 
 /** An attempt record as an ExportedAttempt (also used for HAR's attempt entries). */
-export function toAttempt(a: Record<string, any>, line: number, i: number): ExportedAttempt {
+export function toAttempt(a: AttemptJson, line: number, i: number): ExportedAttempt {
   const response = decodeBytes(a.response, a.responseEncoding);
   if (response === undefined)
     throw new LineError(line, `delivery /attempts/${i}/response is not valid base64`);

@@ -95,3 +95,33 @@ export function decodeBytes(
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/** An event as a JSON record (validated against `schemas/okhook-export.schema.json`). */
+export type EventJson = Partial<Omit<ExportedEvent, "idx">> & { idx: number };
+
+/** An attempt as a JSON record: times ISO, the answer as encoded text. */
+export interface AttemptJson {
+  kind: ExportedAttempt["kind"];
+  target: string;
+  attempt: number;
+  startedAt: string;
+  durationMs?: number | null;
+  status: number | null;
+  error: string | null;
+  response: string | null;
+  responseEncoding: "utf8" | "base64";
+  responseHeaders?: HeaderPairs | null;
+  slow: boolean;
+}
+
+/** A delivery as a JSON record: the fields of ExportedDelivery, times ISO, the body encoded. */
+export type DeliveryJson = Partial<
+  Omit<ExportedDelivery, "receivedAt" | "body" | "events" | "attempts">
+> &
+  Pick<ExportedDelivery, "id" | "method" | "path" | "headers" | "size" | "kind" | "status"> & {
+    receivedAt: string;
+    body: string | null;
+    bodyEncoding: "utf8" | "base64";
+    events: EventJson[];
+    attempts: AttemptJson[];
+  };

@@ -4,7 +4,27 @@ import type { ExportedDelivery } from "../../src/export/record.js";
 import { harValidator } from "../helpers/har-schema.js";
 import { delivery, variedDeliveries } from "./samples.js";
 
-function har(ds: ExportedDelivery[]): any {
+/** The parts of a HAR entry these tests read. */
+interface Entry {
+  request: { comment?: string; postData?: { _encoding?: string }; url: string; headers: unknown[] };
+  response: {
+    status: number;
+    comment?: string;
+    _error?: string;
+    content: { mimeType: string; text?: string; encoding?: string };
+  };
+  _okhook: { delivery?: { kind: string } };
+  timings: { wait: number };
+  [field: string]: unknown;
+}
+
+function find(entries: Entry[], match: (e: Entry) => boolean): Entry {
+  const found = entries.find(match);
+  if (!found) throw new Error("no such entry");
+  return found;
+}
+
+function har(ds: ExportedDelivery[]): { log: { entries: Entry[]; [field: string]: unknown } } {
   const text =
     harHead({ okhook: "0.1.0", exportedAt: Date.UTC(2026, 10, 21) }) +
     ds.map((d, i) => harEntriesText(d, i === 0)).join("") +
@@ -25,7 +45,7 @@ describe("HAR export", () => {
   });
 
   it("shows the request Okta made and okhook's answer, then okhook → app with the app's answer", () => {
-    const [okta, first, second] = har([delivery()]).log.entries;
+    const [okta, first, second] = har([delivery()]).log.entries as [Entry, Entry, Entry];
     expect(okta.request).toMatchObject({
       method: "POST",
       url: "https://hooks.example.com/okta/events",
@@ -52,24 +72,24 @@ describe("HAR export", () => {
 
   it("marks binary bodies base64, unanswered attempts status 0, capped bodies by a comment", () => {
     const entries = har(variedDeliveries()).log.entries;
-    const invalid = entries.find((e: any) => e._okhook.delivery?.kind === "invalid");
-    expect(invalid.request.postData._encoding).toBe("base64");
+    const invalid = find(entries, (e) => e._okhook.delivery?.kind === "invalid");
+    expect(invalid.request.postData?._encoding).toBe("base64");
     expect(invalid.response.content.text).toBe("body is not JSON\n");
-    const rejected = entries.find((e: any) => e._okhook.delivery?.kind === "rejected");
+    const rejected = find(entries, (e) => e._okhook.delivery?.kind === "rejected");
     expect(rejected.request.comment).toBe("only the first 2048 of 50000 body bytes were kept");
     expect(rejected.response.content.text).toBe("");
-    const verification = entries.find((e: any) => e._okhook.delivery?.kind === "verification");
+    const verification = find(entries, (e) => e._okhook.delivery?.kind === "verification");
     expect(verification.response.content.text).toBe('{"verification":"abc"}');
     expect(verification.request.postData).toBeUndefined();
-    const refused = entries.find((e: any) => e.response.status === 0);
+    const refused = find(entries, (e) => e.response.status === 0);
     expect(refused.response._error).toMatch(/ECONNREFUSED/);
-    const png = entries.find((e: any) => e.response.content.mimeType === "image/png");
+    const png = find(entries, (e) => e.response.content.mimeType === "image/png");
     expect(png.response.content.encoding).toBe("base64");
   });
 
   it("keeps a hostile Host header or path from making an invalid or foreign URL", () => {
     const d = delivery({ path: "//evil.example/x?a=1", headers: [["host", "bad host\u0000"]] });
-    const [entry] = har([d]).log.entries;
+    const [entry] = har([d]).log.entries as [Entry & { request: { queryString: unknown } }];
     expect(entry.request.url).toBe("http://localhost//evil.example/x?a=1");
     expect(entry.request.queryString).toEqual([{ name: "a", value: "1" }]);
   });
