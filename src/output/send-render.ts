@@ -22,7 +22,11 @@ export function fixturesTable(all: FixtureInfo[], ctx: RenderContext, userDir?: 
     lines.push(`${pad(c.bold(safe(f.name)), width)}${text}${type}${mark}`);
   }
   const mine = all.filter((f) => f.source === "user").length;
-  const where = userDir ? ` (${mine} yours in ${safe(userDir)})` : "";
+  const where = !userDir
+    ? ""
+    : mine
+      ? ` (${mine} yours in ${safe(userDir)})`
+      : ` (none of yours: okhook fixtures capture <id> writes them to ${safe(userDir)})`;
   lines.push(
     c.dim(
       `${all.length} fixtures${where} · okhook fixtures show <name> · okhook send fixture <name>`,
