@@ -1,11 +1,4 @@
-import type {
-  AttemptRow,
-  AuthState,
-  DeliveryKind,
-  ForwardState,
-  HeaderPairs,
-  ParsedEvent,
-} from "../store/types.js";
+import type { FullAttempt, FullDelivery, FullEvent, HeaderPairs } from "../store/types.js";
 
 /**
  * The version of okhook's export format, in the NDJSON header and each HAR entry's `_okhook`.
@@ -18,55 +11,13 @@ export const EXPORT_FORMAT_VERSION = 1;
 export const RECORD_KINDS = ["delivery"] as const;
 
 /** One forward, replay or backfill attempt as exported (the app's answer byte-exact). */
-export interface ExportedAttempt {
-  id?: number;
-  kind: AttemptRow["kind"];
-  target: string;
-  attempt: number;
-  startedAt: number;
-  durationMs: number | null;
-  status: number | null;
-  error: string | null;
-  response: Buffer | null;
-  /** The app's answer headers, when the store has them. */
-  responseHeaders?: HeaderPairs | null;
-  slow: boolean;
-}
+export type ExportedAttempt = FullAttempt;
 
 /** One stored event of a delivery as exported. */
-export interface ExportedEvent extends ParsedEvent {
-  idx: number;
-  duplicate: boolean;
-}
+export type ExportedEvent = FullEvent;
 
 /** A stored delivery with everything about it: what export writes and import reads. */
-export interface ExportedDelivery {
-  /** Sequence number in the database it came from (import assigns a new one). */
-  seq?: number;
-  id: string;
-  receivedAt: number;
-  method: string;
-  path: string;
-  remoteAddr: string | null;
-  headers: HeaderPairs;
-  /** Bytes received; `body` may hold fewer (a capped hostile request) or none (too large). */
-  size: number;
-  kind: DeliveryKind;
-  status: number;
-  ackMs: number | null;
-  auth: AuthState;
-  reason: string | null;
-  envelopeEventId: string | null;
-  forwardState: ForwardState;
-  forwardStatus: number | null;
-  forwardMs: number | null;
-  forwardError: string | null;
-  replayOf: string | null;
-  duplicateCount: number;
-  body: Buffer | null;
-  events: ExportedEvent[];
-  attempts: ExportedAttempt[];
-}
+export type ExportedDelivery = FullDelivery;
 
 /** Bytes as JSON text: the exact text when valid UTF-8, else base64. */
 export function encodeBytes(bytes: Buffer | null): {

@@ -3,6 +3,29 @@ import { Agent, type Dispatcher } from "undici";
 
 /** Response bodies kept per attempt. */
 export const RESPONSE_CAP_BYTES = 64 * 1024;
+/** Response headers kept per attempt, as JSON text. */
+export const RESPONSE_HEADERS_CAP_BYTES = 8 * 1024;
+
+/**
+ * An answer's headers as [name, value] pairs to store, while their JSON fits the cap (a
+ * header past it is left out whole): what `export` shows of the app's answer.
+ */
+export function answerHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  capBytes = RESPONSE_HEADERS_CAP_BYTES,
+): [string, string][] {
+  const pairs: [string, string][] = [];
+  let left = capBytes - 2;
+  for (const [name, value] of Object.entries(headers)) {
+    for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+      const cost = JSON.stringify([name, one]).length + 1;
+      if (cost > left) return pairs;
+      left -= cost;
+      pairs.push([name, one]);
+    }
+  }
+  return pairs;
+}
 
 /**
  * What one HTTP send came to, whoever sent it (a forward, a replay, `send fixture`, a

@@ -12,7 +12,7 @@ const KIND_LABELS: Record<PiiKind, [string, string]> = {
   phone: ["phone number", "phone numbers"],
   ip: ["IP address", "IP addresses"],
   location: ["place", "places"],
-  network: ["network name", "network names"],
+  network: ["ISP, AS number or domain", "ISPs, AS numbers and domains"],
   userAgent: ["user agent", "user agents"],
   userId: ["user id", "user ids"],
   groupId: ["group id", "group ids"],
