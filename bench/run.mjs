@@ -17,6 +17,7 @@ import { reconcile } from "./scenarios/reconcile.mjs";
 import { replay } from "./scenarios/replay.mjs";
 import { slowTarget } from "./scenarios/slow-target.mjs";
 import { startup } from "./scenarios/startup.mjs";
+import { transfer } from "./scenarios/transfer.mjs";
 import { uiFrame } from "./scenarios/ui-frame.mjs";
 import { wait } from "./scenarios/wait.mjs";
 
@@ -30,6 +31,7 @@ const SCENARIOS = [
   replay,
   browse,
   uiFrame,
+  transfer,
   latency,
   bodySize,
   wait,

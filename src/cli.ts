@@ -3,6 +3,7 @@ import { isatty } from "node:tty";
 import { Command, CommanderError } from "commander";
 import { defineDeliveries } from "./cli/deliveries.js";
 import { defineDoctor } from "./cli/doctor.js";
+import { defineExport, defineImport } from "./cli/export.js";
 import { defineFixtures } from "./cli/fixtures.js";
 import type { CommandHost } from "./cli/host.js";
 import { defineInline } from "./cli/inline.js";
@@ -99,6 +100,8 @@ function buildProgram(): Command {
   defineSend(program, host);
   defineFixtures(program, host);
   defineInline(program, host);
+  defineExport(program, host);
+  defineImport(program, host);
   defineReplay(program, host);
   defineReconcile(program, host);
   defineUi(program, host);

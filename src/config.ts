@@ -21,6 +21,8 @@ export interface OkhookEnv {
   ci: boolean;
   /** OKHOOK_CLIPBOARD=off: the TUI's `c` never writes to the clipboard. */
   clipboard?: string;
+  /** OKHOOK_FIXTURES: the user's fixture folder (default ./okhook-fixtures). */
+  fixtures?: string;
   /** What the terminal is, for the clipboard: $TERM, $TERM_PROGRAM, inside tmux ($TMUX), VTE. */
   terminal: { term?: string; program?: string; tmux: boolean; vte: boolean };
 }
@@ -44,6 +46,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): OkhookEnv {
     forceColor: nonEmpty(source.FORCE_COLOR),
     ci: nonEmpty(source.CI) !== undefined,
     clipboard: nonEmpty(source.OKHOOK_CLIPBOARD),
+    fixtures: nonEmpty(source.OKHOOK_FIXTURES),
     terminal: {
       term: nonEmpty(source.TERM),
       program: nonEmpty(source.TERM_PROGRAM),
@@ -90,6 +93,18 @@ export function defaultDataDir(
   }
   const xdg = source.XDG_DATA_HOME;
   return join(xdg?.startsWith("/") ? xdg : join(home, ".local", "share"), "okhook");
+}
+
+/** The folder `okhook fixtures capture` writes, listed and sent beside the built-ins. */
+export const DEFAULT_USER_FIXTURES_DIR = "okhook-fixtures";
+
+/** The user's fixture folder: flag > OKHOOK_FIXTURES > ./okhook-fixtures, from `cwd`. */
+export function resolveFixturesDir(
+  flag: string | undefined,
+  env: OkhookEnv,
+  cwd: string = process.cwd(),
+): string {
+  return resolve(cwd, flag ?? env.fixtures ?? DEFAULT_USER_FIXTURES_DIR);
 }
 
 /** Database path: flag > OKHOOK_DB > OS default. */

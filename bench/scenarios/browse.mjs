@@ -46,7 +46,8 @@ function cacheKey() {
   return `${h.digest("hex").slice(0, 12)}-${DELIVERIES}`;
 }
 
-async function database(ctx) {
+/** The cached 1M-delivery database (built on first use; `--fresh` rebuilds it). */
+export async function database(ctx) {
   const file = join(ctx.cacheDir, `browse-${cacheKey()}.db`);
   if (existsSync(file) && !ctx.fresh) {
     ctx.log(`  reusing ${file} (npm run bench -- --fresh rebuilds it)`);

@@ -56,7 +56,7 @@ const STATES: readonly string[] = ["none", "pending", "forwarded", "failed", "ca
  * `--status` accepts kinds, forward states and HTTP status codes, comma-separated; a row
  * matching any of them is listed (`rejected,forwarded` = rejected OR forwarded).
  */
-function parseStatus(value: string | undefined): Pick<ListQuery, "anyStatus"> {
+export function parseStatus(value: string | undefined): Pick<ListQuery, "anyStatus"> {
   if (!value) return {};
   const kinds: DeliveryKind[] = [];
   const forwardStates: ForwardState[] = [];

@@ -1,7 +1,10 @@
+import { resolveFixturesDir } from "../config.js";
 import { listFixtures, loadFixture } from "../fixtures/catalog.js";
+import { displayPath } from "../fixtures/load.js";
 import { materialise } from "../fixtures/materialise.js";
 import { fixturesTable } from "../output/send-render.js";
 import { parseSetArg } from "../payload/edit.js";
+import { toJson } from "../text/sanitize.js";
 import { type CliContext, OUTCOME, type Outcome } from "./context.js";
 
 /** `okhook fixtures` flags as commander parses them. */
@@ -15,17 +18,24 @@ export interface ShowFixtureFlags {
   set?: string[];
 }
 
-/** `okhook fixtures`: the fixtures `send fixture` can send. */
+/** `okhook fixtures`: the fixtures `send fixture` can send, built-in and the user's. */
 export async function fixturesCommand(flags: FixturesFlags, ctx: CliContext): Promise<Outcome> {
-  const all = listFixtures();
+  const userDir = resolveFixturesDir(undefined, ctx.env);
+  const all = listFixtures({ userDir });
   ctx.stdout.write(
     flags.json
-      ? `${JSON.stringify(
-          all.map(({ name, eventType, description }) => ({ name, eventType, description })),
-          null,
+      ? `${toJson(
+          all.map(({ name, eventType, description, source, overrides, problem }) => ({
+            name,
+            eventType,
+            description,
+            source,
+            ...(overrides ? { overrides } : {}),
+            ...(problem ? { problem } : {}),
+          })),
           2,
         )}\n`
-      : fixturesTable(all, ctx),
+      : fixturesTable(all, ctx, displayPath(userDir)),
   );
   return OUTCOME.ok;
 }
@@ -36,7 +46,7 @@ export async function fixturesShowCommand(
   flags: ShowFixtureFlags,
   ctx: CliContext,
 ): Promise<Outcome> {
-  const f = loadFixture(name);
+  const f = loadFixture(name, { userDir: resolveFixturesDir(undefined, ctx.env) });
   for (const w of f.warnings) ctx.stderr.write(`okhook: warning: ${w}\n`);
   const doc =
     flags.materialise || flags.set?.length
@@ -44,6 +54,6 @@ export async function fixturesShowCommand(
       : f.events.length === 1
         ? f.events[0]
         : f.events;
-  ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  ctx.stdout.write(`${toJson(doc, 2)}\n`);
   return OUTCOME.ok;
 }

@@ -1,4 +1,4 @@
-import { parseCount, resolveDbPath } from "../config.js";
+import { parseCount, resolveDbPath, resolveFixturesDir } from "../config.js";
 import { Interrupted, NetworkError, UsageError } from "../errors.js";
 import { loadFixture } from "../fixtures/catalog.js";
 import { sendFixtures } from "../fixtures/run.js";
@@ -45,7 +45,8 @@ export async function sendFixtureCommand(
 ): Promise<Outcome> {
   const count = parseCount(flags.count, "--count", { min: 1, max: 100_000 });
   const edits = (flags.set ?? []).map(parseSetArg);
-  const loaded = names.map((n) => loadFixture(n));
+  const userDir = resolveFixturesDir(undefined, ctx.env);
+  const loaded = names.map((n) => loadFixture(n, { userDir }));
   for (const w of loaded.flatMap((f) => f.warnings)) ctx.stderr.write(`okhook: warning: ${w}\n`);
   const { url, secret, authHeader, secretSource, toListener } = await sendTarget(flags, ctx);
   const print = sendPrinter(ctx, { json: !!flags.json, url });

@@ -9,7 +9,7 @@ import { TargetHealth } from "./health.js";
 import { ParkedDeliveries } from "./parked.js";
 import { ForwardProgress, type FreshDelivery, type Payload } from "./progress.js";
 import type { RoutingTable } from "./routes.js";
-import { SendGroup, type SendResult, sendOnce } from "./send.js";
+import { answerHeaders, SendGroup, type SendResult, sendOnce } from "./send.js";
 import { Slots, TargetQueues } from "./target-queues.js";
 import { WriteQueue } from "./write-queue.js";
 
@@ -182,7 +182,13 @@ export class Forwarder {
       const res = await this.send(job, d, attempt);
       if (this.aborted && res.status === null) {
         // shutdown cut it: the delivery stays pending, the next listen sends the next attempt
-        const cut = { ...res, startedAt, error: INTERRUPTED_ERROR, slow: false };
+        const cut = {
+          ...res,
+          responseHeaders: null,
+          startedAt,
+          error: INTERRUPTED_ERROR,
+          slow: false,
+        };
         return this.writes.add(() => this.attempts.finish(id, cut));
       }
       this.answered(job, { id, attempt, startedAt, deliveryId: d.id }, res);
@@ -224,7 +230,13 @@ export class Forwarder {
     const ref = { seq: job.seq, deliveryId: a.deliveryId, target: job.target, attempt: a.attempt };
     const outcome = attemptOutcome(ref, res, step);
     this.writes.add(
-      () => this.attempts.finish(a.id, { ...res, startedAt: a.startedAt, slow: outcome.slow }),
+      () =>
+        this.attempts.finish(a.id, {
+          ...res,
+          responseHeaders: res.status === null ? null : answerHeaders(res.responseHeaders),
+          startedAt: a.startedAt,
+          slow: outcome.slow,
+        }),
       () => this.o.bus.emit({ type: "forward", outcome }),
     );
     if (step.next === "parked") this.park(job, false);

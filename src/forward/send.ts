@@ -1,8 +1,42 @@
 import { EventEmitter } from "node:events";
 import { Agent, type Dispatcher } from "undici";
+import { REDACTED } from "../text/redact.js";
 
 /** Response bodies kept per attempt. */
 export const RESPONSE_CAP_BYTES = 64 * 1024;
+/** Response headers kept per attempt, as JSON text. */
+export const RESPONSE_HEADERS_CAP_BYTES = 8 * 1024;
+
+/** Answer headers that carry credentials (the app's sessions, tokens): stored `[redacted]`. */
+const SECRET_ANSWER_HEADERS = new Set([
+  "set-cookie",
+  "authorization",
+  "proxy-authorization",
+  "x-api-key",
+]);
+
+/**
+ * An answer's headers as [name, value] pairs to store, while their JSON fits the cap (a
+ * header past it is left out whole), credentials redacted: what `export` shows of the answer.
+ */
+export function answerHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  capBytes = RESPONSE_HEADERS_CAP_BYTES,
+): [string, string][] {
+  const pairs: [string, string][] = [];
+  let left = capBytes - 2;
+  for (const [name, value] of Object.entries(headers)) {
+    const secret = SECRET_ANSWER_HEADERS.has(name.toLowerCase());
+    for (const raw of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+      const one = secret ? REDACTED : raw;
+      const cost = JSON.stringify([name, one]).length + 1;
+      if (cost > left) return pairs;
+      left -= cost;
+      pairs.push([name, one]);
+    }
+  }
+  return pairs;
+}
 
 /**
  * What one HTTP send came to, whoever sent it (a forward, a replay, `send fixture`, a

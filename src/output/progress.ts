@@ -21,6 +21,8 @@ export class ProgressBar {
     private readonly write: (s: string) => unknown,
     private readonly total: number,
     private readonly c: ChalkInstance,
+    /** How `done` of `total` reads (default `12/40`; import shows megabytes). */
+    private readonly amount: (done: number, total: number) => string = (d, t) => `${d}/${t}`,
   ) {}
 
   /** Print `text` (ending in a newline) above the bar. */
@@ -53,7 +55,7 @@ export class ProgressBar {
     const filled = Math.round(ratio * BAR_CELLS);
     const bar = this.c.cyan("█".repeat(filled)) + this.c.dim("░".repeat(BAR_CELLS - filled));
     const pct = `${Math.floor(ratio * 100)}%`.padStart(4);
-    this.write(`${CLEAR_LINE}${bar} ${this.done}/${this.total} ${pct}  ${this.note}`);
+    this.write(`${CLEAR_LINE}${bar} ${this.amount(this.done, this.total)} ${pct}  ${this.note}`);
     this.shown = true;
     this.lastDraw = Date.now();
   }

@@ -6,17 +6,32 @@ import { guardOutput, safe, toJson } from "../text/sanitize.js";
 import { padStart } from "../text/width.js";
 import { colorFor, duration, eventsLabel, pad, type RenderContext, statusColor } from "./format.js";
 
-/** The fixture list as a table. */
-export function fixturesTable(all: FixtureInfo[], ctx: RenderContext): string {
+/**
+ * The fixture list as a table; the user's fixtures are marked (and whether one replaces a
+ * built-in of its name). Their names and descriptions come from files anyone may have sent,
+ * so they are shown safely.
+ */
+export function fixturesTable(all: FixtureInfo[], ctx: RenderContext, userDir?: string): string {
   const c = colorFor(ctx.stdout, ctx.env);
   const width = Math.max(...all.map((f) => f.name.length), 4) + 2;
   const lines = [c.dim(`${pad("NAME", width)}DESCRIPTION`)];
-  for (const f of all)
-    lines.push(
-      `${pad(c.bold(f.name), width)}${f.description}${f.eventType !== f.name ? c.dim(` (${f.eventType})`) : ""}`,
-    );
+  for (const f of all) {
+    const type = f.eventType && f.eventType !== f.name ? c.dim(` (${safe(f.eventType)})`) : "";
+    const mark =
+      f.source === "user" ? c.cyan(f.overrides ? " [yours, replaces built-in]" : " [yours]") : "";
+    const text = f.problem ? c.yellow(`cannot be read: ${safe(f.problem)}`) : safe(f.description);
+    lines.push(`${pad(c.bold(safe(f.name)), width)}${text}${type}${mark}`);
+  }
+  const mine = all.filter((f) => f.source === "user").length;
+  const where = !userDir
+    ? ""
+    : mine
+      ? ` (${mine} yours in ${safe(userDir)})`
+      : ` (none of yours: okhook fixtures capture <id> writes them to ${safe(userDir)})`;
   lines.push(
-    c.dim(`${all.length} fixtures · okhook fixtures show <name> · okhook send fixture <name>`),
+    c.dim(
+      `${all.length} fixtures${where} · okhook fixtures show <name> · okhook send fixture <name>`,
+    ),
   );
   return `${lines.join("\n")}\n`;
 }

@@ -1,4 +1,4 @@
-import { sendOnce } from "../forward/send.js";
+import { answerHeaders, sendOnce } from "../forward/send.js";
 import { OKTA_HOOK_TIMEOUT_MS } from "../okta/hook-types.js";
 import type { Store } from "../store/store.js";
 import type { DeliveryRow } from "../store/types.js";
@@ -76,6 +76,7 @@ export async function sendUnrecorded(
       status: res.status,
       error,
       response: res.response,
+      responseHeaders: res.status === null ? null : answerHeaders(res.responseHeaders),
       slow,
     });
     const summary = { status: res.status, ms: res.durationMs, error };

@@ -1,5 +1,5 @@
 import type { Statements } from "./statements.js";
-import type { AttemptRow, NewAttempt } from "./types.js";
+import type { AttemptRow, FullAttempt, HeaderPairs, NewAttempt } from "./types.js";
 
 /**
  * The `attempts` table: one row per forward, replay or backfill send of a delivery. (The
@@ -28,12 +28,43 @@ export class Attempts {
     }));
   }
 
+  /**
+   * Attempts of several deliveries in one read, oldest first, by delivery, with the answer's
+   * exact bytes and headers (what export writes).
+   */
+  fullOf(seqs: readonly number[]): Map<number, FullAttempt[]> {
+    const rows = this.sql
+      .get(
+        `SELECT id, delivery_seq AS deliverySeq, kind, target, attempt, started_at AS startedAt,
+          duration_ms AS durationMs, status, error, response, slow,
+          response_headers AS responseHeaders
+         FROM attempts WHERE delivery_seq IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      )
+      .all(JSON.stringify(seqs)) as (Omit<FullAttempt, "slow" | "responseHeaders"> & {
+      deliverySeq: number;
+      slow: number;
+      responseHeaders: string | null;
+    })[];
+    const out = new Map<number, FullAttempt[]>();
+    for (const { deliverySeq, responseHeaders, ...a } of rows) {
+      const list = out.get(deliverySeq) ?? [];
+      list.push({
+        ...a,
+        slow: !!a.slow,
+        responseHeaders:
+          responseHeaders === null ? null : (JSON.parse(responseHeaders) as HeaderPairs),
+      });
+      out.set(deliverySeq, list);
+    }
+    return out;
+  }
+
   /** Record an attempt; returns its id. */
   add(a: NewAttempt): number {
     const info = this.sql
       .get(
-        `INSERT INTO attempts (delivery_seq, kind, target, attempt, started_at, duration_ms, status, error, response, slow)
-       VALUES (?,?,?,?,?,?,?,?,?,?)`,
+        `INSERT INTO attempts (delivery_seq, kind, target, attempt, started_at, duration_ms, status,
+          error, response, slow, response_headers) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
       )
       .run(
         a.deliverySeq,
@@ -46,6 +77,7 @@ export class Attempts {
         a.error,
         a.response ?? null,
         a.slow ? 1 : 0,
+        a.responseHeaders ? JSON.stringify(a.responseHeaders) : null,
       );
     return Number(info.lastInsertRowid);
   }

@@ -6,6 +6,7 @@ import type {
   DeliveryRow,
   EventRow,
   ForwardState,
+  FullEvent,
   ListQuery,
   NewDelivery,
   StoredDelivery,
@@ -152,6 +153,25 @@ export class Deliveries {
         )
         .all(seq) as RawEvent[]
     ).map((e) => ({ ...e, duplicate: !!e.duplicate }));
+  }
+
+  /** Events of several deliveries in one read, in order, by delivery (export reads a page). */
+  eventsOf(seqs: readonly number[]): Map<number, FullEvent[]> {
+    const rows = this.sql
+      .get(
+        `SELECT delivery_seq AS deliverySeq, idx, uuid, event_type AS eventType, published,
+          display_message AS displayMessage, actor, outcome, targets, duplicate
+         FROM events WHERE delivery_seq IN (SELECT value FROM json_each(?))
+         ORDER BY delivery_seq, idx`,
+      )
+      .all(JSON.stringify(seqs)) as RawEvent[];
+    const out = new Map<number, FullEvent[]>();
+    for (const { deliverySeq, ...e } of rows) {
+      const list = out.get(deliverySeq) ?? [];
+      list.push({ ...e, duplicate: !!e.duplicate });
+      out.set(deliverySeq, list);
+    }
+    return out;
   }
 
   /** Update a delivery's forwarding summary. */

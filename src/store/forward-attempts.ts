@@ -1,5 +1,6 @@
 import type { Statement } from "better-sqlite3";
 import type { Store } from "./store.js";
+import type { HeaderPairs } from "./types.js";
 
 /** What `show` says about an attempt whose answer never came because okhook stopped (or was killed). */
 export const INTERRUPTED_ERROR = "interrupted: okhook stopped before the answer";
@@ -21,6 +22,8 @@ export interface AttemptResult {
   error: string | null;
   response?: Buffer | null;
   slow: boolean;
+  /** The answer's headers, capped (forward/send.ts answerHeaders). */
+  responseHeaders?: HeaderPairs | null;
 }
 
 /**
@@ -42,7 +45,7 @@ export class ForwardAttempts {
     );
     this.complete = db.prepare(
       `UPDATE attempts SET started_at = ?, duration_ms = ?, status = ?, error = ?, response = ?,
-        slow = ? WHERE id = ?`,
+        slow = ?, response_headers = ? WHERE id = ?`,
     );
     this.remove = db.prepare("DELETE FROM attempts WHERE id = ?");
     // Only a pending delivery can have an attempt in flight (it settles after its answers),
@@ -61,7 +64,17 @@ export class ForwardAttempts {
   /** Record how a started attempt ended. */
   finish(id: number, r: AttemptResult): void {
     const { startedAt, durationMs, status, error } = r;
-    this.complete.run(startedAt, durationMs, status, error, r.response ?? null, r.slow ? 1 : 0, id);
+    const headers = r.responseHeaders ? JSON.stringify(r.responseHeaders) : null;
+    this.complete.run(
+      startedAt,
+      durationMs,
+      status,
+      error,
+      r.response ?? null,
+      r.slow ? 1 : 0,
+      headers,
+      id,
+    );
   }
 
   /** Forget a started attempt whose request never went out (okhook stopped first). */

@@ -101,4 +101,9 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE deliveries ADD COLUMN inline_outcome TEXT;
   ALTER TABLE deliveries ADD COLUMN inline_applied INTEGER;
   `,
+  // 4: the app's answer headers per attempt ([name, value] pairs as JSON, capped by the
+  // sender), so an export shows the whole exchange. Written by the same UPDATE/INSERT.
+  `
+  ALTER TABLE attempts ADD COLUMN response_headers TEXT;
+  `,
 ];

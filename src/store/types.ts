@@ -153,8 +153,31 @@ export interface AttemptRow {
   slow: boolean;
 }
 
-/** An attempt to record. */
-export type NewAttempt = Omit<AttemptRow, "id" | "response"> & { response?: Buffer | null };
+/** An attempt to record (with the answer's headers, when the sender kept them). */
+export type NewAttempt = Omit<AttemptRow, "id" | "response"> & {
+  response?: Buffer | null;
+  responseHeaders?: HeaderPairs | null;
+};
+
+/** An attempt with its answer's exact bytes and headers (export and import). */
+export type FullAttempt = Omit<AttemptRow, "id" | "deliverySeq" | "response"> & {
+  id?: number;
+  response: Buffer | null;
+  responseHeaders?: HeaderPairs | null;
+};
+
+/** A stored event of a delivery (export and import). */
+export type FullEvent = Omit<EventRow, "deliverySeq">;
+
+/**
+ * A delivery with everything stored about it: the row, its body, events and attempts. What
+ * export writes and import reads; `seq` is the exporting database's (import assigns anew).
+ */
+export type FullDelivery = Omit<DeliveryRecord, "seq" | "eventCount" | "firstEventType"> & {
+  seq?: number;
+  events: FullEvent[];
+  attempts: FullAttempt[];
+};
 
 /** Kinds, forward states and HTTP statuses of which a delivery must match at least one. */
 export interface StatusAny {

@@ -53,7 +53,7 @@ describe("okhook CLI", () => {
       ],
       [
         ["fixtures", "nosuch", "x"],
-        "okhook: unknown command 'fixtures nosuch'; okhook fixtures has: show, inline (see okhook fixtures --help)",
+        "okhook: unknown command 'fixtures nosuch'; okhook fixtures has: show, inline, capture (see okhook fixtures --help)",
       ],
       [
         ["send", "fixtur"],

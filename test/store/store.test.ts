@@ -74,9 +74,10 @@ describe("store", () => {
     expect(indexes).toContain("events_uuid");
     expect(indexes).not.toContain("events_type");
     expect(indexes).not.toContain("events_published");
-    // every later migration runs too (3: inline hook exchanges)
+    // every later migration runs too (3: inline hook exchanges, 4: attempts' answer headers)
     expect(s.db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
     expect(s.deliveries.bySeq(1)).toMatchObject({ inlineOutcome: null, inlineApplied: null });
+    expect(s.db.prepare("SELECT response_headers FROM attempts").all()).toEqual([]);
     expect(s.deliveries.events(1).map((e) => e.uuid)).toEqual(["u-1"]);
   });
 
