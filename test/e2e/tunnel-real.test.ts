@@ -118,10 +118,12 @@ describe.skipIf(kitMissing !== undefined)(
       expect(p.stdout()).toContain(
         "● tunnel stopped: cloudflared unregistered its connection and exited",
       );
-      // its own clean stop, not a SIGKILL: the whole shutdown is in its log
+      // its own clean stop, not a SIGKILL: its graceful shutdown and unregister are in its log
+      // (its closing "Tunnel server stopped" line is missing in about 1 run in 6: not asserted)
       const log = readFileSync(`${r.db}.tunnel.log`, "utf8");
+      expect(log).toContain("Initiating graceful shutdown due to signal terminated");
       expect(log).toContain("Unregistered tunnel connection connIndex=0");
-      expect(log).toContain("Tunnel server stopped");
+      expect(log).not.toMatch(/killed|SIGKILL/);
     });
 
     it("kill -9 of cloudflared: restarts, announces the new URL, and says why honestly", async () => {
