@@ -71,6 +71,8 @@ function rowsFor(label, runs, baselineMs, total) {
 export const transfer = {
   name: "transfer",
   aliases: ["export", "import"],
+  // ~35 min: not part of a plain `npm run bench`; run it with `npm run bench -- transfer`
+  optIn: true,
   about: "1M-delivery database: export NDJSON/HAR, import into a fresh db, peak RSS",
   async run(ctx) {
     const { file } = await database(ctx);
