@@ -63,7 +63,7 @@ function select(names) {
 function usage() {
   const list = SCENARIOS.map(
     (s) =>
-      `  ${[s.name, ...(s.aliases ?? [])].join(", ").padEnd(24)}${s.about}${s.optIn ? " (only when named)" : ""}`,
+      `  ${[s.name, ...(s.aliases ?? [])].join(", ").padEnd(25)} ${s.about}${s.optIn ? " (only when named)" : ""}`,
   );
   return (
     "usage: npm run bench [-- <scenario>...] [--runs n (>= 3)] [--fresh] [--core]\n" +
