@@ -4,7 +4,6 @@ import type { RoutingTable } from "../forward/routes.js";
 import { curlAuthPlan, type ListenerView } from "../listen/listener-auth.js";
 import { type CurlAuth, curlAuth, curlParts } from "../output/curl.js";
 import { inferAuthHeader } from "../replay/prepare.js";
-import { replayOne } from "../replay/replay-one.js";
 import type { ReplaySendOptions } from "../replay/types.js";
 import type { Store } from "../store/store.js";
 import type { HeaderPairs } from "../store/types.js";
@@ -49,6 +48,8 @@ export async function replayDelivery(o: ReplayOptions, seq: number): Promise<Rep
     return { ok: false, target: null, status: null, error, durationMs: 0 };
   }
   try {
+    // undici (~75 ms to load) comes with the first r, so okhook ui's first frame never waits for it
+    const { replayOne } = await import("../replay/replay-one.js");
     const r = await replayOne(o.writableStore?.() ?? o.store, seq, {
       to: replayTarget(o, seq) ?? undefined,
       ...(o.authFor ? { authFor: o.authFor } : { secret: o.auth.value, authHeader: o.auth.header }),
