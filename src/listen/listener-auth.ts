@@ -135,10 +135,20 @@ export function findListener(
   const secrets = store
     ? listenerSecrets(dbPath, store)
     : withOwnStore(dbPath, (s) => listenerSecrets(dbPath, s));
+  // A replay of 10k deliveries asks once per delivery, mostly for the same few URLs.
+  const plans = new Map<string, AuthPlan>();
   return {
     url: secrets.listenerUrl ?? DEFAULT_LISTENER_URL,
     secrets,
-    plan: (url, role, fallbackHeader) => authPlan(secrets, url, { ...given, fallbackHeader }, role),
+    plan: (url, role, fallbackHeader) => {
+      const key = `${role ?? ""} ${fallbackHeader ?? ""} ${url}`;
+      let plan = plans.get(key);
+      if (!plan) {
+        plan = authPlan(secrets, url, { ...given, fallbackHeader }, role);
+        plans.set(key, plan);
+      }
+      return plan;
+    },
   };
 }
 
