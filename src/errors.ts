@@ -64,13 +64,6 @@ export class RemoteApiError extends OkhookError {
   }
 }
 
-/** The user asked about something and the answer is "there is a problem" (exit 1). */
-export class ProblemFound extends OkhookError {
-  constructor(message: string) {
-    super(message, EXIT.problemFound);
-  }
-}
-
 /** SIGINT during a finite command (exit 130). */
 export class Interrupted extends OkhookError {
   constructor(message = "interrupted") {

@@ -82,12 +82,6 @@ export function pendingSecret(dbPath: string, key: string): { secret: string; sa
   return { secret, save };
 }
 
-/** A previously generated secret, if any. */
-export function storedSecret(dbPath: string, key: string): string | undefined {
-  const v = readSecrets(secretsFileFor(dbPath))[key];
-  return typeof v === "string" && v ? v : undefined;
-}
-
 /** What `listen` knows about its own auth when it records it. */
 export interface ListenerAuthInput {
   header: string;
