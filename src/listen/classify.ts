@@ -58,9 +58,16 @@ const text = (reason: string): Partial<Classification> => ({
   responseBody: `${reason}\n`,
 });
 
-/** Classify a request per cli.md "okhook listen" 1–4. Pure: no I/O, never throws. */
-export function classify(req: IncomingRequest, cfg: ClassifyConfig): Classification {
-  const { decided, auth } = head(req, cfg);
+/**
+ * Classify a request per cli.md "okhook listen" 1–4. Pure: no I/O, never throws. `auth`: the
+ * auth header already checked for this request (the listener checks it once, before the body).
+ */
+export function classify(
+  req: IncomingRequest,
+  cfg: ClassifyConfig,
+  auth = authOf(req, cfg),
+): Classification {
+  const decided = classifyHead(req, cfg, auth);
   if (decided) return decided;
   if (req.path === cfg.inlinePath) return classifyInline(req.body ?? Buffer.alloc(0), auth);
   // `okhook send fixture` marks its deliveries so reconcile never mistakes them for Okta's
@@ -76,49 +83,40 @@ export function classify(req: IncomingRequest, cfg: ClassifyConfig): Classificat
 export function classifyHead(
   req: Omit<IncomingRequest, "body">,
   cfg: ClassifyConfig,
+  auth = authOf(req, cfg),
 ): Classification | undefined {
-  return head(req, cfg).decided;
-}
-
-function head(
-  req: Omit<IncomingRequest, "body">,
-  cfg: ClassifyConfig,
-): { decided?: Classification; auth: AuthState } {
-  const auth = checkAuth(req.header(cfg.authHeader), cfg.secret);
-  const decide = (decided: Classification) => ({ decided, auth });
   if (req.path === cfg.inlinePath && req.method !== "POST") {
     // Inline hooks have no verification GET: Okta only POSTs (CON "HTTP method").
-    return decide(
-      result("method_not_allowed", 405, auth, {
-        reason: `method ${req.method} not allowed on the inline hook path`,
-        responseHeaders: { allow: "POST" },
-      }),
-    );
+    return result("method_not_allowed", 405, auth, {
+      reason: `method ${req.method} not allowed on the inline hook path`,
+      responseHeaders: { allow: "POST" },
+    });
   }
   if (req.path !== cfg.hookPath && req.path !== cfg.inlinePath)
-    return decide(result("not_found", 404, auth, { reason: "unknown path" }));
+    return result("not_found", 404, auth, { reason: "unknown path" });
   const challenge = req.header("x-okta-verification-challenge");
   if (req.method === "GET" && challenge !== undefined) {
-    return decide(
-      result("verification", 200, auth, {
-        responseHeaders: { "content-type": "application/json" },
-        responseBody: JSON.stringify({ verification: challenge }),
-      }),
-    );
+    return result("verification", 200, auth, {
+      responseHeaders: { "content-type": "application/json" },
+      responseBody: JSON.stringify({ verification: challenge }),
+    });
   }
   if (req.method !== "POST") {
-    return decide(
-      result("method_not_allowed", 405, auth, {
-        reason: `method ${req.method} not allowed`,
-        responseHeaders: { allow: "POST, GET" },
-      }),
-    );
+    return result("method_not_allowed", 405, auth, {
+      reason: `method ${req.method} not allowed`,
+      responseHeaders: { allow: "POST, GET" },
+    });
   }
-  if (req.tooLarge) return decide(result("too_large", 413, auth, text("body too large")));
+  if (req.tooLarge) return result("too_large", 413, auth, text("body too large"));
   if (auth === "missing" || auth === "wrong") {
-    return decide(result("rejected", 401, auth, { reason: `auth header ${auth}` }));
+    return result("rejected", 401, auth, { reason: `auth header ${auth}` });
   }
-  return { auth };
+  return undefined;
+}
+
+/** The request's auth header against the secret (a digest and a constant-time compare). */
+export function authOf(req: Pick<IncomingRequest, "header">, cfg: ClassifyConfig): AuthState {
+  return checkAuth(req.header(cfg.authHeader), cfg.secret);
 }
 
 function classifyBody(body: Buffer, auth: AuthState, kind: "delivery" | "fixture"): Classification {

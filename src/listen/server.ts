@@ -9,7 +9,13 @@ import {
   type ParsedEvent,
 } from "../store/types.js";
 import { redactHeaders } from "./auth.js";
-import { type Classification, type ClassifyConfig, classify, classifyHead } from "./classify.js";
+import {
+  authOf,
+  type Classification,
+  type ClassifyConfig,
+  classify,
+  classifyHead,
+} from "./classify.js";
 import { capHostile, type FloodGate, HOSTILE_BODY_KEEP, isHostile } from "./flood.js";
 import type { IngestWriter } from "./ingest.js";
 import { answerInline, type InlineRouteOptions } from "./inline-route.js";
@@ -119,15 +125,21 @@ async function handle(
   const path = (req.url ?? "/").split("?")[0] ?? "/";
   const header = (name: string) => headerString(req.headers[name.toLowerCase()]);
   const method = req.method ?? "GET";
+  // Checked once: the head's decision and the full classification share it.
+  const auth = authOf({ header }, opts);
   // Decided before the body (404, 405, 401…): only what could be stored of it is buffered.
-  const early = classifyHead({ method, path, header, tooLarge: false }, opts);
+  const early = classifyHead({ method, path, header, tooLarge: false }, opts, auth);
   const keep = early && isHostile(early.kind, early.auth) ? HOSTILE_BODY_KEEP : opts.maxBodyBytes;
   const body = await readBody(req, opts.maxBodyBytes, keep);
   if (body.aborted) {
     opts.onProblem(`request on ${path} cut off before its body ended`);
     return;
   }
-  const c = classify({ method, path, header, body: body.data, tooLarge: body.tooLarge }, opts);
+  const c = classify(
+    { method, path, header, body: body.data, tooLarge: body.tooLarge },
+    opts,
+    auth,
+  );
   const hostile = isHostile(c.kind, c.auth);
   if (hostile && !opts.flood.admit()) {
     opts.flood.count(c.kind);
