@@ -123,7 +123,7 @@ export class OktaClient {
 
   /** Every event hook of the org (the endpoint has no paging). */
   async listEventHooks(): Promise<EventHook[]> {
-    const res = await this.call("GET", "/api/v1/eventHooks", HOOKS_READ);
+    const res = await this.request("GET", "/api/v1/eventHooks", HOOKS_READ);
     if (!Array.isArray(res.json))
       throw unexpectedBody(res, "/api/v1/eventHooks", "a list of event hooks");
     return res.json as EventHook[];
@@ -161,7 +161,7 @@ export class OktaClient {
 
   /** Delete an INACTIVE hook (204). */
   async deleteEventHook(id: string): Promise<void> {
-    await this.call("DELETE", hookPath(id), HOOKS_MANAGE);
+    await this.request("DELETE", hookPath(id), HOOKS_MANAGE);
   }
 
   private logsUrl(options: ListLogsOptions): string {
@@ -199,7 +199,7 @@ export class OktaClient {
     body?: unknown,
     idempotent = true,
   ): Promise<EventHook> {
-    const res = await this.call(method, path, operation, body, idempotent);
+    const res = await this.request(method, path, operation, body, idempotent);
     const hook = res.json as EventHook | undefined;
     if (!hook || typeof hook !== "object" || Array.isArray(hook) || typeof hook.id !== "string") {
       throw unexpectedBody(res, path, "an event hook");
@@ -207,18 +207,8 @@ export class OktaClient {
     return hook;
   }
 
-  /** One call to any Okta API path, for sibling API modules (inline hooks). */
+  /** One call to any Okta API path (this client's own and sibling API modules', e.g. inline hooks). */
   request(
-    method: OktaRequest["method"],
-    path: string,
-    operation: OktaOperation,
-    body?: unknown,
-    idempotent = true,
-  ): Promise<OktaResponse> {
-    return this.call(method, path, operation, body, idempotent);
-  }
-
-  private call(
     method: OktaRequest["method"],
     path: string,
     operation: OktaOperation,
