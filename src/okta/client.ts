@@ -236,7 +236,12 @@ function asLogPage(res: OktaResponse): LogEvent[] {
   return res.json as LogEvent[];
 }
 
-function unexpectedBody(res: OktaResponse, path: string, expected: string): RemoteApiError {
+/** Okta answered JSON of the wrong shape: likely not the Okta org (`path` without its query). */
+export function unexpectedBody(
+  res: Pick<OktaResponse, "status">,
+  path: string,
+  expected: string,
+): RemoteApiError {
   return new RemoteApiError(
     `Okta answered ${res.status} to ${path} with JSON that is not ${expected} (is --org right?)`,
     { status: res.status },

@@ -1,7 +1,7 @@
 // The Inline Hooks management API (/api/v1/inlineHooks), research §4; operation ids and
 // shapes from the management OpenAPI spec (OAS paths./api/v1/inlineHooks*).
 import { RemoteApiError } from "../errors.js";
-import type { OktaClient } from "./client.js";
+import { type OktaClient, unexpectedBody } from "./client.js";
 import type { OktaOperation } from "./errors.js";
 
 const READ: OktaOperation = { scope: "okta.inlineHooks.read", what: "read inline hooks" };
@@ -63,7 +63,8 @@ export class InlineHooksApi {
   async list(type?: string): Promise<InlineHook[]> {
     const path = `/api/v1/inlineHooks${type ? `?type=${encodeURIComponent(type)}` : ""}`;
     const res = await this.client.request("GET", path, READ);
-    if (!Array.isArray(res.json)) throw unexpected(res.status, path, "a list of inline hooks");
+    if (!Array.isArray(res.json))
+      throw unexpectedBody(res, "/api/v1/inlineHooks", "a list of inline hooks");
     return res.json as InlineHook[];
   }
 
@@ -136,7 +137,7 @@ export class InlineHooksApi {
     const res = await this.client.request(method, path, op, body, idempotent);
     const hook = res.json as InlineHook | undefined;
     if (!hook || typeof hook !== "object" || typeof hook.id !== "string") {
-      throw unexpected(res.status, path, "an inline hook");
+      throw unexpectedBody(res, path, "an inline hook");
     }
     return hook;
   }
@@ -144,11 +145,4 @@ export class InlineHooksApi {
 
 function hookPath(id: string): string {
   return `/api/v1/inlineHooks/${encodeURIComponent(id)}`;
-}
-
-function unexpected(status: number, path: string, what: string): RemoteApiError {
-  return new RemoteApiError(
-    `Okta answered ${status} to ${path.split("?")[0]} with JSON that is not ${what} (is --org right?)`,
-    { status },
-  );
 }

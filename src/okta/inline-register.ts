@@ -4,6 +4,7 @@
 import { RemoteApiError } from "../errors.js";
 import { INLINE_EVENT_TYPES, type InlineTypeName } from "../inline/types.js";
 import type { InlineHook, InlineHookInput, InlineHooksApi } from "./inline-hooks.js";
+import { headerKey } from "./register.js";
 
 /** What `--register-inline` needs. */
 export interface RegisterInlineOptions {
@@ -96,9 +97,4 @@ export function inlineHookBody(
       },
     },
   };
-}
-
-/** `authorization` → `Authorization`, as the Admin Console writes it. */
-function headerKey(name: string): string {
-  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase());
 }

@@ -126,7 +126,7 @@ function hookBody(o: RegisterOptions): EventHookInput {
 }
 
 /** `authorization` → `Authorization`, as the Admin Console writes it. */
-function headerKey(name: string): string {
+export function headerKey(name: string): string {
   return name.replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase());
 }
 
