@@ -23,32 +23,43 @@ export interface RegisterPlan {
   ) => OktaClient;
 }
 
-/** What `--register` was given: the org (`--org`, else OKTA_ORG_URL), the tokens, the event types. */
-export interface RegisterInput {
+/** The org a registration talks to: `--org`, else OKTA_ORG_URL, and the tokens. */
+export interface OrgInput {
   orgFlag?: string;
   orgEnv?: string;
   apiToken?: string;
   accessToken?: string;
+}
+
+/** What `--register` was given: the org, the tokens, the event types. */
+export interface RegisterInput extends OrgInput {
   /** Comma list with * globs, as `--events` takes it. */
   events: string;
   verifyTimeoutMs: number;
 }
 
-/** Check `--register`'s inputs before anything starts: org URL (exit 2/3), token (exit 3), event types (exit 2). */
-export function planRegister(o: RegisterInput): RegisterPlan {
+/**
+ * The org URL and a client factory for `flag` (`--register`, `--register-inline`): a missing
+ * or malformed org (exit 3/2) and the credentials (exit 3) are checked now, before anything starts.
+ */
+export function planOrg(o: OrgInput, flag: string): Pick<RegisterPlan, "orgUrl" | "client"> {
   const raw = o.orgFlag ?? o.orgEnv;
   if (!raw)
     throw new ConfigError(
-      "--register needs the Okta org: pass --org https://<org>.okta.com or set OKTA_ORG_URL",
+      `${flag} needs the Okta org: pass --org https://<org>.okta.com or set OKTA_ORG_URL`,
     );
   const orgUrl = validateOrgUrl(raw, o.orgFlag ? "--org" : "OKTA_ORG_URL");
   const auth = { orgUrl, apiToken: o.apiToken, accessToken: o.accessToken };
-  // checks the credentials now (exit 3 before anything starts)
-  new OktaClient(auth);
+  new OktaClient(auth); // checks the credentials
+  return { orgUrl, client: (extra) => new OktaClient({ ...auth, ...extra }) };
+}
+
+/** Check `--register`'s inputs before anything starts: org URL (exit 2/3), token (exit 3), event types (exit 2). */
+export function planRegister(o: RegisterInput): RegisterPlan {
+  const org = planOrg(o, "--register");
   const events = expandEventTypes(o.events.split(","), { flag: "--events" });
   return {
-    client: (extra) => new OktaClient({ ...auth, ...extra }),
-    orgUrl,
+    ...org,
     events,
     name: `okhook ${hostname()}`,
     verifyTimeoutMs: o.verifyTimeoutMs,

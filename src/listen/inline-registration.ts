@@ -1,13 +1,16 @@
 import { hostname } from "node:os";
-import { ConfigError } from "../errors.js";
 import type { EventBus } from "../events.js";
 import type { InlineTypeName } from "../inline/types.js";
-import { OktaClient, type OktaClientOptions } from "../okta/client.js";
+import type { OktaClient, OktaClientOptions } from "../okta/client.js";
 import { InlineHooksApi } from "../okta/inline-hooks.js";
 import { registerInlineHook } from "../okta/inline-register.js";
-import { validateOrgUrl } from "../okta/org-url.js";
 import type { Store } from "../store/store.js";
-import { DEACTIVATE_TIMEOUT_MS, type ProgressFn } from "./hook-registration.js";
+import {
+  DEACTIVATE_TIMEOUT_MS,
+  type OrgInput,
+  type ProgressFn,
+  planOrg,
+} from "./hook-registration.js";
 
 /** What `--register-inline` needs, checked before the listener starts. */
 export interface InlineRegisterPlan {
@@ -21,29 +24,10 @@ export interface InlineRegisterPlan {
 }
 
 /** Check `--register-inline`'s org and token now (exit 2/3 before anything starts). */
-export function planRegisterInline(o: {
-  types: InlineTypeName[];
-  orgFlag?: string;
-  orgEnv?: string;
-  apiToken?: string;
-  accessToken?: string;
-}): InlineRegisterPlan {
-  const raw = o.orgFlag ?? o.orgEnv;
-  if (!raw) {
-    throw new ConfigError(
-      "--register-inline needs the Okta org: pass --org https://<org>.okta.com or set OKTA_ORG_URL",
-    );
-  }
-  const orgUrl = validateOrgUrl(raw, o.orgFlag ? "--org" : "OKTA_ORG_URL");
-  const auth = { orgUrl, apiToken: o.apiToken, accessToken: o.accessToken };
-  new OktaClient(auth); // checks the credentials now (exit 3)
+export function planRegisterInline(o: OrgInput & { types: InlineTypeName[] }): InlineRegisterPlan {
+  const org = planOrg(o, "--register-inline");
   const host = hostname();
-  return {
-    orgUrl,
-    types: o.types,
-    name: (type) => `okhook ${type} ${host}`,
-    client: (extra) => new OktaClient({ ...auth, ...extra }),
-  };
+  return { ...org, types: o.types, name: (type) => `okhook ${type} ${host}` };
 }
 
 /**
