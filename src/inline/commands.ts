@@ -2,7 +2,7 @@
 // judge shares. The lists are the prose references' (REF-TOK, REF-REG, REF-PWD, REF-IMP,
 // REF-SAML, REF-TEL), not the OAS examples, which use invalid types (§7 #1, #2).
 import { suggest } from "../okta/event-types.js";
-import { isObject } from "./patch.js";
+import { isObject, parsePointer, type SimOp } from "./patch.js";
 import type { InlineTypeName, LintProblem } from "./types.js";
 
 /** Every command type Okta defines, and the hook types that accept it. */
@@ -109,6 +109,49 @@ export function enumField(
     `${cmd.at}.value.${key}`,
   );
   return undefined;
+}
+
+/** The value as a list of patch ops (token and SAML hooks), or undefined after reporting. */
+export function opList(cmd: Command, f: Findings): unknown[] | undefined {
+  if (Array.isArray(cmd.value)) return cmd.value;
+  f.error(
+    `${cmd.type} needs an array of {op, path, value}, not ${describeJson(cmd.value)}`,
+    `${cmd.at}.value`,
+  );
+  return undefined;
+}
+
+/**
+ * One op of an op list checked for shape, op name and JSON pointer; undefined after
+ * reporting. `notTaken` ends the message for an op this hook type does not take.
+ */
+export function readOp(
+  raw: unknown,
+  at: string,
+  ops: readonly SimOp["op"][],
+  notTaken: string,
+  f: Findings,
+): SimOp | undefined {
+  if (!isObject(raw)) {
+    f.error(`each op must be an object {op, path, value}, not ${describeJson(raw)}`, at);
+    return undefined;
+  }
+  const { op, path } = raw;
+  if (!ops.includes(op as SimOp["op"])) {
+    f.error(`op ${describeJson(op)}${notTaken}`, `${at}.op`);
+    return undefined;
+  }
+  if (typeof path !== "string") {
+    f.error(`path must be a string like /claims/<name>, not ${describeJson(path)}`, `${at}.path`);
+    return undefined;
+  }
+  const p = parsePointer(path);
+  if ("error" in p) {
+    f.error(p.error, `${at}.path`);
+    return undefined;
+  }
+  const name = op as SimOp["op"];
+  return { op: name, path, segments: p.segments, value: raw.value, hasValue: "value" in raw };
 }
 
 /** `a string "x"`, `an array`, `null`, `missing`: how a wrong value is named in a message. */

@@ -3,8 +3,15 @@
 // attribute statement /claims/<name> or sets /authentication/sessionLifetime; `replace`
 // changes an existing element under /subject, /authentication, /conditions or /claims.
 // REF-SAML does not say what Okta does with a bad op or path: the failure rule applies.
-import { checkCommandType, describeJson, type Findings, type Judge } from "./commands.js";
-import { applyOp, isObject, lookup, parsePointer, type SimOp } from "./patch.js";
+import {
+  checkCommandType,
+  describeJson,
+  type Findings,
+  type Judge,
+  opList,
+  readOp,
+} from "./commands.js";
+import { applyOp, isObject, lookup, type SimOp } from "./patch.js";
 
 const REPLACEABLE = ["subject", "authentication", "conditions", "claims"];
 
@@ -19,15 +26,12 @@ export const judgeSaml: Judge = (commands, request, f) => {
       ok = false;
       continue;
     }
-    if (!Array.isArray(cmd.value)) {
-      f.error(
-        `${cmd.type} needs an array of {op, path, value}, not ${describeJson(cmd.value)}`,
-        `${cmd.at}.value`,
-      );
+    const ops = opList(cmd, f);
+    if (!ops) {
       ok = false;
       continue;
     }
-    cmd.value.forEach((raw, i) => {
+    ops.forEach((raw, i) => {
       const at = `${cmd.at}.value[${i}]`;
       const op = samlOp(raw, at, assertion, f);
       const failure = op && applyOp(assertion, op);
@@ -45,34 +49,17 @@ export const judgeSaml: Judge = (commands, request, f) => {
 };
 
 function samlOp(raw: unknown, at: string, assertion: object, f: Findings): SimOp | undefined {
-  if (!isObject(raw)) {
-    f.error(`each op must be an object {op, path, value}, not ${describeJson(raw)}`, at);
-    return undefined;
-  }
-  const { op, path } = raw;
-  if (op !== "add" && op !== "replace") {
-    f.error(`op ${describeJson(op)}: SAML hooks take only add and replace`, `${at}.op`);
-    return undefined;
-  }
-  if (typeof path !== "string") {
-    f.error(`path must be a string like /claims/<name>, not ${describeJson(path)}`, `${at}.path`);
-    return undefined;
-  }
-  const p = parsePointer(path);
-  if ("error" in p) {
-    f.error(p.error, `${at}.path`);
-    return undefined;
-  }
-  if (p.segments.some((s) => s === "")) {
+  const sim = readOp(raw, at, ["add", "replace"], ": SAML hooks take only add and replace", f);
+  if (!sim) return undefined;
+  if (sim.segments.some((s) => s === "")) {
     // REF-SAML: URI attribute names escape / as ~1 and ~ as ~0.
     f.error(
-      `path ${path} has an empty segment: an attribute name with / must escape it as ~1`,
+      `path ${sim.path} has an empty segment: an attribute name with / must escape it as ~1`,
       `${at}.path`,
     );
     return undefined;
   }
-  const sim: SimOp = { op, path, segments: p.segments, value: raw.value, hasValue: "value" in raw };
-  return op === "add" ? addOp(sim, at, assertion, f) : replaceOp(sim, at, f);
+  return sim.op === "add" ? addOp(sim, at, assertion, f) : replaceOp(sim, at, f);
 }
 
 function addOp(sim: SimOp, at: string, assertion: object, f: Findings): SimOp | undefined {

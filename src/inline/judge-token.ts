@@ -8,8 +8,10 @@ import {
   describeJson,
   type Findings,
   type Judge,
+  opList,
+  readOp,
 } from "./commands.js";
-import { applyOp, isObject, lookup, parsePointer, type SimOp } from "./patch.js";
+import { applyOp, isObject, lookup, type SimOp } from "./patch.js";
 
 /** Lifetime bounds in seconds (REF-TOK; OAS TokenHookResponse). */
 export const TOKEN_LIFETIME_MIN_S = 300;
@@ -31,6 +33,8 @@ const RESERVED = {
   identity: new Set(`${RESERVED_BOTH} ${RESERVED_ID_ONLY}`.split(" ")),
   access: new Set(`${RESERVED_BOTH} ${RESERVED_ACCESS_ONLY}`.split(" ")),
 };
+
+const TOKEN_OPS = ["add", "replace", "remove"] as const;
 
 type TokenKind = "identity" | "access";
 const KIND_OF: Record<string, TokenKind> = {
@@ -84,15 +88,10 @@ function patchToken(
   f: Findings,
   changes: string[],
 ): boolean {
-  if (!Array.isArray(cmd.value)) {
-    f.error(
-      `${cmd.type} needs an array of {op, path, value}, not ${describeJson(cmd.value)}`,
-      `${cmd.at}.value`,
-    );
-    return false;
-  }
+  const ops = opList(cmd, f);
+  if (!ops) return false;
   let ok = true;
-  cmd.value.forEach((raw, i) => {
+  ops.forEach((raw, i) => {
     const at = `${cmd.at}.value[${i}]`;
     const op = tokenOp(raw, at, kind, f);
     if (!op) {
@@ -120,41 +119,28 @@ function patchToken(
 
 /** One op checked for shape, path, reserved claim and lifetime; undefined after reporting. */
 function tokenOp(raw: unknown, at: string, kind: TokenKind, f: Findings): SimOp | undefined {
-  if (!isObject(raw)) {
-    f.error(`each op must be an object {op, path, value}, not ${describeJson(raw)}`, at);
-    return undefined;
-  }
-  const { op, path } = raw;
-  if (op !== "add" && op !== "replace" && op !== "remove") {
-    f.error(
-      `op ${describeJson(op)} is not one Okta applies to tokens (add, replace, remove)`,
-      `${at}.op`,
-    );
-    return undefined;
-  }
-  if (typeof path !== "string") {
-    f.error(`path must be a string like /claims/<name>, not ${describeJson(path)}`, `${at}.path`);
-    return undefined;
-  }
-  const p = parsePointer(path);
-  if ("error" in p) {
-    f.error(p.error, `${at}.path`);
-    return undefined;
-  }
-  const sim: SimOp = { op, path, segments: p.segments, value: raw.value, hasValue: "value" in raw };
-  if (p.segments[0] === "token") return lifetimeOp(sim, at, f);
-  if (p.segments[0] !== "claims" || p.segments.length < 2 || p.segments[1] === "") {
+  const sim = readOp(
+    raw,
+    at,
+    TOKEN_OPS,
+    " is not one Okta applies to tokens (add, replace, remove)",
+    f,
+  );
+  if (!sim) return undefined;
+  const { op, path, segments } = sim;
+  if (segments[0] === "token") return lifetimeOp(sim, at, f);
+  if (segments[0] !== "claims" || segments.length < 2 || segments[1] === "") {
     f.error(`path ${path} is neither /claims/<name> nor /token/lifetime/expiration`, `${at}.path`);
     return undefined;
   }
-  if (p.segments.slice(1).some((s) => s === "")) {
+  if (segments.slice(1).some((s) => s === "")) {
     f.error(
       `path ${path} has an empty segment: a claim name with / must escape it as ~1`,
       `${at}.path`,
     );
     return undefined;
   }
-  const claim = p.segments[1]!;
+  const claim = segments[1]!;
   if (RESERVED[kind].has(claim)) {
     f.error(
       `${claim} is a reserved claim of the ${LABEL[kind]}: Okta doesn't let a hook ${op} it`,
