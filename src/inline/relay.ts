@@ -8,7 +8,7 @@
 import type { Dispatcher } from "undici";
 import { OKTA_HOOK_TIMEOUT_MS as OKTA_TIMEOUT_MS } from "../okta/hook-types.js";
 import { lintAnswer } from "./lint.js";
-import { exchangeInline, type InlineExchange } from "./send.js";
+import { answerFacts, exchangeInline, type InlineExchange } from "./send.js";
 import type { InlineTypeName, InlineVerdict } from "./types.js";
 
 /** Time kept for the answer's way back through the tunnel to Okta. */
@@ -60,7 +60,7 @@ export interface RelayHandle {
 export function relayInline(o: RelayOptions): RelayHandle {
   // Time already spent since the request arrived counts: Okta's clock started before it.
   const spent = performance.now() - o.receivedAt;
-  const cutoff = (o.budgetMs ?? OKTA_TIMEOUT_MS - RELAY_RETURN_MARGIN_MS) - spent;
+  const cutoff = budgetOf(o) - spent;
   const app = exchangeInline({
     url: o.url,
     headers: o.headers,
@@ -107,31 +107,20 @@ function fallbackReply(why: "down" | "slow" | "too-big"): RelayReply {
   return { status, headers: { "content-type": "application/json" }, body, fallback: why };
 }
 
+/** How long the app may take before okhook answers Okta itself. */
+function budgetOf(o: RelayOptions): number {
+  return o.budgetMs ?? OKTA_TIMEOUT_MS - RELAY_RETURN_MARGIN_MS;
+}
+
 /** What Okta does: with the app's answer, or with okhook's fallback for a late or lost one. */
 function judgeRelay(o: RelayOptions, x: InlineExchange, sent: RelayReply): InlineVerdict {
-  const cut = o.budgetMs ?? OKTA_TIMEOUT_MS - RELAY_RETURN_MARGIN_MS;
-  const base = { type: o.type, request: o.request, elapsedMs: x.elapsedMs };
+  const answer = { type: o.type, request: o.request, ...answerFacts(x) };
   if (sent.fallback === "slow" && x.status !== null && x.elapsedMs <= OKTA_TIMEOUT_MS) {
     // Answered after okhook's cut-off but inside 3 s: Okta got okhook's 504, not this answer.
+    const cut = budgetOf(o);
     const limitText = `okhook's ${cut} ms cut-off (Okta's 3 s less the way back)`;
-    return lintAnswer({
-      ...base,
-      status: x.status,
-      headers: x.headers,
-      body: x.body,
-      bodyBytes: x.bodyBytes,
-      timeoutMs: cut,
-      limitText,
-    });
+    return lintAnswer({ ...answer, timeoutMs: cut, limitText });
   }
   // An answer too big to relay is judged as it is: Okta refuses anything from 256 KB.
-  return lintAnswer({
-    ...base,
-    status: x.status,
-    headers: x.headers,
-    body: x.body,
-    bodyBytes: x.bodyBytes,
-    timedOut: x.timedOut,
-    ...(x.error ? { error: x.error } : {}),
-  });
+  return lintAnswer(answer);
 }

@@ -2,7 +2,7 @@
 // it to the last byte, then judge it with the linter. Per-call failures are results.
 import type { Dispatcher } from "undici";
 import { defaultDispatcher, describeNetworkError } from "../forward/send.js";
-import { lintAnswer } from "./lint.js";
+import { type LintInput, lintAnswer } from "./lint.js";
 import type { InlineTypeName, InlineVerdict } from "./types.js";
 
 /** How long `send inline` waits, so a slow app's real answer is still shown (and judged late). */
@@ -88,6 +88,24 @@ export async function exchangeInline(call: InlineCall): Promise<InlineExchange> 
   }
 }
 
+/** What the linter reads of an exchange: the answer, its size and time, or why none came. */
+export function answerFacts(
+  x: InlineExchange,
+): Pick<
+  LintInput,
+  "status" | "headers" | "body" | "bodyBytes" | "elapsedMs" | "timedOut" | "error"
+> {
+  return {
+    status: x.status,
+    headers: x.headers,
+    body: x.body,
+    bodyBytes: x.bodyBytes,
+    elapsedMs: x.elapsedMs,
+    timedOut: x.timedOut,
+    ...(x.error ? { error: x.error } : {}),
+  };
+}
+
 /** A call and Okta's verdict on its answer. */
 export interface InlineSendResult {
   exchange: InlineExchange;
@@ -109,13 +127,7 @@ export async function sendInline(
   const verdict = lintAnswer({
     type: call.type,
     request: call.request,
-    status: exchange.status,
-    headers: exchange.headers,
-    body: exchange.body,
-    bodyBytes: exchange.bodyBytes,
-    elapsedMs: exchange.elapsedMs,
-    timedOut: exchange.timedOut,
-    ...(exchange.error ? { error: exchange.error } : {}),
+    ...answerFacts(exchange),
     ...(call.limitMs ? { timeoutMs: call.limitMs } : {}),
   });
   return { exchange, verdict, unreachable: exchange.status === null && !exchange.timedOut };

@@ -5,7 +5,7 @@ import { type ForwardAuth, forwardHeaders } from "../forward/headers.js";
 import { lintAnswer } from "../inline/lint.js";
 import { type RelayOutcome, type RelayReply, relayInline } from "../inline/relay.js";
 import { type RedactedField, redactCopies, redactRequest, secretsOf } from "../inline/secrets.js";
-import type { InlineExchange } from "../inline/send.js";
+import { answerFacts, type InlineExchange } from "../inline/send.js";
 import type { InlineTypeName } from "../inline/types.js";
 import type { Store } from "../store/store.js";
 import type { NewDelivery, StoredDelivery } from "../store/types.js";
@@ -202,13 +202,7 @@ function noTarget(r: InlineRequest): { reply: Promise<RelayReply>; done: Promise
     timedOut: false,
     error,
   };
-  const verdict = lintAnswer({
-    type: r.type,
-    request: r.request,
-    status: null,
-    elapsedMs: 0,
-    error,
-  });
+  const verdict = lintAnswer({ type: r.type, request: r.request, ...answerFacts(exchange) });
   return { reply: Promise.resolve(reply), done: Promise.resolve({ exchange, reply, verdict }) };
 }
 
