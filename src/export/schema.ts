@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import type { ValidateFunction } from "ajv/dist/2020.js";
+import { schemaAjv } from "../fixtures/validate.js";
 
 const SCHEMA_URL = new URL("../../schemas/okhook-export.schema.json", import.meta.url);
-const RFC3339_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** The records of an export file that have a schema (`schemas/okhook-export.schema.json`). */
 export type RecordType = "header" | "delivery" | "attempt" | "end";
@@ -12,8 +12,7 @@ let validators: Record<RecordType, ValidateFunction> | undefined;
 /** Compile the export schema once, on first use. */
 function getValidators(): Record<RecordType, ValidateFunction> {
   if (validators) return validators;
-  const ajv = new Ajv2020({ strict: false, allErrors: false, logger: false });
-  ajv.addFormat("date-time", (s: string) => RFC3339_RE.test(s) && Number.isFinite(Date.parse(s)));
+  const ajv = schemaAjv();
   const schema = JSON.parse(readFileSync(SCHEMA_URL, "utf8")) as { $id: string };
   ajv.addSchema(schema);
   const get = (def: RecordType) => ajv.getSchema(`${schema.$id}#/$defs/${def}`)!;

@@ -4,11 +4,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import type { ValidateFunction } from "ajv/dist/2020.js";
 import { describeError, UsageError } from "../errors.js";
 import { looksLikePath } from "../fixtures/catalog.js";
 import { displayPath, readJsonFile } from "../fixtures/load.js";
-import { firstIssue, RFC3339_RE } from "../fixtures/validate.js";
+import { firstIssue, schemaAjv } from "../fixtures/validate.js";
 import { suggest } from "../okta/event-types.js";
 import { isObject } from "./patch.js";
 import {
@@ -139,8 +139,7 @@ let compiled: Record<InlineTypeName, ValidateFunction> | undefined;
 /** One validator per type, compiled on first use. */
 function validators(): Record<InlineTypeName, ValidateFunction> {
   if (compiled) return compiled;
-  const ajv = new Ajv2020({ strict: false, allErrors: false, logger: false });
-  ajv.addFormat("date-time", (s: string) => RFC3339_RE.test(s) && Number.isFinite(Date.parse(s)));
+  const ajv = schemaAjv();
   const schema = JSON.parse(readFileSync(SCHEMA_URL, "utf8")) as { $id: string };
   ajv.addSchema(schema);
   const out = {} as Record<InlineTypeName, ValidateFunction>;
