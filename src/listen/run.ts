@@ -106,7 +106,6 @@ async function supervise(
   tunnel: AttachedTunnel | undefined,
   registrations: { events?: HookRegistration; inline?: InlineRegistration },
 ): Promise<Outcome> {
-  const registration = registrations.events;
   const stopped = new Promise<Outcome>((resolve) => {
     const done = () => resolve({ why: String(o.stop.reason ?? "stopped") });
     if (o.stop.aborted) done();
@@ -126,29 +125,21 @@ async function supervise(
     if (required) return { why: "tunnel could not start", error: first.error };
     return stopped; // said once by the tunnel event: still listening locally
   }
-  if (registration) {
-    const failed = await Promise.race([
-      registration.register(first.hookUrl).then(
-        () => undefined,
-        (error: Error) => ({ why: "could not register the Okta event hook", error }),
-      ),
-      stopped,
-    ]);
+  if (registrations.events) {
+    const failed = await registerAndFollow(o.bus, stopped, first.hookUrl, {
+      registration: registrations.events,
+      urlOf: (hookUrl) => hookUrl,
+      why: "could not register the Okta event hook",
+    });
     if (failed) return failed;
-    followUrlChanges(o.bus, (url) => registration.register(url), registration, first.hookUrl);
   }
-  const inline = registrations.inline;
-  if (inline) {
-    const inlineUrl = (hookUrl: string) => new URL(o.session.inlinePath ?? "/", hookUrl).toString();
-    const failed = await Promise.race([
-      inline.register(inlineUrl(first.hookUrl)).then(
-        () => undefined,
-        (error: Error) => ({ why: "could not register the Okta inline hook", error }),
-      ),
-      stopped,
-    ]);
+  if (registrations.inline) {
+    const failed = await registerAndFollow(o.bus, stopped, first.hookUrl, {
+      registration: registrations.inline,
+      urlOf: (hookUrl) => new URL(o.session.inlinePath ?? "/", hookUrl).toString(),
+      why: "could not register the Okta inline hook",
+    });
     if (failed) return failed;
-    followUrlChanges(o.bus, (url) => inline.register(inlineUrl(url)), inline, first.hookUrl);
   }
   if (!required) return stopped;
   return Promise.race([
@@ -157,20 +148,39 @@ async function supervise(
   ]);
 }
 
-/** A restarted quick tunnel has a new URL: point the hook there too. */
-function followUrlChanges(
+/** A hook (event or inline) to point at the tunnel: where, given the hook URL, and why it failed. */
+interface Follow {
+  registration: { register(url: string): Promise<void>; cancelled: boolean };
+  urlOf: (hookUrl: string) => string;
+  why: string;
+}
+
+/**
+ * Register at the tunnel's first URL (a failure, or a stop first, ends the run: its outcome is
+ * returned), then follow it: a restarted quick tunnel has a new URL, the hook is pointed there too.
+ */
+async function registerAndFollow(
   bus: EventBus,
-  register: (hookUrl: string) => Promise<void>,
-  registration: { cancelled: boolean },
+  stopped: Promise<Outcome>,
   first: string,
-): void {
+  f: Follow,
+): Promise<Outcome | undefined> {
+  const failed = await Promise.race([
+    f.registration.register(f.urlOf(first)).then(
+      () => undefined,
+      (error: Error) => ({ why: f.why, error }),
+    ),
+    stopped,
+  ]);
+  if (failed) return failed;
   let current = first;
   bus.on((e) => {
     if (e.type !== "tunnel" || e.state !== "ready" || !e.hookUrl || e.hookUrl === current) return;
     current = e.hookUrl;
-    register(e.hookUrl).catch((err: Error) => {
-      if (registration.cancelled) return;
+    f.registration.register(f.urlOf(e.hookUrl)).catch((err: Error) => {
+      if (f.registration.cancelled) return;
       bus.emit({ type: "warning", message: `could not re-register the hook: ${err.message}` });
     });
   });
+  return undefined;
 }
