@@ -67,11 +67,11 @@ export function scanNewer(
   o: ScanSettings,
 ): Scan {
   const limit = o.pageSize;
-  const top = source.maxSeq();
   if (!isFiltering(filter)) {
     const rows = source.page({ afterSeq: bound, limit }).reverse();
     return { rows, bound: rows[0]?.seq ?? bound, done: rows.length < limit, partial: false };
   }
+  const top = source.maxSeq();
   const started = o.now();
   const found: DeliveryRow[] = [];
   // `lo` is exclusive: each chunk reads lo < seq <= hi, the next one seq > hi
