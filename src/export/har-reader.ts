@@ -1,12 +1,6 @@
 import { JSONParser } from "@streamparser/json";
-import { fromRecord, LineError, toAttempt } from "./ndjson.js";
-import {
-  type AttemptJson,
-  EXPORT_FORMAT_VERSION,
-  type ExportedAttempt,
-  type ExportedDelivery,
-  RECORD_KINDS,
-} from "./record.js";
+import { checkReadable, fromRecord, LineError, toAttempt, unknownKind } from "./ndjson.js";
+import type { AttemptJson, ExportedAttempt, ExportedDelivery } from "./record.js";
 import { recordProblem } from "./schema.js";
 
 /** What an import file holds, in file order: deliveries and (in a HAR) their attempts. */
@@ -98,17 +92,7 @@ export class HarDecoder {
 }
 
 function checkLog(meta: LogMeta | null, line: number): void {
-  if (typeof meta?.version === "number" && meta.version > EXPORT_FORMAT_VERSION)
-    throw new LineError(
-      line,
-      `export format version ${meta.version} is newer than this okhook reads (${EXPORT_FORMAT_VERSION}): upgrade okhook`,
-    );
-  for (const kind of Array.isArray(meta?.kinds) ? meta.kinds : [])
-    if (!(RECORD_KINDS as readonly unknown[]).includes(kind))
-      throw new LineError(
-        line,
-        `records of type ${JSON.stringify(kind)} are not known to this okhook: upgrade okhook`,
-      );
+  checkReadable(meta?.version, Array.isArray(meta?.kinds) ? meta.kinds : [], line);
 }
 
 function toItem(entry: HarEntryIn | null, n: number, line: number): ImportItem {
@@ -148,8 +132,5 @@ function toItem(entry: HarEntryIn | null, n: number, line: number): ImportItem {
       line,
     };
   }
-  throw new LineError(
-    line,
-    `records of type ${JSON.stringify(meta.record) ?? "(none)"} are not known to this okhook: upgrade okhook`,
-  );
+  throw unknownKind(meta.record, line);
 }

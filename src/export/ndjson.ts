@@ -154,20 +154,23 @@ function readHeader(value: unknown, line: number): ExportHeader {
   const problem = recordProblem("header", value);
   if (problem) throw new LineError(line, `header ${problem}`);
   const header = value as ExportHeader;
-  if (header.version > EXPORT_FORMAT_VERSION)
-    throw new LineError(
-      line,
-      `export format version ${header.version} is newer than this okhook reads (${EXPORT_FORMAT_VERSION}): upgrade okhook`,
-    );
-  for (const kind of header.kinds) if (!isKnownKind(kind)) throw unknownKind(kind, line);
+  checkReadable(header.version, header.kinds, line);
   return header;
 }
 
-function isKnownKind(kind: unknown): boolean {
-  return (RECORD_KINDS as readonly unknown[]).includes(kind);
+/** A LineError unless this okhook reads the format `version` and every record kind (NDJSON, HAR). */
+export function checkReadable(version: unknown, kinds: readonly unknown[], line: number): void {
+  if (typeof version === "number" && version > EXPORT_FORMAT_VERSION)
+    throw new LineError(
+      line,
+      `export format version ${version} is newer than this okhook reads (${EXPORT_FORMAT_VERSION}): upgrade okhook`,
+    );
+  for (const kind of kinds)
+    if (!(RECORD_KINDS as readonly unknown[]).includes(kind)) throw unknownKind(kind, line);
 }
 
-function unknownKind(kind: unknown, line: number): LineError {
+/** A record kind this okhook does not know: the file is from a newer one. */
+export function unknownKind(kind: unknown, line: number): LineError {
   return new LineError(
     line,
     `records of type ${JSON.stringify(kind) ?? "(none)"} are not known to this okhook: upgrade okhook`,
