@@ -3,9 +3,9 @@ import { performance } from "node:perf_hooks";
 import { type Dispatcher, request } from "undici";
 import { describeError } from "../errors.js";
 import { type VerifyResult, verifyEndpoint } from "../fixtures/verify.js";
+import { OKTA_HOOK_TIMEOUT_MS } from "../okta/hook-types.js";
 import { type ResolveCloudflaredOptions, resolveCloudflared } from "../tunnel/resolve.js";
 import type { CloudflaredInfo, TargetProbe } from "./facts.js";
-import { OKTA_HOOK_TIMEOUT_MS } from "./probes.js";
 
 /** How long a forward target gets to answer doctor's HEAD (slow past 3 s, unreachable past this). */
 export const TARGET_PROBE_TIMEOUT_MS = 5000;

@@ -1,10 +1,9 @@
 import type { VerifyResult } from "../fixtures/verify.js";
 import { duration } from "../format-time.js";
+import { OKTA_HOOK_TIMEOUT_MS } from "../okta/hook-types.js";
 import type { TargetProbe } from "./facts.js";
 import { type Check, fail, ok, skip, warn } from "./types.js";
 
-/** Okta's timeout for a hook call (verification GET and delivery POST). */
-export const OKTA_HOOK_TIMEOUT_MS = 3000;
 /** An answer this slow still passes, but one bad moment of the tunnel would fail it. */
 const CLOSE_TO_TIMEOUT_MS = 2000;
 
