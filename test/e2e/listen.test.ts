@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cliEnv, jsonEvents, killAll, runCli, startCli, startListen } from "../helpers/cli.js";
+import { cliHome, jsonEvents, killAll, runCli, startCli, startListen } from "../helpers/cli.js";
 import { dbFilesContain, query } from "../helpers/db.js";
 import { envelope, logEvent, post, twoEventDelivery } from "../helpers/payload.js";
 import { closeTargets, freePort, startTarget } from "../helpers/target.js";
@@ -14,15 +14,9 @@ afterEach(async () => {
   cleanupTmp();
 });
 
-function setup() {
-  const home = tmpDir();
-  const db = join(home, "okhook.db");
-  return { home, db, env: cliEnv(home) };
-}
-
 describe("okhook listen", () => {
   it("answers Okta's verification GET exactly and logs it", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const l = await startListen(["--db", db], env);
     const res = await fetch(l.hookUrl, {
       headers: { "x-okta-verification-challenge": "c-9f2e", "user-agent": "Okta-Integrations" },
@@ -37,7 +31,7 @@ describe("okhook listen", () => {
   });
 
   it("stores a 2-event delivery byte for byte, acknowledges, then forwards it with x-okhook headers", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const target = await startTarget();
     const l = await startListen(
       ["--db", db, "--forward-to", target.url, "--secret", "hunter2-secret"],
@@ -79,7 +73,7 @@ describe("okhook listen", () => {
   });
 
   it("acknowledges in well under a second while the forward takes 30 s (forwarding never delays the 200)", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const target = await startTarget("/hook", () => ({ status: 200, delayMs: 30_000 }));
     const l = await startListen(["--db", db, "--forward-to", target.url], env);
     await waitFor(() => jsonEvents(l.stdout()).some((e) => e.type === "target"));
@@ -94,7 +88,7 @@ describe("okhook listen", () => {
   });
 
   it("rejects a missing or wrong secret with 401, stores it as rejected, never stores or prints the secret", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const secret = "Zq8-very-secret-value-42";
     const l = await startListen(["--db", db, "--secret", secret], env);
     expect((await post(l.hookUrl, twoEventDelivery().body)).status).toBe(401);
@@ -120,7 +114,7 @@ describe("okhook listen", () => {
   });
 
   it("classifies and stores bad input: 400, 400, 413, 405, 404", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const l = await startListen(["--db", db, "--max-body", "2048"], env);
     const base = l.hookUrl.replace("/okta/events", "");
     expect((await post(l.hookUrl, "not json")).status).toBe(400);
@@ -154,7 +148,7 @@ describe("okhook listen", () => {
   });
 
   it("flags an event uuid received twice as a duplicate", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const l = await startListen(["--db", db], env);
     const e = logEvent("user.lifecycle.deactivate");
     await post(l.hookUrl, envelope([e]));
@@ -171,7 +165,7 @@ describe("okhook listen", () => {
   });
 
   it("retries a 500 then succeeds, storing both attempts", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const target = await startTarget("/hook", (_r, n) => ({
       status: n === 1 ? 500 : 200,
       body: n === 1 ? "boom" : "ok",
@@ -202,7 +196,7 @@ describe("okhook listen", () => {
   });
 
   it("forwards other deliveries while failed ones wait for their retry; after Ctrl+C the next listen forwards those once", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     // the first attempt of a "deactivate" delivery gets a 500; everything else succeeds
     const target = await startTarget("/hook", (r) => ({
       status:
@@ -268,7 +262,7 @@ describe("okhook listen", () => {
   });
 
   it("holds deliveries while the target is down, keeps serving, and forwards them when it is back", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/hook`;
     const l = await startListen(["--db", db, "--forward-to", url, "--health-interval", "100"], env);
@@ -294,7 +288,7 @@ describe("okhook listen", () => {
   });
 
   it("when the target goes away mid-run, retries, then parks the delivery as pending; the next listen forwards it once", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const target = await startTarget();
     const port = Number(new URL(target.url).port);
     const args = ["--db", db, "--forward-to", target.url, "--retry-delay", "10", "--retries", "2"];
@@ -340,7 +334,7 @@ describe("okhook listen", () => {
   });
 
   it("when the app stops during a burst, stops after 3 refused attempts, queues the rest untried, and forwards all once a probe sees it back", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const target = await startTarget();
     const port = target.port;
     // the default --health-interval (15 s): only the quick first probes bring the app back in time
@@ -391,7 +385,7 @@ describe("okhook listen", () => {
   });
 
   it("marks a delivery failed when the target keeps answering 503", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const target = await startTarget("/hook", () => ({ status: 503 }));
     const l = await startListen(
       ["--db", db, "--forward-to", target.url, "--retry-delay", "10", "--retries", "1"],
@@ -409,7 +403,7 @@ describe("okhook listen", () => {
   });
 
   it("forwards exactly once after being killed between ack and forward", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const target = await startTarget("/hook");
     const port = await freePort();
     const l = await startListen(["--db", db, "--forward-to", `http://127.0.0.1:${port}/hook`], env);
@@ -435,7 +429,7 @@ describe("okhook listen", () => {
   });
 
   it("exits 4 with one line when the port is taken, 2 on a bad --forward-to", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const l = await startListen(["--db", db], env);
     const taken = await runCli(
       [
@@ -473,7 +467,7 @@ describe("okhook listen", () => {
   });
 
   it("prints one compact line per delivery and exits 0 on SIGINT with the DB closed", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const target = await startTarget();
     const p = startCli(
       [
