@@ -20,10 +20,11 @@ let fake: FakeOkta;
 let store: Store;
 let target: Target;
 let options: ReconcileRig["options"];
+let received: ReconcileRig["received"];
 
 beforeEach(async () => {
   target = await startTarget("/okta/events");
-  ({ fake, store, options } = await startReconcileRig({
+  ({ fake, store, options, received } = await startReconcileRig({
     replayMissing: { to: target.url, secret: "hook-secret" },
   }));
 });
@@ -45,13 +46,6 @@ function emitted(n: number, types = [CREATE, ADD]): LogEvent[] {
   );
 }
 
-function receive(events: LogEvent[]): void {
-  const parsed = events.map((e) =>
-    parsedEvent(String(e.uuid), String(e.published), String(e.eventType)),
-  );
-  seedDelivery(store, parsed, { receivedAt: Date.parse(String(events[0]!.published)) + 100 });
-}
-
 function postedEvents(t: Target): LogEvent[][] {
   return t.posts().map((p) => JSON.parse(p.body.toString()).data.events as LogEvent[]);
 }
@@ -59,7 +53,7 @@ function postedEvents(t: Target): LogEvent[][] {
 describe("--replay-missing", () => {
   it("sends exactly the missing events, Okta-shaped, batched in published order; then in sync", async () => {
     const events = emitted(130);
-    receive(events.slice(0, 10));
+    received(events.slice(0, 10), 100);
     const missing = events.slice(10);
 
     const first = await runReconcile(options());
