@@ -12,6 +12,7 @@ import {
   header,
   ManualClock,
   seed,
+  summary,
   tempStore,
   viewOver,
 } from "../helpers/ui.js";
@@ -24,23 +25,7 @@ afterEach(() => {
 const small = { window: { pageSize: 20, cap: 60 } };
 const deliveryEvent = (seq: number): SessionEvent => ({
   type: "delivery",
-  delivery: {
-    seq,
-    id: "x",
-    receivedAt: 0,
-    method: "POST",
-    path: "/okta/events",
-    kind: "delivery",
-    status: 200,
-    auth: "ok",
-    eventCount: 1,
-    firstEventType: "user.lifecycle.create",
-    duplicateCount: 0,
-    size: 10,
-    ackMs: 1,
-    reason: null,
-    forwardState: "none",
-  },
+  delivery: summary({ seq, id: "x", receivedAt: 0 }),
 });
 
 describe("ViewStore", () => {
