@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadInlineFixture } from "../../src/inline/fixtures.js";
 import { cliHome, jsonEvents, killAll, runCli, startListen } from "../helpers/cli.js";
 import { dbFilesContain, query } from "../helpers/db.js";
+import { post } from "../helpers/payload.js";
 import { closeTargets, freePort, startServer } from "../helpers/target.js";
 import { cleanupTmp } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
@@ -14,25 +15,9 @@ afterEach(async () => {
 
 const SECRET = "Basic b2todWs6aW5saW5lLXRlc3Q=";
 
-async function call(url: string, body: string | Buffer, auth = SECRET) {
-  const started = performance.now();
-  const res = await fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json",
-      authorization: auth,
-    },
-    body,
-  });
-  const bytes = Buffer.from(await res.arrayBuffer());
-  return {
-    status: res.status,
-    bytes,
-    type: res.headers.get("content-type"),
-    ms: performance.now() - started,
-  };
-}
+/** POST an inline hook request with Okta's headers and `auth`. */
+const call = (url: string, body: string | Buffer, auth = SECRET) =>
+  post(url, body, { authorization: auth });
 
 const inlineEvents = (stdout: string) =>
   jsonEvents(stdout).filter((e) => e.type === "inline") as unknown as {
