@@ -13,7 +13,7 @@ import {
   type ReconcileRig,
   startReconcileRig,
 } from "../helpers/reconcile-rig.js";
-import { parsedEvent, seedDelivery } from "../helpers/seed-store.js";
+import { parsedEvent, seedAttempt, seedDelivery } from "../helpers/seed-store.js";
 import { closeTargets, freePort, startTarget, type Target } from "../helpers/target.js";
 
 let fake: FakeOkta;
@@ -123,17 +123,7 @@ describe("--replay-missing", () => {
     const listener = await startTarget("/okta/events");
     store.meta.set("listener.url", listener.url);
     const old = seedDelivery(store, [parsedEvent("old", Date.now() - 3 * 60 * MIN, ADD)]);
-    store.attempts.add({
-      deliverySeq: old.seq,
-      kind: "forward",
-      target: target.url,
-      attempt: 1,
-      startedAt: Date.now(),
-      durationMs: 1,
-      status: 200,
-      error: null,
-      slow: false,
-    });
+    seedAttempt(store, old.seq, { target: target.url });
     emitted(4);
     const result = await runReconcile(options({ replayMissing: {} }));
     expect(
