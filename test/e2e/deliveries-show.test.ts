@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cliEnv, killAll, runCli, startListen } from "../helpers/cli.js";
+import { cliEnv, killAll, runCli, runSh, startListen } from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
 import { envelope, logEvent, post, twoEventDelivery } from "../helpers/payload.js";
 import { closeTargets, startTarget } from "../helpers/target.js";
@@ -13,13 +12,6 @@ afterEach(async () => {
   await closeTargets();
   cleanupTmp();
 });
-
-function sh(script: string, env: NodeJS.ProcessEnv): Promise<number | null> {
-  return new Promise((resolve) => {
-    const c = spawn("sh", ["-c", script], { env, stdio: "ignore" });
-    c.on("exit", (code) => resolve(code));
-  });
-}
 
 describe("okhook deliveries / show", () => {
   it("lists, filters and round-trips what was stored as JSON", async () => {
@@ -139,7 +131,7 @@ describe("okhook deliveries / show", () => {
     expect(curl.code).toBe(0);
     expect(curl.stdout).not.toContain(secret);
     expect(curl.stdout).toContain("OKHOOK_SECRET");
-    expect(await sh(curl.stdout, { ...env, OKHOOK_SECRET: secret })).toBe(0);
+    expect(await runSh(curl.stdout, { ...env, OKHOOK_SECRET: secret })).toBe(0);
     await waitFor(() => query(db, "SELECT 1 FROM deliveries").length === 2);
     const rows = query<{ body: Buffer; auth: string; duplicate_count: number }>(
       db,

@@ -2,25 +2,19 @@ import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { cliEnv, killAll, startCli } from "../helpers/cli.js";
+import { killAll, startCli } from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
-import {
-  FAKE_CLOUDFLARED,
-  fakeCloudflaredEnv,
-  readFakeProxy,
-} from "../helpers/fake-cloudflared.js";
 import { deliveryFailureLog } from "../helpers/fake-okta/deliver.js";
-import { type FakeOkta, startFakeOkta } from "../helpers/fake-okta.js";
+import { closeOktaRigs, startOktaBehindTunnel } from "../helpers/okta-rig.js";
 import { closeTargets, freePort, startTarget } from "../helpers/target.js";
-import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
+import { cleanupTmp } from "../helpers/tmp.js";
 
 const DNS = fileURLToPath(new URL("../helpers/tunnel-dns-import.mjs", import.meta.url));
 
-const fakes: FakeOkta[] = [];
 afterEach(async () => {
   await killAll();
   await closeTargets();
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
+  await closeOktaRigs();
   cleanupTmp();
 });
 
@@ -32,25 +26,12 @@ type Report = { verdict: string; exitCode: number; checks: Check[] };
  * "DNS" for Okta and, via the preload, for doctor), forwarding to a loopback app.
  */
 async function chain() {
-  const stateDir = tmpDir("okhook-cf-");
-  const fake = await startFakeOkta({
-    resolveUri: (uri) => {
-      const u = new URL(uri);
-      const p = readFakeProxy(stateDir, u.hostname);
-      return p ? `${p.proxy}${u.pathname}${u.search}` : uri;
-    },
+  const { fake, home, env } = await startOktaBehindTunnel({
+    env: { OKHOOK_TEST_DEAD_ORIGIN: `http://127.0.0.1:${await freePort()}` },
   });
-  fakes.push(fake);
   const target = await startTarget();
-  const home = tmpDir();
+  // in a directory of its own: the healthy run checks doctor left no file beside it
   const db = join(home, "data", "okhook.db");
-  const env = cliEnv(home, {
-    OKHOOK_CLOUDFLARED: FAKE_CLOUDFLARED,
-    ...fakeCloudflaredEnv("ok", { stateDir }),
-    OKTA_ORG_URL: fake.url,
-    OKTA_API_TOKEN: fake.token,
-    OKHOOK_TEST_DEAD_ORIGIN: `http://127.0.0.1:${await freePort()}`,
-  });
   const listen = startCli(
     [
       "listen",

@@ -1,10 +1,9 @@
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cliEnv, jsonEvents, killAll, startListen } from "../helpers/cli.js";
+import { cliHome, jsonEvents, killAll, startListen } from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
 import { post, twoEventDelivery } from "../helpers/payload.js";
 import { closeTargets, startTarget } from "../helpers/target.js";
-import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
+import { cleanupTmp } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
 
 afterEach(async () => {
@@ -12,12 +11,6 @@ afterEach(async () => {
   await closeTargets();
   cleanupTmp();
 });
-
-function setup() {
-  const home = tmpDir();
-  const db = join(home, "okhook.db");
-  return { home, db, env: cliEnv(home) };
-}
 
 /** Slower than Okta's 3 s and than the 2 s a health probe used to wait, far within --forward-timeout. */
 const SLOW_APP_MS = 3500;
@@ -30,7 +23,7 @@ const forwarded = (db: string) =>
 
 describe("listen: target health as the app sees it", () => {
   it("forwards to an app that takes 3.5 s to answer (its probe too), flags it slow and never calls it down", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const app = await startTarget(
       "/hook",
       () => ({ status: 200, delayMs: SLOW_APP_MS }),
@@ -57,7 +50,7 @@ describe("listen: target health as the app sees it", () => {
   });
 
   it("gives a restarted app its waiting delivery within a second or two, even after 8 s down (default --health-interval)", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const app = await startTarget();
     const l = await startListen(["--db", db, "--forward-to", app.url, "--retry-delay", "10"], env);
     const health = () =>

@@ -1,21 +1,14 @@
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { cliEnv, jsonEvents, killAll, runCli, startCli } from "../helpers/cli.js";
-import {
-  FAKE_CLOUDFLARED,
-  fakeCloudflaredEnv,
-  readFakeProxy,
-} from "../helpers/fake-cloudflared.js";
-import { type FakeOkta, startFakeOkta } from "../helpers/fake-okta.js";
+import { closeOktaRigs, startOktaBehindTunnel } from "../helpers/okta-rig.js";
 import { closeTargets, freePort, startServer } from "../helpers/target.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
 
-const fakes: FakeOkta[] = [];
 afterEach(async () => {
   await killAll();
   await closeTargets();
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
+  await closeOktaRigs();
   cleanupTmp();
 });
 
@@ -76,23 +69,7 @@ describe("okhook send inline", () => {
 
 describe("okhook listen --register-inline and okhook inline execute", () => {
   it("registers the token hook at the tunnel's inline URL, Okta's execute reaches the app through it, exit deactivates", async () => {
-    const stateDir = tmpDir("okhook-cf-");
-    const fake = await startFakeOkta({
-      resolveUri: (uri) => {
-        const u = new URL(uri);
-        const p = readFakeProxy(stateDir, u.hostname);
-        return p ? `${p.proxy}${u.pathname}${u.search}` : uri;
-      },
-    });
-    fakes.push(fake);
-    const home = tmpDir();
-    const db = join(home, "okhook.db");
-    const env = cliEnv(home, {
-      OKHOOK_CLOUDFLARED: FAKE_CLOUDFLARED,
-      ...fakeCloudflaredEnv("ok", { stateDir }),
-      OKTA_ORG_URL: fake.url,
-      OKTA_API_TOKEN: fake.token,
-    });
+    const { fake, db, env } = await startOktaBehindTunnel();
     const answer =
       '{"commands":[{"type":"com.okta.access.patch","value":[{"op":"add","path":"/claims/tier","value":"gold"}]}]}';
     const target = await app(answer);

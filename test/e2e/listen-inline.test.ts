@@ -1,10 +1,10 @@
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadInlineFixture } from "../../src/inline/fixtures.js";
-import { cliEnv, jsonEvents, killAll, runCli, startListen } from "../helpers/cli.js";
+import { cliHome, jsonEvents, killAll, runCli, startListen } from "../helpers/cli.js";
 import { dbFilesContain, query } from "../helpers/db.js";
+import { post } from "../helpers/payload.js";
 import { closeTargets, freePort, startServer } from "../helpers/target.js";
-import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
+import { cleanupTmp } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
 
 afterEach(async () => {
@@ -15,30 +15,9 @@ afterEach(async () => {
 
 const SECRET = "Basic b2todWs6aW5saW5lLXRlc3Q=";
 
-function setup() {
-  const home = tmpDir();
-  return { db: join(home, "okhook.db"), env: cliEnv(home) };
-}
-
-async function call(url: string, body: string | Buffer, auth = SECRET) {
-  const started = performance.now();
-  const res = await fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json",
-      authorization: auth,
-    },
-    body,
-  });
-  const bytes = Buffer.from(await res.arrayBuffer());
-  return {
-    status: res.status,
-    bytes,
-    type: res.headers.get("content-type"),
-    ms: performance.now() - started,
-  };
-}
+/** POST an inline hook request with Okta's headers and `auth`. */
+const call = (url: string, body: string | Buffer, auth = SECRET) =>
+  post(url, body, { authorization: auth });
 
 const inlineEvents = (stdout: string) =>
   jsonEvents(stdout).filter((e) => e.type === "inline") as unknown as {
@@ -54,7 +33,7 @@ const inlineEvents = (stdout: string) =>
 
 describe("okhook listen: inline hooks", () => {
   it("relays a token request and returns the app's answer byte for byte; stores request, answer and verdict", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const answer = Buffer.from(
       '{"commands": [ {"type":"com.okta.identity.patch","value":[{"op":"add","path":"/claims/tier","value":"gold"}]} ]}\n',
     );
@@ -112,7 +91,7 @@ describe("okhook listen: inline hooks", () => {
   });
 
   it("a slow app: okhook answers Okta in time (504) and records the late answer and what Okta does", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const app = await startServer((_r, res, self) =>
       self.later(() => {
         res.writeHead(200, { "content-type": "application/json" });
@@ -144,7 +123,7 @@ describe("okhook listen: inline hooks", () => {
   });
 
   it("an app that is down: 502 at once, recorded as the failed call Okta sees", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const l = await startListen(
       ["--db", db, "--inline-to", `http://127.0.0.1:${await freePort()}/`],
       env,
@@ -162,7 +141,7 @@ describe("okhook listen: inline hooks", () => {
   });
 
   it("no plaintext password or OTP in the database file, its WAL or any output", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const password = "Xq7!plaintext-Pa55word";
     const otp = "730146";
     // the app echoes what it got into debugContext: that copy must be masked too
@@ -208,7 +187,7 @@ describe("okhook listen: inline hooks", () => {
   });
 
   it("replay re-sends a stored request (the masked password given again with --set) and shows the new answer beside the old", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     let n = 0;
     const app = await startServer((r, res) => {
       n++;

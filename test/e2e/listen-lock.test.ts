@@ -1,12 +1,20 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { shortId } from "../../src/store/ids.js";
-import { cliEnv, jsonEvents, killAll, runCli, startCli, startListen } from "../helpers/cli.js";
+import {
+  cliEnv,
+  cliHome,
+  jsonEvents,
+  killAll,
+  runCli,
+  startCli,
+  startListen,
+} from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
 import { startFakeOkta } from "../helpers/fake-okta.js";
 import { post, twoEventDelivery } from "../helpers/payload.js";
 import { closeTargets, freePort, startTarget } from "../helpers/target.js";
-import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
+import { cleanupTmp } from "../helpers/tmp.js";
 import { itTmux, killTmux, TmuxSession } from "../helpers/tmux.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -19,11 +27,6 @@ afterEach(async () => {
   for (const c of closers.splice(0)) await c();
   cleanupTmp();
 });
-
-function setup() {
-  const home = tmpDir();
-  return { home, db: join(home, "okhook.db"), env: cliEnv(home) };
-}
 
 /** The listener-lock row of a database, parsed (undefined when no listen holds it). */
 function lockRow(db: string): { pid: number; url?: string } | undefined {
@@ -50,7 +53,7 @@ const inUse = (db: string, pid: number, url: string) =>
 
 describe("okhook listen: one listener per database", () => {
   it("refuses a second listen on the same database: exit 3, one line naming the db, pid and URL", async () => {
-    const s = setup();
+    const s = cliHome();
     const first = await startListen(["--db", s.db], s.env);
     const second = await runCli(listenArgs(s.db), s.env);
     expect(second.code).toBe(3);
@@ -66,7 +69,7 @@ describe("okhook listen: one listener per database", () => {
   });
 
   it("two listens started at the same moment: one runs, the other exits 3; each pending delivery is forwarded once", async () => {
-    const s = setup();
+    const s = cliHome();
     // Deliveries stored while the app was down stay pending for the next listen.
     const down = `http://127.0.0.1:${await freePort()}/hook`;
     const capture = await startListen(["--db", s.db, "--forward-to", down], s.env);
@@ -101,7 +104,7 @@ describe("okhook listen: one listener per database", () => {
   });
 
   it("takes over the database from a listen killed with SIGKILL, with one quiet note", async () => {
-    const s = setup();
+    const s = cliHome();
     const killed = await startListen(["--db", s.db], s.env);
     killed.child.kill("SIGKILL");
     await killed.exited;
@@ -127,7 +130,7 @@ describe("okhook listen: one listener per database", () => {
   });
 
   it("leaves the reading commands working while listen runs (deliveries, show, replay, reconcile)", async () => {
-    const s = setup();
+    const s = cliHome();
     const target = await startTarget("/hook");
     const l = await startListen(["--db", s.db, "--forward-to", target.url], s.env);
     expect((await post(l.hookUrl, twoEventDelivery().body)).status).toBe(200);
@@ -162,7 +165,7 @@ describe("okhook listen: one listener per database", () => {
   itTmux(
     "okhook ui opens and quits while listen runs, and leaves the listener's claim",
     async () => {
-      const s = setup();
+      const s = cliHome();
       const l = await startListen(["--db", s.db], s.env);
       expect((await post(l.hookUrl, twoEventDelivery().body)).status).toBe(200);
       const id = query<{ id: string }>(s.db, "SELECT id FROM deliveries")[0]!.id;
@@ -180,7 +183,7 @@ describe("okhook listen: one listener per database", () => {
   it.each(["SIGINT", "SIGTERM"] as const)(
     "releases the database when stopped with %s",
     async (signal) => {
-      const s = setup();
+      const s = cliHome();
       const l = await startListen(["--db", s.db], s.env);
       expect(lockRow(s.db)).toMatchObject({ pid: l.child.pid, url: l.hookUrl });
       expect(await l.stop(signal)).toBe(0);
@@ -194,7 +197,7 @@ describe("okhook listen: one listener per database", () => {
   );
 
   it("releases the database when start-up fails (port in use, required tunnel failing)", async () => {
-    const s = setup();
+    const s = cliHome();
     const first = await startListen(["--db", s.db], s.env);
     const other = join(s.home, "other.db");
     const taken = await runCli(

@@ -1,38 +1,19 @@
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cliEnv, jsonEvents, killAll, runCli, startCli } from "../helpers/cli.js";
+import { jsonEvents, killAll, runCli, startCli } from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
-import {
-  FAKE_CLOUDFLARED,
-  fakeCloudflaredEnv,
-  readFakeProxy,
-} from "../helpers/fake-cloudflared.js";
-import { type FakeOkta, startFakeOkta } from "../helpers/fake-okta.js";
+import { readFakeProxy } from "../helpers/fake-cloudflared.js";
+import type { FakeOkta } from "../helpers/fake-okta.js";
+import { closeOktaRigs, startOktaBehindTunnel } from "../helpers/okta-rig.js";
 import { closeTargets, freePort, startTarget } from "../helpers/target.js";
-import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
+import { cleanupTmp } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
 
-const fakes: FakeOkta[] = [];
 afterEach(async () => {
   await killAll();
   await closeTargets();
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
+  await closeOktaRigs();
   cleanupTmp();
 });
-
-/** Fake Okta whose "DNS" sends trycloudflare hostnames to the fake tunnel's loopback proxy. */
-async function oktaBehindFakeTunnel(stateDir: string, deadPort?: number) {
-  const fake = await startFakeOkta({
-    resolveUri: (uri) => {
-      const u = new URL(uri);
-      if (deadPort) return `http://127.0.0.1:${deadPort}${u.pathname}`;
-      const p = readFakeProxy(stateDir, u.hostname);
-      return p ? `${p.proxy}${u.pathname}${u.search}` : uri;
-    },
-  });
-  fakes.push(fake);
-  return fake;
-}
 
 type Hook = {
   id: string;
@@ -43,38 +24,17 @@ type Hook = {
 };
 const hooks = (fake: FakeOkta) => fake.hooks.list().body as Hook[];
 
-function setup(fake: FakeOkta, stateDir: string, token = fake.token) {
-  const home = tmpDir();
-  const db = join(home, "okhook.db");
-  const env = cliEnv(home, {
-    OKHOOK_CLOUDFLARED: FAKE_CLOUDFLARED,
-    ...fakeCloudflaredEnv("ok", { stateDir }),
-    OKTA_ORG_URL: fake.url,
-    OKTA_API_TOKEN: token,
-  });
-  return { db, env };
-}
+/** `listen --register` for user.lifecycle.* with JSON session events, then `extra`. */
+const registerArgs = (db: string, ...extra: string[]) => [
+  ...["listen", "--register", "--port", "0", "--output", "json", "--db", db],
+  ...["--events", "user.lifecycle.*", ...extra],
+];
 
 describe("okhook listen --register", () => {
   it("creates, verifies and activates the hook; Okta's deliveries flow through the tunnel to the app; exit deactivates; a second run re-uses it", async () => {
-    const stateDir = tmpDir("okhook-cf-");
-    const fake = await oktaBehindFakeTunnel(stateDir);
-    const { db, env } = setup(fake, stateDir);
+    const { fake, db, env } = await startOktaBehindTunnel();
     const target = await startTarget();
-    const args = [
-      "listen",
-      "--register",
-      "--port",
-      "0",
-      "--output",
-      "json",
-      "--db",
-      db,
-      "--forward-to",
-      target.url,
-      "--events",
-      "user.lifecycle.*",
-    ];
+    const args = registerArgs(db, "--forward-to", target.url);
     const p = startCli(args, env);
     await p.waitOut(/"type":"hook"/, 20_000);
     const [hook] = hooks(fake);
@@ -115,9 +75,9 @@ describe("okhook listen --register", () => {
   });
 
   it("exits 5 with Okta's errorSummary on a 401, and 3 without credentials", async () => {
-    const stateDir = tmpDir("okhook-cf-");
-    const fake = await oktaBehindFakeTunnel(stateDir);
-    const { db, env } = setup(fake, stateDir, "wrong-token-value");
+    const { db, env } = await startOktaBehindTunnel({
+      env: { OKTA_API_TOKEN: "wrong-token-value" },
+    });
     const r = await runCli(
       ["listen", "--register", "--port", "0", "--db", db, "--output", "compact"],
       env,
@@ -139,9 +99,7 @@ describe("okhook listen --register", () => {
   });
 
   it("ends with a clear message when Okta can never verify the URL", async () => {
-    const stateDir = tmpDir("okhook-cf-");
-    const fake = await oktaBehindFakeTunnel(stateDir, await freePort());
-    const { db, env } = setup(fake, stateDir);
+    const { db, env } = await startOktaBehindTunnel({ deadPort: await freePort() });
     const r = await runCli(
       [
         "listen",
@@ -166,25 +124,11 @@ describe("okhook listen --register", () => {
 });
 
 describe("okhook listen --register: Ctrl+C wins over a registration in flight", () => {
-  const registerArgs = (db: string) => [
-    "listen",
-    "--register",
-    "--port",
-    "0",
-    "--output",
-    "json",
-    "--db",
-    db,
-    "--events",
-    "user.lifecycle.*",
-  ];
   const requestsAfter = (fake: FakeOkta, i: number, re: RegExp) =>
     fake.requests.slice(i).filter((r) => re.test(`${r.method} ${r.path}`));
 
   it("while Okta cannot verify yet: says what it waits for, stops at once, and the hook ends inactive", async () => {
-    const stateDir = tmpDir("okhook-cf-");
-    const fake = await oktaBehindFakeTunnel(stateDir, await freePort());
-    const { db, env } = setup(fake, stateDir);
+    const { fake, db, env } = await startOktaBehindTunnel({ deadPort: await freePort() });
     const p = startCli(registerArgs(db), env);
     // a line per wait on a non-terminal stderr: what, and for how long at most
     await waitFor(
@@ -210,11 +154,9 @@ describe("okhook listen --register: Ctrl+C wins over a registration in flight", 
   });
 
   it("while Okta is still creating the hook: the hook it made anyway is found and deactivated, never activated", async () => {
-    const stateDir = tmpDir("okhook-cf-");
-    const fake = await oktaBehindFakeTunnel(stateDir);
+    const { fake, db, env } = await startOktaBehindTunnel();
     // Okta creates the hook at once but answers only after 20 s
     fake.inject({ kind: "slow", delayMs: 20_000 }, { path: "/api/v1/eventHooks", method: "POST" });
-    const { db, env } = setup(fake, stateDir);
     const p = startCli(registerArgs(db), env);
     await waitFor(() => hooks(fake).length === 1, { what: "the hook created at Okta" });
     await waitFor(() => /creating Okta event hook/.test(p.stderr()), {
@@ -230,9 +172,7 @@ describe("okhook listen --register: Ctrl+C wins over a registration in flight", 
   });
 
   it("a second Ctrl+C while shutdown waits on Okta quits at once (exit 130) and says what is left", async () => {
-    const stateDir = tmpDir("okhook-cf-");
-    const fake = await oktaBehindFakeTunnel(stateDir);
-    const { db, env } = setup(fake, stateDir);
+    const { fake, stateDir, db, env } = await startOktaBehindTunnel();
     const p = startCli(registerArgs(db), env);
     await p.waitOut(/"type":"hook"/, 20_000);
     const ready = await p.waitOut(/"type":"tunnel","state":"ready","publicUrl":"([^"]+)"/);

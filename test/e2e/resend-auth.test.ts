@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { BIN, cliEnv, killAll, runCli, startListen } from "../helpers/cli.js";
+import { BIN, cliEnv, killAll, runCli, runSh, startListen } from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
 import { FAKE_CLOUDFLARED, fakeCloudflaredEnv } from "../helpers/fake-cloudflared.js";
 import { type FakeOkta, startFakeOkta } from "../helpers/fake-okta.js";
@@ -38,13 +37,6 @@ function pathWithOkhook(home: string): string {
   writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
   chmodSync(shim, 0o755);
   return `${dir}:${process.env.PATH}`;
-}
-
-function sh(script: string, env: NodeJS.ProcessEnv): Promise<number | null> {
-  return new Promise((resolve) => {
-    const c = spawn("sh", ["-c", script], { env, stdio: "ignore" });
-    c.on("exit", (code) => resolve(code));
-  });
 }
 
 const HOW: {
@@ -100,7 +92,7 @@ describe("re-sends carry the auth the app expects, without passing the secret ag
       expect(curl.code).toBe(0);
       expect(curl.stdout).not.toContain(expected);
       expect(curl.stdout).toContain("$(okhook secret --db");
-      expect(await sh(curl.stdout, { ...env, PATH: pathWithOkhook(home) })).toBe(0);
+      expect(await runSh(curl.stdout, { ...env, PATH: pathWithOkhook(home) })).toBe(0);
       await waitFor(() => app.posts().length === 3);
       expect(app.posts()[2]!.headers.authorization).toBe(expected);
 

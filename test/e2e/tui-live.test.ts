@@ -3,11 +3,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect } from "vitest";
 import { shortId } from "../../src/store/ids.js";
-import { cliEnv, killAll, runCli, startListen } from "../helpers/cli.js";
+import { cliHome, killAll, runCli, startListen } from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
 import { post, twoEventDelivery } from "../helpers/payload.js";
 import { closeTargets, startTarget } from "../helpers/target.js";
-import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
+import { cleanupTmp } from "../helpers/tmp.js";
 import { itTmux, killTmux, TmuxSession } from "../helpers/tmux.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -20,13 +20,8 @@ afterEach(async () => {
   cleanupTmp();
 });
 
-function setup() {
-  const home = tmpDir();
-  return { home, db: join(home, "okhook.db"), env: cliEnv(home) };
-}
-
 /** A database that a listen stored one delivery in and then stopped: its URL stays in meta. */
-async function stoppedListen(s: ReturnType<typeof setup>): Promise<string> {
+async function stoppedListen(s: ReturnType<typeof cliHome>): Promise<string> {
   const l = await startListen(["--db", s.db], s.env);
   expect((await post(l.hookUrl, twoEventDelivery().body)).status).toBe(200);
   expect(await l.stop()).toBe(0);
@@ -37,7 +32,7 @@ describe("the TUI follows what other processes do to the database", () => {
   itTmux(
     "okhook ui says whether a listener runs, and follows one starting and stopping",
     async () => {
-      const s = setup();
+      const s = cliHome();
       const lastUrl = await stoppedListen(s);
       const tmux = new TmuxSession(s.home);
       tmux.start(["ui", "--db", s.db], { columns: 120, rows: 30, env: s.env });
@@ -57,7 +52,7 @@ describe("the TUI follows what other processes do to the database", () => {
   itTmux(
     "listen's own view shows the row `okhook replay --fresh-ids` wrote from another process, with no new delivery",
     async () => {
-      const s = setup();
+      const s = cliHome();
       const target = await startTarget("/hook");
       const tmux = new TmuxSession(s.home);
       tmux.start(
@@ -90,7 +85,7 @@ describe("the TUI follows what other processes do to the database", () => {
   itTmux(
     "okhook ui marks ↻ a delivery `okhook replay` re-sent earlier, and its r sends ui's --secret",
     async () => {
-      const s = setup();
+      const s = cliHome();
       const target = await startTarget("/hook");
       const l = await startListen(["--db", s.db, "--forward-to", target.url], s.env);
       expect((await post(l.hookUrl, twoEventDelivery().body)).status).toBe(200);
@@ -122,7 +117,7 @@ describe("the TUI follows what other processes do to the database", () => {
   itTmux(
     "okhook ui loads the TUI as one bundled file, not ink's ~570 modules one by one (first frame)",
     async () => {
-      const s = setup();
+      const s = cliHome();
       await stoppedListen(s);
       const trace = join(s.home, "imports.txt");
       const tmux = new TmuxSession(s.home);

@@ -54,9 +54,14 @@ async function rig(o: { quick?: "ok" | "429" | "badjson"; registerError?: string
 
 type Rig = Awaited<ReturnType<typeof rig>>;
 
-function listen(r: Rig, args: string[], cloudflared = CLOUDFLARED_QUICK): Proc {
-  const base = ["listen", "--port", "0", "--db", r.db, "--cloudflared", cloudflared];
-  return startCli([...base, "--secret", SECRET, ...args], r.env);
+/** `okhook listen` on the rig's database with this cloudflared, then `args`. */
+function listenArgs(r: Rig, args: string[], cloudflared = CLOUDFLARED_QUICK): string[] {
+  return ["listen", "--port", "0", "--db", r.db, "--cloudflared", cloudflared, ...args];
+}
+
+/** Start `listen` with the known secret. */
+function listen(r: Rig, args: string[]): Proc {
+  return startCli(listenArgs(r, ["--secret", SECRET, ...args]), r.env);
 }
 
 const READY = /"type":"tunnel","state":"ready","publicUrl":"([^"]+)","hookUrl":"([^"]+)"/;
@@ -179,20 +184,8 @@ describe.skipIf(kitMissing !== undefined)(
     it("a malformed token and a token the edge refuses: exit 4, one line that says what to do", async () => {
       const r = await rig({ registerError: "Unauthorized: Tunnel not found" });
       const named = ["--tunnel", "token", "--public-url", "https://hooks.example.com"];
-      const args = (token: string) => [
-        "listen",
-        "--port",
-        "0",
-        "--db",
-        r.db,
-        "--cloudflared",
-        CLOUDFLARED,
-        "--output",
-        "compact",
-        ...named,
-        "--tunnel-token",
-        token,
-      ];
+      const args = (token: string) =>
+        listenArgs(r, ["--output", "compact", ...named, "--tunnel-token", token], CLOUDFLARED);
       const bad = await runCli(args("not-a-token"), r.env);
       expect(bad.code).toBe(4);
       expect(bad.stderr.trim().split("\n")).toEqual([
@@ -219,20 +212,7 @@ describe.skipIf(kitMissing !== undefined)(
 
     it("quick tunnels rate limited (429) with --tunnel quick: exit 4, said once, with the wait-and-retry fix", async () => {
       const r = await rig({ quick: "429" });
-      const res = await runCli(
-        [
-          "listen",
-          "--port",
-          "0",
-          "--db",
-          r.db,
-          "--cloudflared",
-          CLOUDFLARED_QUICK,
-          "--tunnel",
-          "quick",
-        ],
-        r.env,
-      );
+      const res = await runCli(listenArgs(r, ["--tunnel", "quick"]), r.env);
       expect(res.code).toBe(4);
       expect(res.stderr).toBe(
         "okhook: Cloudflare is rate limiting quick tunnels from this network (HTTP 429, error code 1015): wait a few minutes and retry, or use a named tunnel (--tunnel token)\n",
@@ -267,11 +247,7 @@ describe.skipIf(kitMissing !== undefined)(
       const r = await rig({ quick: "ok" });
       const env = { ...r.env, TUNNEL_EDGE: `127.0.0.1:${await freeUdpPort()}` };
       const res = await runCli(
-        [
-          "listen",
-          ...["--port", "0", "--db", r.db, "--cloudflared", CLOUDFLARED_QUICK, "--tunnel", "quick"],
-          ...["--tunnel-timeout", "7000", "--output", "compact"],
-        ],
+        listenArgs(r, ["--tunnel", "quick", "--tunnel-timeout", "7000", "--output", "compact"]),
         env,
       );
       expect(res.code).toBe(4);
@@ -288,20 +264,10 @@ describe.skipIf(kitMissing !== undefined)(
     it("Ctrl+C while the tunnel is still starting: one 'tunnel stopped', never 'failed', exit 0", async () => {
       const r = await rig({ quick: "ok" });
       const nowhere = `127.0.0.1:${await freeUdpPort()}`;
-      const p = startCli(
-        [
-          "listen",
-          "--port",
-          "0",
-          "--db",
-          r.db,
-          "--cloudflared",
-          CLOUDFLARED_QUICK,
-          "--output",
-          "compact",
-        ],
-        { ...r.env, TUNNEL_EDGE: nowhere },
-      );
+      const p = startCli(listenArgs(r, ["--output", "compact"]), {
+        ...r.env,
+        TUNNEL_EDGE: nowhere,
+      });
       await p.waitOut(/● tunnel starting…/);
       await waitFor(() => cloudflaredsFor(nowhere).length === 1, { what: "cloudflared to run" });
       p.child.kill("SIGINT");

@@ -1,9 +1,8 @@
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cliEnv, killAll, type Proc, runCli, startCli, startListen } from "../helpers/cli.js";
+import { cliHome, killAll, type Proc, runCli, startCli, startListen } from "../helpers/cli.js";
 import { envelope, logEvent, post } from "../helpers/payload.js";
 import { closeTargets, startTarget } from "../helpers/target.js";
-import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
+import { cleanupTmp } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
 
 afterEach(async () => {
@@ -11,11 +10,6 @@ afterEach(async () => {
   await closeTargets();
   cleanupTmp();
 });
-
-function setup() {
-  const home = tmpDir();
-  return { db: join(home, "okhook.db"), env: cliEnv(home) };
-}
 
 /** A LogEvent of `eventType` for `login`, with the outcome given. */
 function event(eventType: string, login: string, result = "SUCCESS") {
@@ -59,7 +53,7 @@ const lines = (s: string) =>
 
 describe("okhook wait beside a running listen", () => {
   it("returns the match that arrives after it started, ignoring earlier and non-matching events", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const l = await startListen(["--db", db], env);
     // matches too, but was stored before wait started
     const before = event("user.lifecycle.create", "sam@example.com", "FAILURE");
@@ -90,7 +84,7 @@ describe("okhook wait beside a running listen", () => {
   });
 
   it("--since counts what is already stored; --count needs distinct events (a duplicate counts once)", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const l = await startListen(["--db", db], env);
     const a = event("user.lifecycle.create", "a@example.com");
     const b = event("user.lifecycle.create", "b@example.com");
@@ -122,7 +116,7 @@ describe("okhook wait beside a running listen", () => {
   });
 
   it("--forwarded returns only once the app answered the delivery 2xx", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     let answers = 0;
     const app = await startTarget("/hook", () => ({ status: ++answers === 1 ? 503 : 200 }));
     const l = await startListen(["--db", db, "--forward-to", app.url], env);
@@ -142,7 +136,7 @@ describe("okhook wait beside a running listen", () => {
   });
 
   it("times out with exit 1 naming the closest misses and why", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const l = await startListen(["--db", db], env);
     const w = await startWait(
       [
@@ -168,7 +162,7 @@ describe("okhook wait beside a running listen", () => {
   });
 
   it("a bad --match is exit 2 with the argument and an example; nothing waits", async () => {
-    const { db, env } = setup();
+    const { db, env } = cliHome();
     const r = await runCli(
       ["wait", "--event-type", "user.*", "--match", "target[x].id=1", "--db", db],
       env,

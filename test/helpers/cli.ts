@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { tmpDir } from "./tmp.js";
 import { waitFor } from "./wait.js";
 
 export const BIN = fileURLToPath(new URL("../../bin/okhook.js", import.meta.url));
@@ -18,6 +20,16 @@ export function cliEnv(
   };
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
+}
+
+/** A fresh temp home (removed by cleanupTmp), the database path in it and cliEnv(home, extra). */
+export function cliHome(extra: Record<string, string | undefined> = {}): {
+  home: string;
+  db: string;
+  env: NodeJS.ProcessEnv;
+} {
+  const home = tmpDir();
+  return { home, db: join(home, "okhook.db"), env: cliEnv(home, extra) };
 }
 
 /** A running okhook process with its output so far. */
@@ -116,6 +128,18 @@ export async function runCli(
   const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
   live.delete(child);
   return { code, stdout, stderr };
+}
+
+/** Run a shell script to completion (killed by killAll if the test ends first); its exit code. */
+export function runSh(script: string, env: NodeJS.ProcessEnv): Promise<number | null> {
+  const child = spawn("sh", ["-c", script], { env, stdio: "ignore" });
+  live.add(child);
+  return new Promise((resolve) =>
+    child.on("exit", (code) => {
+      live.delete(child);
+      resolve(code);
+    }),
+  );
 }
 
 /** Start `okhook listen --output json` and wait for its `listening` event. */

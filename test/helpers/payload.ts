@@ -53,12 +53,12 @@ export function twoEventDelivery(): { body: Buffer; uuids: string[] } {
   return { body: envelope([a, b]), uuids: [a.uuid as string, b.uuid as string] };
 }
 
-/** POST a body the way Okta does. */
+/** POST a body the way Okta does; the answer as text and as bytes, with its content type. */
 export async function post(
   url: string,
   body: Buffer | string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; text: string; ms: number }> {
+): Promise<{ status: number; text: string; bytes: Buffer; type: string | null; ms: number }> {
   const started = performance.now();
   const res = await fetch(url, {
     method: "POST",
@@ -70,6 +70,12 @@ export async function post(
     },
     body,
   });
-  const text = await res.text();
-  return { status: res.status, text, ms: performance.now() - started };
+  const bytes = Buffer.from(await res.arrayBuffer());
+  return {
+    status: res.status,
+    text: new TextDecoder().decode(bytes), // as res.text() decodes: UTF-8, a BOM dropped
+    bytes,
+    type: res.headers.get("content-type"),
+    ms: performance.now() - started,
+  };
 }

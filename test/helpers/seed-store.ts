@@ -3,7 +3,7 @@ import { userError } from "../../src/commands/store-words.js";
 import { openDb } from "../../src/store/db.js";
 import { newDeliveryId } from "../../src/store/ids.js";
 import { Store } from "../../src/store/store.js";
-import type { DeliveryKind, NewDelivery, ParsedEvent } from "../../src/store/types.js";
+import type { DeliveryKind, NewAttempt, NewDelivery, ParsedEvent } from "../../src/store/types.js";
 import { tmpDir } from "./tmp.js";
 
 const open: Store[] = [];
@@ -63,6 +63,26 @@ export function seedDelivery(
   };
   const [stored] = store.deliveries.insert([record]);
   return { seq: stored!.seq, id: stored!.id };
+}
+
+/** Record a forward attempt of delivery `deliverySeq`: attempt 1, now, 200 in 1 ms, unless `over` says. */
+export function seedAttempt(
+  store: Store,
+  deliverySeq: number,
+  over: Partial<NewAttempt> = {},
+): number {
+  return store.attempts.add({
+    deliverySeq,
+    kind: "forward",
+    target: "http://127.0.0.1:3000/",
+    attempt: 1,
+    startedAt: Date.now(),
+    durationMs: 1,
+    status: 200,
+    error: null,
+    slow: false,
+    ...over,
+  });
 }
 
 /** Run a store call and rethrow its error as a command says it to the user (the CLI's words). */

@@ -1,3 +1,6 @@
+import { render } from "ink-testing-library";
+import { createElement, type ReactElement } from "react";
+import type { DeliverySummary } from "../../src/events.js";
 import { newDeliveryId } from "../../src/store/ids.js";
 import type { Store } from "../../src/store/store.js";
 import type {
@@ -7,10 +10,13 @@ import type {
   StoredDelivery,
 } from "../../src/store/types.js";
 import { storeSource } from "../../src/tui/source.js";
+import { App } from "../../src/ui/App.js";
 import type { UiClock } from "../../src/ui/clock.js";
 import type { CurlView, HeaderInfo, ReplayOutcome, UiActions } from "../../src/ui/types.js";
+import type { TerminalSize } from "../../src/ui/use-terminal-size.js";
 import { ViewStore, type ViewStoreOptions } from "../../src/ui/view-store.js";
 import { closeStores, tempStore as openTempStore } from "./seed-store.js";
+import { waitFor } from "./wait.js";
 
 /** A clock tests move by hand: timers fire only inside `advance`. */
 export class ManualClock implements UiClock {
@@ -216,4 +222,60 @@ export function row(over: Partial<DeliveryRow> = {}): DeliveryRow {
     replayOf: null,
     ...over,
   };
+}
+
+/** A delivery as a session event carries it (listen's renderers, the view store's live rows). */
+export function summary(over: Partial<DeliverySummary> = {}): DeliverySummary {
+  return {
+    seq: 1,
+    id: `01jx${"0".repeat(14)}7f3k2q9a`,
+    receivedAt: Date.UTC(2026, 10, 20, 14, 2, 11, 482),
+    method: "POST",
+    path: "/okta/events",
+    kind: "delivery",
+    status: 200,
+    auth: "ok",
+    eventCount: 1,
+    firstEventType: "user.lifecycle.create",
+    duplicateCount: 0,
+    size: 10,
+    ackMs: 1,
+    reason: null,
+    forwardState: "none",
+    ...over,
+  };
+}
+
+/** A list row for a request that carried no events and is never forwarded (401, 404, 405…). */
+export function requestRow(over: Partial<DeliveryRow> = {}): DeliveryRow {
+  return row({
+    eventCount: 0,
+    firstEventType: null,
+    forwardState: "none",
+    forwardStatus: null,
+    ...over,
+  });
+}
+
+const mounted: { unmount: () => void }[] = [];
+
+/** Render an Ink element, unmounted by `unmountAll` (afterEach). */
+export function mount(el: ReactElement): ReturnType<typeof render> {
+  const r = render(el);
+  mounted.push(r);
+  return r;
+}
+
+/** Unmount everything `mount` and `mountApp` rendered. */
+export function unmountAll(): void {
+  for (const m of mounted.splice(0)) m.unmount();
+}
+
+/** The whole UI over `view`, colours off: its screen as text, a wait for text on it, keys. */
+export function mountApp(view: ViewStore, actions: UiActions, size?: TerminalSize) {
+  const r = mount(createElement(App, { store: view, actions, color: false, size }));
+  const screen = () => plain(r.lastFrame());
+  const see = (text: string) =>
+    waitFor(() => screen().includes(text), { timeoutMs: 3000, what: `"${text}" on screen` });
+  return { r, screen, see, press: (k: string) => r.stdin.write(k) };
 }

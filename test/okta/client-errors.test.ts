@@ -5,6 +5,7 @@ import { ConfigError, RemoteApiError } from "../../src/errors.js";
 import { OktaClient, type OktaClientOptions } from "../../src/okta/client.js";
 import { type FakeOkta, type FakeOktaOptions, startFakeOkta } from "../helpers/fake-okta.js";
 import { closeTargets, startServer } from "../helpers/target.js";
+import { failure } from "../helpers/thrown.js";
 
 const SINCE = "2026-11-20T00:00:00.000Z";
 const UNTIL = "2026-11-20T14:00:00.000Z";
@@ -31,15 +32,6 @@ async function setup(fakeOpts: FakeOktaOptions = {}, clientOpts: Partial<OktaCli
     ...clientOpts,
   });
   return { fake, client };
-}
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected a failure");
 }
 
 async function firstPage(client: OktaClient) {

@@ -3,6 +3,7 @@ import { RemoteApiError } from "../../src/errors.js";
 import { OktaClient } from "../../src/okta/client.js";
 import type { EventHookInput } from "../../src/okta/types.js";
 import { closeOktaRigs, startOktaRig } from "../helpers/okta-rig.js";
+import { failure } from "../helpers/thrown.js";
 
 afterEach(closeOktaRigs);
 
@@ -32,15 +33,6 @@ function hookBody(uri: string, name = "okhook local dev"): EventHookInput {
       },
     },
   };
-}
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected a failure");
 }
 
 describe("OktaClient event hooks", () => {

@@ -5,6 +5,7 @@ import { OktaClient, type OktaClientOptions } from "../../src/okta/client.js";
 import type { OktaProgress } from "../../src/okta/transport.js";
 import type { LogEvent } from "../../src/okta/types.js";
 import { type FakeOkta, type FakeOktaOptions, startFakeOkta } from "../helpers/fake-okta.js";
+import { failure } from "../helpers/thrown.js";
 
 const T0 = Date.parse("2026-11-20T14:00:00.000Z");
 const SINCE = "2026-11-20T00:00:00.000Z";
@@ -55,15 +56,6 @@ async function collect(pages: AsyncIterable<LogEvent[]>): Promise<LogEvent[][]> 
   const out: LogEvent[][] = [];
   for await (const page of pages) out.push(page);
   return out;
-}
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected a failure");
 }
 
 describe("OktaClient.listLogs", () => {

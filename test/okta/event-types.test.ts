@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../src/errors.js";
 import { eventTypeMatcher } from "../../src/event-type-glob.js";
 import {
   ELIGIBLE_EVENT_TYPES,
@@ -9,16 +8,7 @@ import {
   NOT_ELIGIBLE_EVENT_TYPES,
   suggest,
 } from "../../src/okta/event-types.js";
-
-function usageMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return (err as Error).message;
-  }
-  throw new Error("expected a UsageError");
-}
+import { usageMessage } from "../helpers/thrown.js";
 
 describe("eligible event types", () => {
   it("holds the 314 catalog types, unique", () => {

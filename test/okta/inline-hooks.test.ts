@@ -6,6 +6,7 @@ import { InlineHooksApi } from "../../src/okta/inline-hooks.js";
 import { inlineHookBody, registerInlineHook } from "../../src/okta/inline-register.js";
 import { closeOktaRigs, startOktaRig } from "../helpers/okta-rig.js";
 import { closeTargets, startServer } from "../helpers/target.js";
+import { failure } from "../helpers/thrown.js";
 
 afterEach(async () => {
   await closeOktaRigs();
@@ -27,15 +28,6 @@ const TOKEN = "com.okta.oauth2.tokens.transform";
 const body = (uri: string, name = "okhook token", secret = "Basic b2todWs6czNjcjN0") =>
   inlineHookBody({ name, hookUrl: uri, secret, authHeader: "authorization" }, TOKEN);
 
-async function failure(p: Promise<unknown>): Promise<RemoteApiError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as RemoteApiError;
-  }
-  throw new Error("expected a failure");
-}
-
 describe("Inline Hooks API against the fake Okta", () => {
   it("creates (200, ACTIVE, secret never returned), lists by type, deactivates, deletes", async () => {
     const { api } = await setup();
@@ -49,11 +41,11 @@ describe("Inline Hooks API against the fake Okta", () => {
     expect(JSON.stringify(hook)).not.toContain("czNjcjN0");
     expect((await api.list(TOKEN)).map((h) => h.id)).toEqual([hook.id]);
     expect(await api.list("com.okta.saml.tokens.transform")).toEqual([]);
-    const still = await failure(api.remove(hook.id));
+    const still = await failure<RemoteApiError>(api.remove(hook.id));
     expect(still.message).toMatch(/400 E0000001.*must be INACTIVE/);
     expect((await api.deactivate(hook.id)).status).toBe("INACTIVE");
     await api.remove(hook.id);
-    expect((await failure(api.get(hook.id))).status).toBe(404);
+    expect((await failure<RemoteApiError>(api.get(hook.id))).status).toBe(404);
   });
 
   it.each([
@@ -77,7 +69,7 @@ describe("Inline Hooks API against the fake Okta", () => {
     ],
   ])("refuses %s with 400 E0000001 naming the field", async (_n, input, cause) => {
     const { api } = await setup();
-    const err = await failure(api.create(input));
+    const err = await failure<RemoteApiError>(api.create(input));
     expect(err).toBeInstanceOf(RemoteApiError);
     expect(err.message).toMatch(/Okta answered 400 E0000001: Api validation failed: inlineHook/);
     expect(err.message).toMatch(cause);
@@ -174,7 +166,9 @@ describe("registerInlineHook", () => {
       hookUrl: "https://t.example.com/okta/inline",
     };
     await registerInlineHook({ ...base, name: "someone else's" });
-    const err = await failure(registerInlineHook({ ...base, name: "okhook telephony" }));
+    const err = await failure<RemoteApiError>(
+      registerInlineHook({ ...base, name: "okhook telephony" }),
+    );
     expect(err.message).toContain("Only one active telephony inline hook is allowed per org");
   });
 });

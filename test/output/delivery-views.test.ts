@@ -8,7 +8,7 @@ import { colorFor } from "../../src/output/format.js";
 import { showText } from "../../src/output/show-render.js";
 import type { DeliveryKind, DeliveryRow } from "../../src/store/types.js";
 import { forwardLabel } from "../../src/ui/row-format.js";
-import { row } from "../helpers/ui.js";
+import { requestRow, row } from "../helpers/ui.js";
 
 const ctx = {
   env: readEnv({ NO_COLOR: "1" }),
@@ -41,13 +41,7 @@ const NEVER: DeliveryKind[] = [
 describe("every view says the same about a delivery", () => {
   it("Forward: — for a request that is never forwarded, captured for one kept with no target", () => {
     for (const kind of NEVER) {
-      const r = row({
-        kind,
-        eventCount: 0,
-        firstEventType: null,
-        forwardState: "none",
-        forwardStatus: null,
-      });
+      const r = requestRow({ kind });
       const seen = {
         kind,
         show: showForward(r),

@@ -4,6 +4,7 @@ import type { DeliverySummary, ForwardOutcome, SessionEvent } from "../../src/ev
 import { clock } from "../../src/format-time.js";
 import { RoutingTable } from "../../src/forward/routes.js";
 import { plainRenderer, type StatusInfo, statusBlock } from "../../src/output/listen-renderer.js";
+import { summary } from "../helpers/ui.js";
 
 const info: StatusInfo = {
   version: "0.0.0",
@@ -18,25 +19,15 @@ const info: StatusInfo = {
 
 const T0 = Date.UTC(2026, 10, 20, 14, 2, 11, 0);
 
-function summary(seq: number, receivedAt: number): DeliverySummary {
-  return {
+/** Delivery `seq`, received at `receivedAt`, waiting to be forwarded. */
+const pending = (seq: number, receivedAt: number): DeliverySummary =>
+  summary({
     seq,
     id: `01jx0000000000000000000${seq}aa`,
     receivedAt,
-    method: "POST",
-    path: "/okta/events",
-    kind: "delivery",
-    status: 200,
-    auth: "ok",
-    eventCount: 1,
-    firstEventType: "user.lifecycle.create",
-    duplicateCount: 0,
-    size: 10,
     ackMs: 2,
-    reason: null,
     forwardState: "pending",
-  };
-}
+  });
 
 function outcome(
   seq: number,
@@ -80,8 +71,8 @@ const clockOf = (line: string) => line.slice(0, 12);
 describe("listen compact output", () => {
   it("prints each delivery when it is received and each forward outcome when it ends, in time order", () => {
     const lines = render("compact", [
-      [0, { type: "delivery", delivery: summary(1, T0) }],
-      [5, { type: "delivery", delivery: summary(2, T0 + 5) }],
+      [0, { type: "delivery", delivery: pending(1, T0) }],
+      [5, { type: "delivery", delivery: pending(2, T0 + 5) }],
       [9, { type: "forward", outcome: outcome(2, "forwarded", { durationMs: 4 }) }],
       [50, { type: "forward", outcome: outcome(1, "retry", { retryInMs: 1000 }) }],
       [1100, { type: "forward", outcome: outcome(1, "forwarded", { attempt: 2 }) }],
@@ -100,7 +91,7 @@ describe("listen compact output", () => {
 
   it("says when a forward waits for a target that is down, and when it was slower than Okta allows", () => {
     const lines = render("compact", [
-      [0, { type: "delivery", delivery: summary(1, T0) }],
+      [0, { type: "delivery", delivery: pending(1, T0) }],
       [
         3,
         {
@@ -124,14 +115,14 @@ describe("listen compact output", () => {
 
 describe("listen --output json", () => {
   it("writes receivedAt as ISO 8601 like deliveries --json and show --json", () => {
-    const [line] = render("json", [[7, { type: "delivery", delivery: summary(1, T0 + 3) }]]);
+    const [line] = render("json", [[7, { type: "delivery", delivery: pending(1, T0 + 3) }]]);
     const doc = JSON.parse(line!) as { ts: string; delivery: { receivedAt: string } };
     expect(doc.ts).toBe("2026-11-20T14:02:11.007Z");
     expect(doc.delivery.receivedAt).toBe("2026-11-20T14:02:11.003Z");
   });
 
   it("escapes C1 and bidi characters so the NDJSON is safe on a terminal", () => {
-    const d = { ...summary(1, T0), firstEventType: "x\u009b2J\u202e" };
+    const d = { ...pending(1, T0), firstEventType: "x\u009b2J\u202e" };
     const [line] = render("json", [[0, { type: "delivery", delivery: d }]]);
     expect(line).toContain("x\\u009b2J\\u202e");
     expect((JSON.parse(line!) as { delivery: DeliverySummary }).delivery.firstEventType).toBe(

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../src/errors.js";
 import { applyEdits, formatPath, parsePath, parseSetArg } from "../../src/payload/edit.js";
+import { usageMessage } from "../helpers/thrown.js";
 
 function envelope() {
   return {
@@ -14,16 +14,6 @@ function envelope() {
       ],
     },
   };
-}
-
-function usageMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return (err as Error).message;
-  }
-  throw new Error("expected a UsageError");
 }
 
 describe("parseSetArg", () => {

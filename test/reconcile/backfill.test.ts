@@ -13,17 +13,18 @@ import {
   type ReconcileRig,
   startReconcileRig,
 } from "../helpers/reconcile-rig.js";
-import { parsedEvent, seedDelivery } from "../helpers/seed-store.js";
+import { parsedEvent, seedAttempt, seedDelivery } from "../helpers/seed-store.js";
 import { closeTargets, freePort, startTarget, type Target } from "../helpers/target.js";
 
 let fake: FakeOkta;
 let store: Store;
 let target: Target;
 let options: ReconcileRig["options"];
+let received: ReconcileRig["received"];
 
 beforeEach(async () => {
   target = await startTarget("/okta/events");
-  ({ fake, store, options } = await startReconcileRig({
+  ({ fake, store, options, received } = await startReconcileRig({
     replayMissing: { to: target.url, secret: "hook-secret" },
   }));
 });
@@ -45,13 +46,6 @@ function emitted(n: number, types = [CREATE, ADD]): LogEvent[] {
   );
 }
 
-function receive(events: LogEvent[]): void {
-  const parsed = events.map((e) =>
-    parsedEvent(String(e.uuid), String(e.published), String(e.eventType)),
-  );
-  seedDelivery(store, parsed, { receivedAt: Date.parse(String(events[0]!.published)) + 100 });
-}
-
 function postedEvents(t: Target): LogEvent[][] {
   return t.posts().map((p) => JSON.parse(p.body.toString()).data.events as LogEvent[]);
 }
@@ -59,7 +53,7 @@ function postedEvents(t: Target): LogEvent[][] {
 describe("--replay-missing", () => {
   it("sends exactly the missing events, Okta-shaped, batched in published order; then in sync", async () => {
     const events = emitted(130);
-    receive(events.slice(0, 10));
+    received(events.slice(0, 10), 100);
     const missing = events.slice(10);
 
     const first = await runReconcile(options());
@@ -129,17 +123,7 @@ describe("--replay-missing", () => {
     const listener = await startTarget("/okta/events");
     store.meta.set("listener.url", listener.url);
     const old = seedDelivery(store, [parsedEvent("old", Date.now() - 3 * 60 * MIN, ADD)]);
-    store.attempts.add({
-      deliverySeq: old.seq,
-      kind: "forward",
-      target: target.url,
-      attempt: 1,
-      startedAt: Date.now(),
-      durationMs: 1,
-      status: 200,
-      error: null,
-      slow: false,
-    });
+    seedAttempt(store, old.seq, { target: target.url });
     emitted(4);
     const result = await runReconcile(options({ replayMissing: {} }));
     expect(

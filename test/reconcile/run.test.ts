@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError, Interrupted, RemoteApiError, UsageError } from "../../src/errors.js";
-import type { LogEvent } from "../../src/okta/types.js";
 import { MAX_TYPES_PER_QUERY } from "../../src/reconcile/filters.js";
 import { runReconcile } from "../../src/reconcile/run.js";
 import type { Store } from "../../src/store/store.js";
@@ -18,32 +17,18 @@ import { parsedEvent, seedDelivery } from "../helpers/seed-store.js";
 let fake: FakeOkta;
 let store: Store;
 let options: ReconcileRig["options"];
+let logged: ReconcileRig["logged"];
+let received: ReconcileRig["received"];
+let logQueries: ReconcileRig["logQueries"];
+let hook: ReconcileRig["hook"];
 
 beforeEach(async () => {
-  ({ fake, store, options } = await startReconcileRig({ client: { retryBaseDelayMs: 5 } }));
+  ({ fake, store, options, logged, received, logQueries, hook } = await startReconcileRig({
+    client: { retryBaseDelayMs: 5 },
+  }));
 });
 
 afterEach(closeReconcileRigs);
-
-/** Events in the fake System Log, published `agoMs` before now. */
-function logged(types: string[], agoMs = 10 * MIN): LogEvent[] {
-  const published = new Date(Date.now() - agoMs).toISOString();
-  return fake.addLogEvents(types.map((eventType) => ({ eventType, published })));
-}
-
-/** Store a receipt of each event, `delayMs` after its published time. */
-function received(events: LogEvent[], delayMs = 500): { id: string } {
-  const parsed = events.map((e) =>
-    parsedEvent(String(e.uuid), String(e.published), String(e.eventType)),
-  );
-  return seedDelivery(store, parsed, {
-    receivedAt: Date.parse(String(events[0]!.published)) + delayMs,
-  });
-}
-
-function logQueries(): Record<string, string>[] {
-  return fake.requests.filter((r) => r.path === "/api/v1/logs").map((r) => r.query);
-}
 
 describe("runReconcile", () => {
   it("sorts every category: missing, a uuid received twice, late, unexpected", async () => {
@@ -189,31 +174,27 @@ describe("runReconcile", () => {
   });
 
   it("with --hook-id compares the hook's types and reports Okta's delivery failures for that hook", async () => {
-    const hook = fake.hooks.create({
-      name: "dev",
-      events: { type: "EVENT_TYPE", items: [CREATE, ADD] },
-      channel: { type: "HTTP", version: "1.0.0", config: { uri: "http://127.0.0.1:9/hook" } },
-    }).body as { id: string };
+    const id = hook([CREATE, ADD]);
     const published = new Date(Date.now() - MIN).toISOString();
     fake.addLogEvents([
-      { eventType: "event_hook.delivery", published, target: [{ id: hook.id, type: "EventHook" }] },
+      { eventType: "event_hook.delivery", published, target: [{ id, type: "EventHook" }] },
       {
         eventType: "event_hook.delivery",
         published,
         target: [{ id: "whoSomeoneElse", type: "EventHook" }],
       },
     ]);
-    const result = await runReconcile(options({ hookId: hook.id }));
+    const result = await runReconcile(options({ hookId: id }));
     expect(result.selection).toEqual({
       source: "hook",
       types: [ADD, CREATE],
-      hook: { id: hook.id, from: "--hook-id" },
+      hook: { id, from: "--hook-id" },
     });
-    expect(result).toMatchObject({ hookId: hook.id, hookFrom: "--hook-id" });
+    expect(result).toMatchObject({ hookId: id, hookFrom: "--hook-id" });
     // Okta's failure notes are reported, not counted: nothing is missing here
     expect(result.report.inSync).toBe(true);
     expect(result.report.counts.deliveryFailures).toBe(1);
-    expect(result.report.deliveryFailures[0]!.hookIds).toEqual([hook.id]);
+    expect(result.report.deliveryFailures[0]!.hookIds).toEqual([id]);
     expect(logQueries().at(-1)!.filter).toBe('eventType eq "event_hook.delivery"');
     const without = await runReconcile(options({ eventTypes: [CREATE] }));
     expect(without.report.counts.deliveryFailures).toBe(0);

@@ -9,18 +9,20 @@ import {
   ADD,
   CREATE,
   closeReconcileRigs,
-  MIN,
   type ReconcileRig,
   startReconcileRig,
 } from "../helpers/reconcile-rig.js";
-import { parsedEvent, seedDelivery } from "../helpers/seed-store.js";
 
 let fake: FakeOkta;
 let store: Store;
 let options: ReconcileRig["options"];
+let logged: ReconcileRig["logged"];
+let received: ReconcileRig["received"];
+let logQueries: ReconcileRig["logQueries"];
+let hook: ReconcileRig["hook"];
 
 beforeEach(async () => {
-  ({ fake, store, options } = await startReconcileRig());
+  ({ fake, store, options, logged, received, logQueries, hook } = await startReconcileRig());
 });
 
 afterEach(closeReconcileRigs);
@@ -28,30 +30,14 @@ afterEach(closeReconcileRigs);
 const env = readEnv({ NO_COLOR: "1" });
 const DEACTIVATE = "user.lifecycle.deactivate";
 
-/** A hook in the fake org subscribed to `items`. */
-function hook(items: string[], extra: Record<string, unknown> = {}): string {
-  const created = fake.hooks.create({
-    name: "okhook dev",
-    events: { type: "EVENT_TYPE", items, ...extra },
-    channel: { type: "HTTP", version: "1.0.0", config: { uri: "http://127.0.0.1:9/hook" } },
-  });
-  return (created.body as { id: string }).id;
-}
-
 /** One event of each type in the System Log, ten minutes ago; `receivedTypes` also stored. */
 function scenario(types: string[], receivedTypes: string[]) {
-  const published = new Date(Date.now() - 10 * MIN).toISOString();
-  const events = fake.addLogEvents(types.map((eventType) => ({ eventType, published })));
-  for (const e of events.filter((x) => receivedTypes.includes(String(x.eventType)))) {
-    const parsed = parsedEvent(String(e.uuid), published, String(e.eventType));
-    seedDelivery(store, [parsed], { receivedAt: Date.parse(published) + 500 });
-  }
+  const events = logged(types);
+  for (const e of events.filter((x) => receivedTypes.includes(String(x.eventType)))) received([e]);
   return events;
 }
 
-function filters(): string[] {
-  return fake.requests.filter((r) => r.path === "/api/v1/logs").map((r) => r.query.filter ?? "");
-}
+const filters = () => logQueries().map((q) => q.filter ?? "");
 
 describe("which event types reconcile compares", () => {
   it("by default, the types of the hook listen --register remembered: a type that never arrived is missing", async () => {
@@ -113,12 +99,7 @@ describe("which event types reconcile compares", () => {
 
   it("falls back to the types received, saying so, when the token may not read event hooks", async () => {
     const rig = await startReconcileRig({}, { grantedScopes: ["okta.logs.read"] });
-    const created = rig.fake.hooks.create({
-      name: "okhook dev",
-      events: { type: "EVENT_TYPE", items: [CREATE, ADD] },
-      channel: { type: "HTTP", version: "1.0.0", config: { uri: "http://127.0.0.1:9/hook" } },
-    });
-    const id = (created.body as { id: string }).id;
+    const id = rig.hook([CREATE, ADD]);
     rig.store.meta.set(hookMetaKey(rig.fake.url), id);
     const result = await runReconcile(
       rig.options({ apiToken: undefined, accessToken: rig.fake.token }),

@@ -1,12 +1,12 @@
 import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { killAll, runCli, startListen } from "../helpers/cli.js";
+import { cliHome, killAll, runCli, startListen } from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
 import { post } from "../helpers/payload.js";
 import { startServer } from "../helpers/target.js";
 import { cleanupTmp } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
-import { cleanups, count, dbWith, holdWriteLock, oneLine, setup } from "./storage-support.js";
+import { cleanups, count, dbWith, holdWriteLock, oneLine } from "./storage-support.js";
 import { summary, uniqueDelivery } from "./support.js";
 
 // Apart from storage.test.ts so the two 5 s busy-timeout waits run beside the other suites.
@@ -44,7 +44,7 @@ async function lockedAtStart(): Promise<void> {
 /** A lock held past the busy timeout while a forward completes: a warning, no crash, forwarded after. */
 async function lockedDuringForward(): Promise<void> {
   {
-    const s = setup();
+    const s = cliHome();
     const held: ServerResponse[] = [];
     const got: string[] = [];
     let hold = true;

@@ -1,24 +1,16 @@
-import { join } from "node:path";
 import Database from "better-sqlite3";
 import { expect } from "vitest";
-import { cliEnv, startListen } from "../helpers/cli.js";
+import { cliHome, startListen } from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
 import { post } from "../helpers/payload.js";
-import { tmpDir } from "../helpers/tmp.js";
 import { uniqueDelivery } from "./support.js";
 
 /** Cleanups the storage suites run after each test (locks, servers). */
 export const cleanups: (() => Promise<void> | void)[] = [];
 
-/** A temp home with a DB path and the CLI environment. */
-export function setup() {
-  const home = tmpDir();
-  return { home, db: join(home, "okhook.db"), env: cliEnv(home) };
-}
-
 /** An okhook DB holding `n` deliveries, written by a real `listen`. */
 export async function dbWith(n: number) {
-  const s = setup();
+  const s = cliHome();
   const l = await startListen(["--db", s.db], s.env);
   for (let i = 0; i < n; i++)
     expect((await post(l.hookUrl, uniqueDelivery().body)).status).toBe(200);

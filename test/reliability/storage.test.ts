@@ -1,12 +1,12 @@
 import { closeSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { killAll, runCli, startListen } from "../helpers/cli.js";
+import { cliHome, killAll, runCli, startListen } from "../helpers/cli.js";
 import { query } from "../helpers/db.js";
 import { post } from "../helpers/payload.js";
 import { cleanupTmp } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
-import { cleanups, count, dbWith, oneLine, setup } from "./storage-support.js";
+import { cleanups, count, dbWith, oneLine } from "./storage-support.js";
 import { alive, fmt, startLoad, summary, uniqueDelivery } from "./support.js";
 
 const figures: string[] = [];
@@ -19,7 +19,7 @@ afterEach(async () => {
 
 describe("storage faults", () => {
   it("refuses a corrupt database with exit 3 and one line, for listen, deliveries and show", async () => {
-    const s = setup();
+    const s = cliHome();
     writeFileSync(s.db, Buffer.alloc(8192, "not a database, just bytes "));
     for (const args of [
       ["listen", "--tunnel", "none", "--port", "0", "--output", "compact"],
@@ -44,7 +44,7 @@ describe("storage faults", () => {
   });
 
   it("explains a database it cannot create (ENOTDIR, /sys, /proc) with exit 3, also as root", async () => {
-    const s = setup();
+    const s = cliHome();
     const file = join(s.home, "a-file");
     writeFileSync(file, "");
     // Root ignores permission bits, so these fail for other reasons: a path under a regular
@@ -66,7 +66,7 @@ describe("storage faults", () => {
   });
 
   it("refuses a second listener on a database in use (exit 3) while the first stores under load; same port: exit 4", async () => {
-    const s = setup();
+    const s = cliHome();
     const a = await startListen(["--db", s.db], s.env);
     const load = startLoad({ url: a.hookUrl, connections: 5, maxRequests: 600 });
     await waitFor(() => load.result.acked.size > 0, { what: "the first acknowledgements" });

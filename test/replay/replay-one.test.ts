@@ -4,7 +4,7 @@ import { parseSetArg } from "../../src/payload/edit.js";
 import { inferAuthHeader } from "../../src/replay/prepare.js";
 import { replayOne } from "../../src/replay/replay-one.js";
 import { logEvent } from "../helpers/payload.js";
-import { closeStores, tempStore } from "../helpers/seed-store.js";
+import { closeStores, seedAttempt, tempStore } from "../helpers/seed-store.js";
 import { closeTargets, freePort, startTarget } from "../helpers/target.js";
 import { cleanupTmp } from "../helpers/tmp.js";
 import { deliveryOf } from "./seed.js";
@@ -36,17 +36,7 @@ function storeOne(body: Buffer, forwardedTo?: string) {
   const { store, file } = tempStore();
   const [d] = store.deliveries.insert([deliveryOf(body)]);
   if (forwardedTo) {
-    store.attempts.add({
-      deliverySeq: d!.seq,
-      kind: "forward",
-      target: forwardedTo,
-      attempt: 1,
-      startedAt: Date.now(),
-      durationMs: 3,
-      status: 500,
-      error: null,
-      slow: false,
-    });
+    seedAttempt(store, d!.seq, { target: forwardedTo, status: 500 });
     store.deliveries.setForward(d!.seq, { state: "failed", status: 500 });
   }
   return { store, file, seq: d!.seq, id: d!.id };

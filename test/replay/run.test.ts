@@ -6,7 +6,7 @@ import { resolveRefs, selectDeliveries } from "../../src/replay/select.js";
 import type { ReplayResult } from "../../src/replay/types.js";
 import type { Store } from "../../src/store/store.js";
 import { envelope, logEvent } from "../helpers/payload.js";
-import { closeStores, tempStore } from "../helpers/seed-store.js";
+import { closeStores, seedAttempt, tempStore } from "../helpers/seed-store.js";
 import { closeTargets, startServer, startTarget } from "../helpers/target.js";
 import { cleanupTmp } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
@@ -19,16 +19,13 @@ afterEach(async () => {
 });
 
 function attempt(store: Store, seq: number, status: number | null, kind: "forward" | "replay") {
-  store.attempts.add({
-    deliverySeq: seq,
+  const target = "http://127.0.0.1:1/hook";
+  seedAttempt(store, seq, {
     kind,
-    target: "http://127.0.0.1:1/hook",
-    attempt: store.attempts.lastNo(seq, "http://127.0.0.1:1/hook") + 1,
-    startedAt: Date.now(),
-    durationMs: 1,
+    target,
+    attempt: store.attempts.lastNo(seq, target) + 1,
     status,
     error: status === null ? "connection refused" : null,
-    slow: false,
   });
 }
 

@@ -3,7 +3,13 @@ import { ReceiptIndex } from "../../src/reconcile/receipts.js";
 import { forwardTargetFor, markListenerBackfill } from "../../src/store/backfill.js";
 import { StoreLocalEvents } from "../../src/store/local-events.js";
 import { EventSpool } from "../../src/store/spool.js";
-import { closeStores, parsedEvent, seedDelivery, tempStore } from "../helpers/seed-store.js";
+import {
+  closeStores,
+  parsedEvent,
+  seedAttempt,
+  seedDelivery,
+  tempStore,
+} from "../helpers/seed-store.js";
 import { cleanupTmp } from "../helpers/tmp.js";
 
 afterEach(() => {
@@ -110,17 +116,7 @@ describe("backfill bookkeeping", () => {
     const users = seedDelivery(store, [parsedEvent("u", T)]);
     const groups = seedDelivery(store, [parsedEvent("g", T, "group.user_membership.add")]);
     const attempt = (deliverySeq: number, target: string, kind: "forward" | "backfill") =>
-      store.attempts.add({
-        deliverySeq,
-        kind,
-        target,
-        attempt: 1,
-        startedAt: T,
-        durationMs: 1,
-        status: 200,
-        error: null,
-        slow: false,
-      });
+      seedAttempt(store, deliverySeq, { kind, target, startedAt: T });
     attempt(users.seq, "http://localhost:3000/users", "forward");
     attempt(groups.seq, "http://localhost:3000/groups", "forward");
     attempt(users.seq, "http://elsewhere:9/", "backfill");

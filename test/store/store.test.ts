@@ -9,7 +9,7 @@ import { newDeliveryId, shortId } from "../../src/store/ids.js";
 import { MIGRATIONS } from "../../src/store/migrations.js";
 import { Store } from "../../src/store/store.js";
 import type { NewDelivery, ParsedEvent } from "../../src/store/types.js";
-import { asUser, closeStores, tempStore } from "../helpers/seed-store.js";
+import { asUser, closeStores, seedAttempt, tempStore } from "../helpers/seed-store.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 
 const stores: Store[] = [];
@@ -133,18 +133,7 @@ describe("store", () => {
   it("records attempts and forward state, and lists what is still pending", () => {
     const s = open();
     const [a, b] = s.deliveries.insert([delivery([ev("u-1")]), delivery([ev("u-2")])]);
-    s.attempts.add({
-      deliverySeq: a!.seq,
-      kind: "forward",
-      target: "http://t/",
-      attempt: 1,
-      startedAt: Date.now(),
-      durationMs: 5,
-      status: 200,
-      error: null,
-      slow: false,
-      response: Buffer.from("ok"),
-    });
+    seedAttempt(s, a!.seq, { target: "http://t/", durationMs: 5, response: Buffer.from("ok") });
     s.deliveries.setForward(a!.seq, { state: "forwarded", status: 200, ms: 5 });
     expect(s.attempts.forwardedTo(a!.seq, "http://t/")).toBe(true);
     expect(s.attempts.lastNo(a!.seq, "http://t/")).toBe(1);
@@ -156,18 +145,7 @@ describe("store", () => {
   it("says which rows were replayed when asked (the TUI's ↻), and only then", () => {
     const s = open();
     const [a, b] = s.deliveries.insert([delivery([ev("u-1")]), delivery([ev("u-2")])]);
-    const attempt = (seq: number, kind: "forward" | "replay") =>
-      s.attempts.add({
-        deliverySeq: seq,
-        kind,
-        target: "http://t/",
-        attempt: 1,
-        startedAt: Date.now(),
-        durationMs: 5,
-        status: 200,
-        error: null,
-        slow: false,
-      });
+    const attempt = (seq: number, kind: "forward" | "replay") => seedAttempt(s, seq, { kind });
     attempt(a!.seq, "forward");
     attempt(b!.seq, "forward");
     attempt(b!.seq, "replay");

@@ -3,7 +3,13 @@ import { answerHeaders } from "../../src/forward/send.js";
 import { exportCount, exportDeliveries } from "../../src/store/export-pages.js";
 import { StoreImport } from "../../src/store/import-tx.js";
 import type { FullDelivery } from "../../src/store/types.js";
-import { closeStores, parsedEvent, seedDelivery, tempStore } from "../helpers/seed-store.js";
+import {
+  closeStores,
+  parsedEvent,
+  seedAttempt,
+  seedDelivery,
+  tempStore,
+} from "../helpers/seed-store.js";
 import { cleanupTmp } from "../helpers/tmp.js";
 
 afterEach(() => {
@@ -17,18 +23,12 @@ function seeded(n: number) {
     const { seq } = seedDelivery(store, [parsedEvent(`uuid-${i}`, Date.UTC(2026, 0, 1, 0, i))], {
       receivedAt: Date.UTC(2026, 0, 1, 0, i),
     });
-    store.attempts.add({
-      deliverySeq: seq,
-      kind: "forward",
+    seedAttempt(store, seq, {
       target: "http://localhost:3000/",
-      attempt: 1,
       startedAt: Date.UTC(2026, 0, 1, 0, i, 1),
       durationMs: 5,
-      status: 200,
-      error: null,
       response: Buffer.from([0xff, i]),
       responseHeaders: [["x-app", String(i)]],
-      slow: false,
     });
   }
   return store;

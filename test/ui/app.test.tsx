@@ -1,24 +1,22 @@
-import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { shortId } from "../../src/store/ids.js";
 import type { Store } from "../../src/store/store.js";
-import { App } from "../../src/ui/App.js";
 import type { TerminalSize } from "../../src/ui/use-terminal-size.js";
 import { cleanupTmp } from "../helpers/tmp.js";
 import {
   closeStores,
   event,
-  plain,
+  mountApp,
   recordingActions,
   seed,
   tempStore,
+  unmountAll,
   viewOver,
 } from "../helpers/ui.js";
 import { waitFor } from "../helpers/wait.js";
 
-const mounted: { unmount: () => void }[] = [];
 afterEach(() => {
-  for (const m of mounted.splice(0)) m.unmount();
+  unmountAll();
   closeStores();
   cleanupTmp();
 });
@@ -38,25 +36,13 @@ const KEYS = {
 function mount(store: Store, size: TerminalSize | null = { columns: 100, rows: 30 }) {
   const { view, clock } = viewOver(store);
   const actions = recordingActions();
-  const r = render(<App store={view} actions={actions} color={false} size={size ?? undefined} />);
-  mounted.push(r);
-  const screen = () => plain(r.lastFrame());
-  const see = (text: string) =>
-    waitFor(() => screen().includes(text), { timeoutMs: 3000, what: `"${text}" on screen` });
+  const ui = mountApp(view, actions, size ?? undefined);
   const selectedLine = () =>
-    screen()
+    ui
+      .screen()
       .split("\n")
       .find((l) => l.startsWith("›")) ?? "";
-  return {
-    view,
-    clock,
-    actions,
-    r,
-    screen,
-    see,
-    selectedLine,
-    press: (k: string) => r.stdin.write(k),
-  };
+  return { view, clock, actions, selectedLine, ...ui };
 }
 
 function seedMixed(store: Store, n = 60) {

@@ -1,4 +1,3 @@
-import { render } from "ink-testing-library";
 import type { ReactElement } from "react";
 import { afterEach, describe, expect, it } from "vitest";
 import { curlParts } from "../../src/output/curl.js";
@@ -14,19 +13,15 @@ import { headerLines } from "../../src/ui/header-lines.js";
 import { lineText } from "../../src/ui/text.js";
 import { ColorContext } from "../../src/ui/theme.js";
 import type { DeliveryDetail } from "../../src/ui/types.js";
-import { event, header, plain, row } from "../helpers/ui.js";
+import { event, header, mount, plain, row, unmountAll } from "../helpers/ui.js";
 
-const mounted: { unmount: () => void }[] = [];
-afterEach(() => {
-  for (const m of mounted.splice(0)) m.unmount();
-});
+afterEach(unmountAll);
 
 const COLOUR_SGR = new RegExp(`${String.fromCharCode(27)}\\[(3[0-7]|9[0-7]|38;|4[0-7]|10[0-7])`);
 
 /** Render with colours off and return the frame as text. */
 function frame(el: ReactElement): string {
-  const r = render(<ColorContext.Provider value={false}>{el}</ColorContext.Provider>);
-  mounted.push(r);
+  const r = mount(<ColorContext.Provider value={false}>{el}</ColorContext.Provider>);
   const raw = r.lastFrame() ?? "";
   expect(raw).not.toMatch(COLOUR_SGR);
   return plain(raw);

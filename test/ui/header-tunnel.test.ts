@@ -2,21 +2,10 @@ import { describe, expect, it } from "vitest";
 import { headerLines } from "../../src/ui/header-lines.js";
 import { applyHeaderEvent } from "../../src/ui/header-state.js";
 import { lineText } from "../../src/ui/text.js";
-import type { HeaderInfo } from "../../src/ui/types.js";
+import { header } from "../helpers/ui.js";
 
 const URL = "https://quiet-river-fox-lamp.trycloudflare.com";
-const base: HeaderInfo = {
-  mode: "listen",
-  version: "0.1.0",
-  db: "/tmp/okhook.db",
-  localUrl: "http://127.0.0.1:8787",
-  localHookUrl: "http://127.0.0.1:8787/okta/events",
-  authHeader: "authorization",
-  secretLabel: "hunt…2222",
-  tunnel: { state: "starting" },
-  targets: [],
-  countersScope: "session",
-};
+const base = header({ tunnel: { state: "starting" } });
 
 describe("the header follows the tunnel's real connection", () => {
   it("reconnecting: says so and why, keeps the URL to paste (it does not change), then ready again", () => {

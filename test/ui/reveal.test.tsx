@@ -1,6 +1,4 @@
-import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
-import { App } from "../../src/ui/App.js";
 import { footerLine } from "../../src/ui/Footer.js";
 import { lineText } from "../../src/ui/text.js";
 import { REVEAL_MS } from "../../src/ui/view-state.js";
@@ -8,17 +6,17 @@ import { cleanupTmp } from "../helpers/tmp.js";
 import {
   closeStores,
   header,
-  plain,
+  mountApp,
   recordingActions,
   seed,
   tempStore,
+  unmountAll,
   viewOver,
 } from "../helpers/ui.js";
 import { waitFor } from "../helpers/wait.js";
 
-const mounted: { unmount: () => void }[] = [];
 afterEach(() => {
-  for (const m of mounted.splice(0)) m.unmount();
+  unmountAll();
   closeStores();
   cleanupTmp();
 });
@@ -32,14 +30,7 @@ function mount(secret: string | undefined, columns = 120) {
     header: header({ secretLabel: secret ? "hunt…2222" : undefined }),
   });
   const actions = { ...recordingActions(), revealSecret: () => secret };
-  const r = render(
-    <App store={view} actions={actions} color={false} size={{ columns, rows: 30 }} />,
-  );
-  mounted.push(r);
-  const screen = () => plain(r.lastFrame());
-  const see = (text: string) =>
-    waitFor(() => screen().includes(text), { timeoutMs: 3000, what: `"${text}" on screen` });
-  return { view, clock, screen, see, press: (k: string) => r.stdin.write(k) };
+  return { view, clock, ...mountApp(view, actions, { columns, rows: 30 }) };
 }
 
 describe("s shows the secret for a few seconds", () => {

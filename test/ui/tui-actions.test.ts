@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { authPlan } from "../../src/listen/listener-auth.js";
 import { listenerSecrets, recordListenerAuth, secretsFileFor } from "../../src/listen/secret.js";
 import { createTuiActions } from "../../src/tui/actions.js";
+import { seedAttempt } from "../helpers/seed-store.js";
 import { closeTargets, type Received, startTarget } from "../helpers/target.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 import { closeStores, seed, tempStore } from "../helpers/ui.js";
@@ -23,18 +24,7 @@ describe("okhook ui's r: the auth the listener forwarded with, looked up beside 
     const file = `${tmpDir()}/okhook.db`;
     const store = tempStore(file);
     const [d] = seed(store, 1);
-    store.attempts.add({
-      deliverySeq: d!.seq,
-      kind: "forward",
-      target: app.url,
-      attempt: 1,
-      startedAt: Date.now(),
-      durationMs: 3,
-      status: 200,
-      error: null,
-      response: null,
-      slow: false,
-    });
+    seedAttempt(store, d!.seq, { target: app.url });
     recordListenerAuth(store, file, {
       header: "authorization",
       secret: SECRET,

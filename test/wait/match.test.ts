@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../src/errors.js";
 import { evaluate, parseMatchArg } from "../../src/wait/match.js";
+import { usageMessage } from "../helpers/thrown.js";
 
 const event = {
   uuid: "fb4d3fa0-e4ea-11f1-8f21-1b6d3e9a7c42",
@@ -18,16 +18,6 @@ const event = {
 };
 
 const holds = (arg: string, e: unknown = event) => evaluate(e, parseMatchArg(arg)).ok;
-
-function usageMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return (err as Error).message;
-  }
-  throw new Error("expected a UsageError");
-}
 
 describe("--match path=value", () => {
   it("holds for a string field equal to the text, not for another value", () => {
