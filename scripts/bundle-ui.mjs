@@ -16,7 +16,10 @@ await build({
   input: `${ui}mount.js`,
   platform: "node",
   // ink imports react-devtools-core only when DEV=true; it is not installed.
-  external: ["react-devtools-core"],
+  // string-width stays one module shared with src/text/width.ts (the same 8.x ink asks for;
+  // wrap-ansi's 7.x has the same call): its Unicode-property regexes (RGI_Emoji…) take tens of
+  // ms to compile, once instead of once per copy, and the TUI measures exactly as tables do.
+  external: ["react-devtools-core", "string-width"],
   // The CLI always runs React's production build (see selectProductionReact in config.ts).
   transform: { define: { "process.env.NODE_ENV": '"production"' } },
   output: {
