@@ -164,15 +164,25 @@ export function jsonEvents(stdout: string): { type: string; [k: string]: unknown
     .map((l) => JSON.parse(l) as { type: string });
 }
 
-/** Kill every child still running (afterEach). */
+/** How long a child left running gets to stop by itself (e.g. `listen` stopping its cloudflared). */
+const TERM_GRACE_MS = 3_000;
+
+/**
+ * Stop every child still running (afterEach): SIGTERM first, so a `listen` stops the cloudflared
+ * it started (a SIGKILLed listen would leave it orphaned), then SIGKILL what is still there.
+ */
 export async function killAll(): Promise<void> {
   await Promise.all(
     [...live].map(
       (c) =>
         new Promise<void>((resolve) => {
           if (c.exitCode !== null || c.signalCode !== null) return resolve();
-          c.once("exit", () => resolve());
-          c.kill("SIGKILL");
+          const force = setTimeout(() => c.kill("SIGKILL"), TERM_GRACE_MS);
+          c.once("exit", () => {
+            clearTimeout(force);
+            resolve();
+          });
+          c.kill("SIGTERM");
         }),
     ),
   );
