@@ -88,7 +88,7 @@ process.on("exit", () => {
 
 function buildProgram(): Command {
   const program = new Command("okhook")
-    .description("Okta Event Hooks for local development: capture, forward, replay, reconcile.")
+    .description("Okta event and inline hooks, locally: capture, forward, replay, reconcile.")
     .version(VERSION, "-v, --version", "print the version")
     .showSuggestionAfterError(true)
     .exitOverride()
