@@ -1,4 +1,4 @@
-import type { Counters, DeliveryRecord } from "./store/types.js";
+import type { DeliveryRecord } from "./store/types.js";
 
 /** A delivery as announced to renderers once it is stored (its acknowledgement time known). */
 export type DeliverySummary = Pick<
@@ -89,7 +89,6 @@ export type SessionEvent =
   | { type: "hook"; hookId: string; status: string; verificationStatus: string; detail?: string }
   /** An Okta inline hook okhook registered (`--register-inline`) or deactivated. */
   | { type: "inline-hook"; hookId: string; inlineType: string; status: string; detail: string }
-  | { type: "counters"; counters: Counters }
   | { type: "warning"; message: string }
   | { type: "error"; message: string }
   | { type: "stopping"; reason: string }

@@ -64,7 +64,7 @@ export class LiveFeed {
     } else if (e.type === "forward") {
       this.dirty.add(e.outcome.seq);
       this.countersDue = true;
-    } else if (e.type !== "counters") {
+    } else {
       this.pendingCommit = this.t.applyHeader(e) || this.pendingCommit;
     }
     this.schedule(this.o.batchMs);
