@@ -14,19 +14,14 @@ export function isGlob(pattern: string): boolean {
   return /[*?[\]{}]/.test(pattern);
 }
 
-/** Matcher for one glob over event types (`user.lifecycle.*`, `group.user_membership*`). */
+/**
+ * Matcher for one glob over event types (`user.lifecycle.*`, `group.user_membership*`), the
+ * same wherever a pattern is taken: `family.*` also matches the bare `family`, so
+ * `app.user_management.*` includes `app.user_management` (Okta's own event type) when it
+ * subscribes a hook, routes a forward, filters stored deliveries or waits for an event.
+ */
 export function globMatcher(pattern: string): (type: string) => boolean {
   const glob = picomatch(pattern, OPTIONS);
-  return (type) => glob(type);
-}
-
-/**
- * Matcher for one pattern of `--events`/`reconcile --event-type`, expanded against Okta's
- * eligible list: a glob, where `family.*` also matches the bare `family` (so
- * `app.user_management.*` includes `app.user_management`).
- */
-export function eventTypeMatcher(pattern: string): (type: string) => boolean {
-  const glob = globMatcher(pattern);
   const bare = pattern.endsWith(".*") ? pattern.slice(0, -2) : undefined;
   return (type) => type === bare || glob(type);
 }

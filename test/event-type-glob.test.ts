@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { eventTypeMatcher, globMatcher } from "../src/event-type-glob.js";
+import { globMatcher } from "../src/event-type-glob.js";
 import { parseRoute } from "../src/forward/routes.js";
 import { closeStores, parsedEvent, seedDelivery, tempStore } from "./helpers/seed-store.js";
 import { cleanupTmp } from "./helpers/tmp.js";
@@ -16,6 +16,8 @@ const TYPES = [
   "group.user_membership.add",
   "User.lifecycle.create",
   "odd/type.with.slash",
+  "app.user_management",
+  "app.user_management.user_group_import.upsert_success",
 ];
 
 const PATTERNS = [
@@ -27,6 +29,7 @@ const PATTERNS = [
   "group.user_membership.a?d",
   "*",
   "*.create",
+  "app.user_management.*",
 ];
 
 describe("one glob engine for event types", () => {
@@ -56,12 +59,21 @@ describe("one glob engine for event types", () => {
       "user.session.start",
     ]);
     expect(m("*")).toEqual(TYPES);
+    expect(m("app.*")).toEqual(TYPES.filter((t) => t.startsWith("app.")));
     expect(m("user.{session,lifecycle}.create")).toEqual(["user.lifecycle.create"]);
     expect(m("User.*")).toEqual(["User.lifecycle.create"]);
   });
 
-  it("only --events expansion lets `family.*` match the bare family", () => {
-    expect(eventTypeMatcher("app.user_management.*")("app.user_management")).toBe(true);
-    expect(globMatcher("app.user_management.*")("app.user_management")).toBe(false);
+  it("`family.*` matches the bare family wherever a pattern is taken", () => {
+    const { store } = tempStore();
+    const { seq } = seedDelivery(store, [parsedEvent("u1", 0, "app.user_management")]);
+    const pattern = "app.user_management.*";
+    expect(globMatcher(pattern)("app.user_management")).toBe(true);
+    expect(parseRoute(`${pattern}=3000`).matches("app.user_management")).toBe(true);
+    expect(store.deliveries.list({ limit: 10, eventTypeGlob: pattern }).map((r) => r.seq)).toEqual([
+      seq,
+    ]);
+    expect(globMatcher("app.user_management*")("app.user_managementX")).toBe(true);
+    expect(globMatcher("app.user_management.*")("app.user_managementX")).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import { eventTypeMatcher, globMatcher, isGlob } from "../event-type-glob.js";
+import { globMatcher, isGlob } from "../event-type-glob.js";
 import { ELIGIBLE_EVENT_TYPES } from "./eligible-event-types.js";
 
 export { ELIGIBLE_EVENT_TYPES };
@@ -70,7 +70,7 @@ export function isKnownNotEligible(typeOrPattern: string): boolean {
   if (NOT_ELIGIBLE_EVENT_TYPES.includes(typeOrPattern)) return true;
   if (NOT_ELIGIBLE_MATCHERS.some((m) => m(typeOrPattern))) return true;
   if (!isGlob(typeOrPattern)) return false;
-  const matches = eventTypeMatcher(typeOrPattern);
+  const matches = globMatcher(typeOrPattern);
   return NOT_ELIGIBLE_EVENT_TYPES.some((t) => matches(t));
 }
 
@@ -85,7 +85,7 @@ export function expandEventTypes(
   const flag = options.flag ?? "--events";
   const out = new Set<string>();
   for (const pattern of splitPatterns(patterns)) {
-    const matches = eventTypeMatcher(pattern);
+    const matches = globMatcher(pattern);
     const found = ELIGIBLE_EVENT_TYPES.filter((t) => matches(t));
     if (found.length === 0) throw noMatchError(pattern, flag);
     for (const t of found) out.add(t);

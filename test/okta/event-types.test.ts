@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventTypeMatcher } from "../../src/event-type-glob.js";
+import { globMatcher } from "../../src/event-type-glob.js";
 import {
   ELIGIBLE_EVENT_TYPES,
   expandEventTypes,
@@ -51,9 +51,7 @@ describe("expandEventTypes", () => {
       "app.user_management",
       "app.user_management.user_group_import.upsert_success",
     ]);
-    expect(eventTypeMatcher("user.identity_verification.*")("user.identity_verification")).toBe(
-      true,
-    );
+    expect(globMatcher("user.identity_verification.*")("user.identity_verification")).toBe(true);
   });
 
   it("suggests a fix for a glob that matches nothing", () => {
