@@ -75,6 +75,20 @@ export function readTunnelRecord(
 }
 
 /**
+ * The public hook URL the database's listener last had, running or not (reconcile looks for
+ * the Okta hook pointing there); undefined when it never had one or the row is damaged.
+ */
+export function lastPublicHookUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const v = JSON.parse(raw) as Partial<TunnelRecord> | null;
+    return typeof v?.hookUrl === "string" && /^https?:\/\//.test(v.hookUrl) ? v.hookUrl : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Keep the tunnel record of this listen run current: `off` without a tunnel, else `starting`
  * and every state the tunnel reports after. A write that fails (database closing) is skipped:
  * the record is a diagnosis aid, never a reason to disturb the listener.

@@ -3,6 +3,7 @@ import type { OkhookEnv } from "../config.js";
 import type { BackfillResult } from "../reconcile/backfill.js";
 import type { DeliveryFailure } from "../reconcile/delivery-failures.js";
 import type { CategoryCounts, ReportedEvent } from "../reconcile/diff.js";
+import type { KnownHook } from "../reconcile/filters.js";
 import type { ReconcileResult } from "../reconcile/run.js";
 import { shortId } from "../store/ids.js";
 import { guardOutput, safe, toJson } from "../text/sanitize.js";
@@ -74,10 +75,15 @@ function selectionText(r: ReconcileResult, listed = true): string {
   const n = `${types.length} event type${types.length === 1 ? "" : "s"}`;
   if (source === "flag") return `${n} from --event-type${list}`;
   if (source === "hook" && hook) {
-    const from = hook.from === "--hook-id" ? "--hook-id" : "remembered by okhook listen --register";
-    return `the ${n} hook ${hook.id} is subscribed to, read from Okta (hook id ${from})${list}`;
+    return `the ${n} hook ${hook.id} is subscribed to, read from Okta (${hookFound(hook)})${list}`;
   }
   return `the ${n} received in the window${list}; a type that never arrived is not checked (${narrow})`;
+}
+
+function hookFound(hook: KnownHook): string {
+  if (hook.from === "--hook-id") return "hook id --hook-id";
+  if (hook.from === "database") return "hook id remembered by okhook listen --register";
+  return `the hook at the listener's last URL, ${hook.url ?? "?"}`;
 }
 
 function summary(c: ChalkInstance, r: ReconcileResult): string[] {

@@ -15,10 +15,15 @@ export const DELIVERY_FAILURE_FILTER = `eventType eq ${scimString(DELIVERY_FAILU
  */
 export type SelectionSource = "flag" | "hook" | "received" | "all";
 
-/** The hook a reconcile knows of, and how: `--hook-id`, or remembered by `listen --register`. */
+/**
+ * The hook a reconcile knows of, and how: `--hook-id`, remembered by `listen --register`, or
+ * found on Okta pointing at the URL the database's listener last had (`url`).
+ */
 export interface KnownHook {
   id: string;
-  from: "--hook-id" | "database";
+  from: "--hook-id" | "database" | "url";
+  /** With `from: "url"`: that URL. */
+  url?: string;
 }
 
 /** The event types a reconcile compares; `types: null` means every hook-eligible type. */

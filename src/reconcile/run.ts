@@ -12,6 +12,7 @@ import { type BackfillOptions, type BackfillResult, backfillMissing } from "./ba
 import { DELIVERY_FAILURE_EVENT_TYPE } from "./delivery-failures.js";
 import { diffEvents, type ReconcileReport } from "./diff.js";
 import { type EventSelection, type KnownHook, logQueries } from "./filters.js";
+import { hookByUrl } from "./hook-by-url.js";
 import { readAhead } from "./read-ahead.js";
 import { ReceiptIndex } from "./receipts.js";
 import { knownHook, selectEventTypes } from "./selection.js";
@@ -42,7 +43,10 @@ export interface RunReconcileOptions {
    * Okta), else those received in the window, else every hook-eligible type.
    */
   eventTypes?: string[];
-  /** `--hook-id`; default: the hook `listen --register` remembered in the database. */
+  /**
+   * `--hook-id`; default: the hook `listen --register` remembered in the database, else the
+   * one on Okta pointing at the URL the database's listener last had.
+   */
   hookId?: string;
   /** `--strict`: duplicates, late events and Okta's delivery failures also break "in sync". */
   strict?: boolean;
@@ -75,7 +79,7 @@ export interface ReconcileResult {
   selection: EventSelection;
   /** SCIM filters sent (null: unfiltered). */
   queries: (string | null)[];
-  /** The hook whose delivery failures were pulled (`--hook-id`, else from the database). */
+  /** The hook whose delivery failures were pulled (`--hook-id`, the database, its URL). */
   hookId: string | null;
   hookFrom: KnownHook["from"] | null;
   pages: number;
@@ -144,7 +148,9 @@ async function compare({ o, client, window, counters, spool }: CompareInput) {
   // The window's receipts first: without a hook they name the event types to ask Okta for.
   o.onProgress?.({ type: "local" });
   const index = ReceiptIndex.from(local.inWindow());
-  const hook = knownHook(o.hookId, o.store, client.orgUrl);
+  const hook =
+    knownHook(o.hookId, o.store, client.orgUrl) ??
+    (await hookByUrl(client, o.store, warnings, !o.eventTypes?.length));
   if (hook && !o.eventTypes?.length) o.onProgress?.({ type: "hook", hookId: hook.id });
   const selection = await selectEventTypes({
     client,

@@ -78,11 +78,12 @@ async function subscription(
         `--hook-id "${hook.id}": Okta has no event hook with that id (find it under Workflow > Event Hooks, it starts with "who")`,
       );
     }
+    const remembered = hook.from === "database" ? " (remembered by okhook listen --register)" : "";
     const why =
       err.status === 404
-        ? "(remembered by okhook listen --register) is gone from Okta"
-        : "cannot be read: the token lacks okta.eventHooks.read";
-    warnings.push(`${named} ${why}, ${fallback} (name them with --event-type)`);
+        ? `${remembered} is gone from Okta`
+        : " cannot be read: the token lacks okta.eventHooks.read";
+    warnings.push(`${named}${why}, ${fallback} (name them with --event-type)`);
     return null;
   }
   const types = Array.isArray(items) ? items.filter((t): t is string => typeof t === "string") : [];

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readEnv } from "../../src/config.js";
+import { LISTENER_TUNNEL_META } from "../../src/listen/tunnel-record.js";
 import { reconcileJson, reconcileText } from "../../src/output/reconcile-render.js";
 import { runReconcile } from "../../src/reconcile/run.js";
 import { hookMetaKey } from "../../src/reconcile/selection.js";
@@ -132,5 +133,75 @@ describe("which event types reconcile compares", () => {
     expect(byHook.warnings).toContainEqual(
       `--hook-id "${id}" filters its events (events.filter): events its filter drops show as missing here`,
     );
+  });
+});
+
+describe("the hook a user pasted the tunnel URL into by hand (no --register)", () => {
+  const URL_NOW = "https://calm-words-here.trycloudflare.com/okta/events";
+  /** The tunnel row a listen writes (its lock long gone: reconcile runs after it). */
+  const listenedAt = (hookUrl: string) =>
+    store.meta.set(
+      LISTENER_TUNNEL_META,
+      JSON.stringify({ lockId: "gone", state: "stopped", hookUrl, since: "2026-12-02T00:00:00Z" }),
+    );
+
+  it("is found by the listener's last URL: its types are compared, its failures pulled", async () => {
+    listenedAt(URL_NOW);
+    fake.hooks.seed({ name: "elsewhere", uri: "https://example.com/hooks", items: [CREATE] });
+    const ours = fake.hooks.seed({ name: "my laptop", uri: URL_NOW, items: [CREATE, ADD] });
+    const [, neverArrived] = scenario([CREATE, ADD], [CREATE]);
+    const result = await runReconcile(options());
+    expect(result.selection).toEqual({
+      source: "hook",
+      types: [ADD, CREATE],
+      hook: { id: ours.id, from: "url", url: URL_NOW },
+    });
+    expect(result.report.missing.map((m) => m.uuid)).toEqual([neverArrived!.uuid]);
+    expect(result).toMatchObject({ hookId: ours.id, hookFrom: "url" });
+    expect(filters().at(-1)).toBe('eventType eq "event_hook.delivery"');
+    expect(reconcileText(result, { stream: {}, env })).toContain(
+      `Compared: the 2 event types hook ${ours.id} is subscribed to, read from Okta (the hook at the listener's last URL, ${URL_NOW})`,
+    );
+  });
+
+  it("prefers the active one when several point there, and says which", async () => {
+    listenedAt(URL_NOW);
+    fake.hooks.seed({ name: "old", uri: URL_NOW, items: [CREATE], status: "INACTIVE" });
+    const active = fake.hooks.seed({ name: "new", uri: URL_NOW, items: [CREATE, ADD] });
+    scenario([CREATE], [CREATE]);
+    const result = await runReconcile(options());
+    expect(result.hookId).toBe(active.id);
+    expect(result.warnings).toContain(
+      `2 event hooks point at ${URL_NOW}: compared with ${active.id} ("new"); pass --hook-id to pick another`,
+    );
+  });
+
+  it("without okta.eventHooks.read, falls back to the types received and says why", async () => {
+    const rig = await startReconcileRig({}, { grantedScopes: ["okta.logs.read"] });
+    rig.store.meta.set(
+      LISTENER_TUNNEL_META,
+      JSON.stringify({ lockId: "gone", state: "stopped", hookUrl: URL_NOW, since: "" }),
+    );
+    const result = await runReconcile(
+      rig.options({ apiToken: undefined, accessToken: rig.fake.token }),
+    );
+    expect(result.selection.source).toBe("all");
+    expect(result.warnings).toEqual([
+      `the event hook at ${URL_NOW} cannot be looked up: the token lacks okta.eventHooks.read (pass --hook-id or --event-type)`,
+    ]);
+    // with --event-type the lookup is only for delivery failures: no warning
+    const typed = await runReconcile(
+      rig.options({ apiToken: undefined, accessToken: rig.fake.token, eventTypes: [CREATE] }),
+    );
+    expect(typed.warnings).toEqual([]);
+  });
+
+  it("no hook points at that URL: the types received, as before", async () => {
+    listenedAt(URL_NOW);
+    fake.hooks.seed({ name: "elsewhere", uri: "https://example.com/hooks", items: [CREATE, ADD] });
+    scenario([CREATE, ADD], [CREATE]);
+    const result = await runReconcile(options());
+    expect(result.selection).toEqual({ source: "received", types: [CREATE] });
+    expect(result.hookId).toBeNull();
   });
 });
