@@ -1,4 +1,10 @@
-import type { AuthState, DeliveryKind, HeaderPairs, NewDelivery } from "../store/types.js";
+import {
+  type AuthState,
+  carriesEvents,
+  type DeliveryKind,
+  type HeaderPairs,
+  type NewDelivery,
+} from "../store/types.js";
 
 /**
  * Body bytes kept of a request that fails auth or is not Okta-shaped (its size is noted).
@@ -20,11 +26,12 @@ export const NOT_STORED_REPORT_MS = 5000;
 /**
  * What the public URL gets from strangers: a request that fails auth (also a verification
  * GET with the wrong secret) or is not Okta-shaped (400, 404, 405, 413). Never what an
- * authenticated Okta-shaped delivery is.
+ * authenticated Okta-shaped delivery or inline hook request is (a wrong secret on either is
+ * `rejected`), however many arrive.
  */
 export function isHostile(kind: DeliveryKind, auth: AuthState): boolean {
   if (kind === "verification") return auth === "missing" || auth === "wrong";
-  return !(kind === "delivery" || kind === "fixture" || kind === "replay" || kind === "backfill");
+  return !(carriesEvents(kind) || kind === "inline");
 }
 
 /**

@@ -43,6 +43,9 @@ describe("hostile requests", () => {
     expect(isHostile("verification", "ok")).toBe(false);
     expect(isHostile("delivery", "ok")).toBe(false);
     expect(isHostile("delivery", "none")).toBe(false);
+    // an inline hook request with the right secret (a wrong one is `rejected`)
+    expect(isHostile("inline", "ok")).toBe(false);
+    expect(isHostile("inline", "none")).toBe(false);
     expect(isHostile("fixture", "ok")).toBe(false);
   });
 

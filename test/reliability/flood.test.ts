@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -185,4 +185,30 @@ describe("a flood on the public URL", () => {
     },
     DEADLINE_MS + 30_000,
   );
+
+  it("never limits authenticated inline hook requests: a burst past the hostile budget is all stored and answered", async () => {
+    const home = tmpDir();
+    const db = join(home, "okhook.db");
+    const l = await startListen(["--db", db, "--secret", SECRET], cliEnv(home));
+    const inlineUrl = new URL("/okta/inline", l.hookUrl).toString();
+    const body = readFileSync(
+      new URL("../../fixtures/inline/password-import.json", import.meta.url),
+    );
+    const total = HOSTILE_STORE_BURST + 100;
+    const statuses: Record<number, number> = {};
+    let next = 0;
+    const sender = async () => {
+      while (next++ < total) {
+        const res = await post(inlineUrl, body, { authorization: SECRET });
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, sender));
+    // no app to ask: okhook answers Okta 502 itself, every time (never 503, never dropped)
+    expect(statuses).toEqual({ 502: total });
+    expect(await l.stop()).toBe(0);
+    expect(query(db, "SELECT kind, COUNT(*) AS n FROM deliveries GROUP BY kind")).toEqual([
+      { kind: "inline", n: total },
+    ]);
+  });
 });
