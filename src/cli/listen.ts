@@ -76,6 +76,16 @@ export function defineListen(program: Command, host: CommandHost): void {
         .default("2900")
         .hideHelp(),
     )
+    .addOption(
+      new Option("--hostile-keep <n>", "rejected/invalid requests kept, the newest")
+        .default("10000")
+        .hideHelp(),
+    )
+    .addOption(
+      new Option("--hostile-prune-every <n>", "stored rejected requests between prunes")
+        .default("500")
+        .hideHelp(),
+    )
     .option("--forward-timeout <ms>", "per forward attempt", "10000")
     .option("--retries <n>", "forward retries on network error/5xx (exponential backoff)", "3")
     .addOption(new Option("--retry-delay <ms>", "base retry delay").default("500").hideHelp())

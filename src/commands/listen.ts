@@ -42,6 +42,8 @@ export interface ListenFlags {
   inlineTo?: string;
   registerInline?: string[];
   inlineBudget: string;
+  hostileKeep: string;
+  hostilePruneEvery: string;
   forwardTimeout: string;
   retries: string;
   retryDelay: string;
@@ -242,6 +244,11 @@ function listenSetup(flags: ListenFlags, ctx: CliContext): ListenSetup {
     inlinePath: inline.path,
     inlineTarget: inline.target,
     inlineBudgetMs: parseMs(flags.inlineBudget, "--inline-budget"),
+    hostileKeep: parseCount(flags.hostileKeep, "--hostile-keep", { max: 10_000_000 }),
+    hostilePruneEvery: parseCount(flags.hostilePruneEvery, "--hostile-prune-every", {
+      min: 1,
+      max: 1_000_000,
+    }),
   };
   const tunnel: ListenTunnelOptions | undefined =
     tunnelMode === "none"

@@ -1,8 +1,11 @@
+import { describeError } from "../errors.js";
+import { pruneHostile } from "../store/hostile.js";
+import type { Store } from "../store/store.js";
 import {
   type AuthState,
-  carriesEvents,
   type DeliveryKind,
   type HeaderPairs,
+  HOSTILE_KINDS,
   type NewDelivery,
 } from "../store/types.js";
 
@@ -20,6 +23,13 @@ export const HOSTILE_PATH_KEEP = 256;
 export const HOSTILE_STORE_RATE = 10;
 /** Such requests stored at once before the rate applies (a misconfigured secret shows). */
 export const HOSTILE_STORE_BURST = 200;
+/**
+ * Such rows kept in the database: the newest ones, older ones deleted as more arrive. With
+ * one 4 KiB page each, at most ~40 MB however long a slow trickle below the rate lasts.
+ */
+export const HOSTILE_KEEP_ROWS = 10_000;
+/** Stored hostile rows between two prunes (each prune is a walk of a small partial index). */
+export const HOSTILE_PRUNE_EVERY = 500;
 /** A tally of requests counted but not stored is reported at most this often. */
 export const NOT_STORED_REPORT_MS = 5000;
 
@@ -31,7 +41,7 @@ export const NOT_STORED_REPORT_MS = 5000;
  */
 export function isHostile(kind: DeliveryKind, auth: AuthState): boolean {
   if (kind === "verification") return auth === "missing" || auth === "wrong";
-  return !(carriesEvents(kind) || kind === "inline");
+  return HOSTILE_KINDS.includes(kind);
 }
 
 /**
@@ -153,5 +163,36 @@ export class FloodGate {
     this.o.report(
       `${n.toLocaleString("en-US")} request${n === 1 ? "" : "s"} on the hook URL counted, not stored (${kinds.join(", ")}): past ${this.rate}/s, requests that fail auth or are not Okta-shaped are only counted (${this.total.toLocaleString("en-US")} so far)`,
     );
+  }
+}
+
+/**
+ * Keeps the hostile rows of the database to the newest `keep`: pruned when listen starts and
+ * after every HOSTILE_PRUNE_EVERY stored, off the request path. A failed prune is reported,
+ * never fatal (the rows stay until the next one).
+ */
+export class HostileRetention {
+  private since = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly o: { keep?: number; every?: number; onError: (message: string) => void },
+  ) {}
+
+  /** Prune now; how many rows went. */
+  prune(): number {
+    try {
+      return pruneHostile(this.store, this.o.keep ?? HOSTILE_KEEP_ROWS);
+    } catch (err) {
+      this.o.onError(`could not prune old rejected requests: ${describeError(err)}`);
+      return 0;
+    }
+  }
+
+  /** Note one stored hostile row. */
+  stored(): void {
+    if (++this.since < (this.o.every ?? HOSTILE_PRUNE_EVERY)) return;
+    this.since = 0;
+    setImmediate(() => this.prune());
   }
 }

@@ -10,7 +10,7 @@ import { openDb } from "../store/db.js";
 import { StoreError, toStoreError } from "../store/errors.js";
 import { newDeliveryId } from "../store/ids.js";
 import { Store } from "../store/store.js";
-import { FloodGate } from "./flood.js";
+import { FloodGate, HostileRetention, isHostile } from "./flood.js";
 import { IngestWriter } from "./ingest.js";
 import { InlineWork } from "./inline-work.js";
 import { acquireListenerLock, type ListenerLock } from "./listener-lock.js";
@@ -49,6 +49,9 @@ export interface SessionOptions {
   inlineTarget?: string;
   /** How long the app may take before okhook answers Okta itself (default 2.9 s). */
   inlineBudgetMs?: number;
+  /** Hostile rows kept (default HOSTILE_KEEP_ROWS), pruned after every `hostilePruneEvery`. */
+  hostileKeep?: number;
+  hostilePruneEvery?: number;
   bus: EventBus;
 }
 
@@ -102,6 +105,12 @@ export class ListenSession {
       const flood = new FloodGate({
         report: (message) => o.bus.emit({ type: "warning", message }),
       });
+      const retention = new HostileRetention(store, {
+        keep: o.hostileKeep,
+        every: o.hostilePruneEvery,
+        onError: (message) => o.bus.emit({ type: "warning", message }),
+      });
+      retention.prune();
       const forwarder = new Forwarder({
         store,
         routes: o.routes,
@@ -123,6 +132,7 @@ export class ListenSession {
           o.routes.targetsFor(events.map((e) => e.eventType)).length ? "pending" : "none",
         onStored: (delivery, record) => {
           o.bus.emit({ type: "delivery", delivery });
+          if (isHostile(delivery.kind, delivery.auth)) retention.stored();
           if (delivery.forwardState === "pending") {
             forwarder.enqueue(delivery.seq, {
               eventTypes: record.events.map((e) => e.eventType),

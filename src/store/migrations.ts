@@ -106,4 +106,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE attempts ADD COLUMN response_headers TEXT;
   `,
+  // 5: rows of what strangers send the public URL (failed auth, not Okta-shaped), so listen
+  // keeps only the newest of them (store/hostile.ts) without scanning every delivery. Partial:
+  // an Okta delivery never enters it, so ingest pays nothing for it.
+  `
+  CREATE INDEX deliveries_hostile ON deliveries(seq)
+    WHERE kind IN ('rejected', 'invalid', 'not_found', 'method_not_allowed', 'too_large')
+      OR (kind = 'verification' AND auth IN ('missing', 'wrong'));
+  `,
 ];

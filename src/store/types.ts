@@ -26,6 +26,18 @@ export const DELIVERY_KINDS: readonly DeliveryKind[] = [
   "inline",
 ];
 
+/**
+ * Kinds of what strangers send the public URL: not Okta-shaped or failing auth (with a
+ * verification GET whose auth failed). Capped, rate-limited and pruned by `listen`.
+ */
+export const HOSTILE_KINDS: readonly DeliveryKind[] = [
+  "rejected",
+  "invalid",
+  "not_found",
+  "method_not_allowed",
+  "too_large",
+];
+
 /** Kinds whose body is an Okta envelope with events (split, forwarded, replayable). */
 export function carriesEvents(kind: DeliveryKind): boolean {
   return kind === "delivery" || kind === "fixture" || kind === "replay" || kind === "backfill";

@@ -3,7 +3,13 @@ import { userError } from "../../src/commands/store-words.js";
 import { openDb } from "../../src/store/db.js";
 import { newDeliveryId } from "../../src/store/ids.js";
 import { Store } from "../../src/store/store.js";
-import type { DeliveryKind, NewAttempt, NewDelivery, ParsedEvent } from "../../src/store/types.js";
+import type {
+  AuthState,
+  DeliveryKind,
+  NewAttempt,
+  NewDelivery,
+  ParsedEvent,
+} from "../../src/store/types.js";
 import { tmpDir } from "./tmp.js";
 
 const open: Store[] = [];
@@ -44,7 +50,7 @@ export function parsedEvent(
 export function seedDelivery(
   store: Store,
   events: ParsedEvent[],
-  opts: { kind?: DeliveryKind; status?: number; receivedAt?: number } = {},
+  opts: { kind?: DeliveryKind; status?: number; receivedAt?: number; auth?: AuthState } = {},
 ): { seq: number; id: string } {
   const record: NewDelivery = {
     id: newDeliveryId(),
@@ -57,7 +63,7 @@ export function seedDelivery(
     size: 2,
     kind: opts.kind ?? "delivery",
     status: opts.status ?? 200,
-    auth: "none",
+    auth: opts.auth ?? "none",
     events,
     forwardState: "none",
   };

@@ -211,4 +211,38 @@ describe("a flood on the public URL", () => {
       { kind: "inline", n: total },
     ]);
   });
+
+  it("keeps only the newest rejected requests, so a trickle below the rate never grows the DB without bound", async () => {
+    const home = tmpDir();
+    const db = join(home, "okhook.db");
+    const env = cliEnv(home);
+    const keep = ["--hostile-keep", "40", "--hostile-prune-every", "10"];
+    const l = await startListen(["--db", db, "--secret", SECRET, ...keep], env);
+    const valid: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      expect((await post(l.hookUrl, `{"n":${i}}`)).status).toBe(401);
+      if (i % 50 === 0) {
+        const { uuid, body } = uniqueDelivery();
+        expect((await post(l.hookUrl, body, { authorization: SECRET })).status).toBe(200);
+        valid.push(uuid);
+      }
+    }
+    expect(await l.stop()).toBe(0);
+    const count = (kind: string) =>
+      query<{ n: number }>(db, "SELECT COUNT(*) AS n FROM deliveries WHERE kind = ?", kind)[0]!.n;
+    expect(count("rejected")).toBeGreaterThanOrEqual(40);
+    expect(count("rejected")).toBeLessThan(50);
+    expect(count("delivery")).toBe(valid.length);
+    // the newest are the ones kept
+    const bodies = query<{ body: Buffer }>(
+      db,
+      "SELECT body FROM deliveries WHERE kind = 'rejected' ORDER BY seq DESC LIMIT 1",
+    );
+    expect(bodies[0]!.body.toString()).toBe('{"n":149}');
+    // a listen with a smaller budget prunes at start
+    const again = await startListen(["--db", db, "--hostile-keep", "5"], env);
+    expect(await again.stop()).toBe(0);
+    expect(count("rejected")).toBe(5);
+    expect(count("delivery")).toBe(valid.length);
+  });
 });
