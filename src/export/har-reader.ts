@@ -111,7 +111,12 @@ function toItem(entry: HarEntryIn | null, n: number, line: number): ImportItem {
       bodyEncoding: post?._encoding === "base64" ? "base64" : "utf8",
       attempts: [],
     };
-    return { type: "delivery", delivery: fromRecord(record, line), line };
+    try {
+      return { type: "delivery", delivery: fromRecord(record, line), line };
+    } catch (err) {
+      if (!(err instanceof LineError)) throw err;
+      throw new LineError(line, `HAR entry ${n}: ${err.message.replace(/^line \d+: /, "")}`);
+    }
   }
   if (meta.record === "attempt") {
     const content = entry?.response?.content;

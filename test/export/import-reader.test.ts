@@ -110,10 +110,10 @@ describe("readImport", () => {
     const ds = variedDeliveries();
     const nd = ndjson(ds);
     const cut = nd.slice(0, nd.length - 40);
-    expect((await lineError(collect(cut, "x.ndjson"))).message).toMatch(/^line 6: not valid JSON/);
+    expect((await lineError(collect(cut, "x.ndjson"))).message).toMatch(/^line 7: not valid JSON/);
     const dropLast = nd.split("\n").slice(0, -2).join("\n");
     expect((await lineError(collect(dropLast, "x.ndjson"))).message).toMatch(
-      /^line 6: the file ends without its end record/,
+      /^line 7: the file ends without its end record/,
     );
     const v9 = nd.replace('"version":1', '"version":9');
     expect((await lineError(collect(v9, "x.ndjson"))).message).toMatch(
@@ -125,10 +125,10 @@ describe("readImport", () => {
     );
     const h = har(ds);
     expect((await lineError(collect(h.slice(0, -10), "x.har"))).message).toMatch(
-      /^line 10: not valid JSON .*truncated or edited\?/,
+      /^line 12: not valid JSON .*truncated or edited\?/,
     );
     expect((await lineError(collect(h.slice(0, -HAR_TAIL.length), "x.har"))).message).toBe(
-      "line 10: the HAR document ends early: truncated? (export it again)",
+      "line 12: the HAR document ends early: truncated? (export it again)",
     );
     expect(
       (
@@ -141,6 +141,11 @@ describe("readImport", () => {
       ).message,
     ).toMatch(/^line 2: HAR entry 1 was not written by okhook export/);
     expect((await lineError(collect("", "x.har"))).message).toMatch(/line 1: the file is empty/);
+    // a bad record in a HAR names its entry (the second delivery is entry 4: the first has two attempts)
+    const bad = har([ds[0]!, delivery({ ...ds[1]!, status: 5000 })]);
+    expect((await lineError(collect(bad, "x.har"))).message).toMatch(
+      /^line \d+: HAR entry 4: delivery \/status must be <= 999/,
+    );
   });
 });
 
@@ -188,7 +193,7 @@ describe("applyImport", () => {
       yield* items;
     }
     const s = await applyImport(gen(), sink, opts);
-    expect(s).toMatchObject({ deliveries: 6, renamed: 1, attempts: 6, duplicateEvents: 2 });
+    expect(s).toMatchObject({ deliveries: 7, renamed: 1, attempts: 7, duplicateEvents: 3 });
     const renamed = [...stored.values()].find(
       (d) => d.kind === "delivery" && d.id.startsWith("01jz"),
     )!;

@@ -126,5 +126,15 @@ export function variedDeliveries(): ExportedDelivery[] {
         attempt({ attempt: 2, response: binary, responseHeaders: [["content-type", "image/png"]] }),
       ],
     }),
+    // an edited replay's copy (replay --set): okhook stored it, nobody was answered (status 0)
+    delivery({
+      id: "01jx0000000000000000000006",
+      kind: "replay",
+      status: 0,
+      auth: "none",
+      replayOf: "01jx0000000000000000000001",
+      forwardState: "none",
+      attempts: [attempt({ kind: "replay" })],
+    }),
   ];
 }
