@@ -19,9 +19,9 @@ const WHAT_MIN = 12;
 /**
  * The line printed when a delivery is stored: time received, id, kind, events, auth, status
  * sent and ack time. What forwarding does comes later, on `forwardLine`s with their own time,
- * so the output stays in time order. With `width` (a terminal's columns) narrower than the
- * full line, the kind is abbreviated, the ack time and forward note left out and the events
- * cut to fit.
+ * so the output stays in time order. With `width` (a terminal's columns) the events are cut
+ * to their column, and narrower than the full line the kind is abbreviated and the ack time
+ * and forward note left out; without one (a pipe, a file) the line is whole.
  */
 export function deliveryLine(c: ChalkInstance, d: DeliverySummary, width?: number): string {
   const narrow = width !== undefined && width < FULL_LINE;
@@ -33,12 +33,15 @@ export function deliveryLine(c: ChalkInstance, d: DeliverySummary, width?: numbe
       : `${d.method} ${d.path}${d.reason ? ` ${d.reason}` : ""}`;
   // time, id, kind, auth and status take 12+8+8+12+3 cells and five gaps on a narrow line
   const whatWidth = narrow ? Math.max(WHAT_MIN, Math.min(WHAT_WIDTH, width - 53)) : WHAT_WIDTH;
-  const shown = truncate(safe(base), whatWidth - textWidth(dup));
+  // into a pipe or a file (no width) nothing is cut: a long one only pushes its line's tail
+  const shown = width === undefined ? safe(base) : truncate(safe(base), whatWidth - textWidth(dup));
   const what = carriesEvents(d.kind) ? shown : c.dim(shown);
   const parts = [
     c.dim(clock(d.receivedAt)),
     c.bold(shortId(d.id)),
-    narrow ? pad(kindColor(c, d.kind, shortKind(d.kind)), 8) : pad(kindColor(c, d.kind), 12),
+    narrow
+      ? pad(kindColor(c, d.kind, shortKind(d.kind)), 8)
+      : pad(kindColor(c, d.kind, d.kind.length > 12 ? shortKind(d.kind) : d.kind), 12),
     pad(`${what}${dup ? c.yellow(dup) : ""}`, whatWidth),
     pad(authColor(c, d.auth), 12),
     statusColor(c, d.status),

@@ -89,6 +89,13 @@ describe("every view says the same about a delivery", () => {
       /application\.user_\S*… \(1 dup\) {2}auth ok +200$/,
     );
     expect(deliveryLine(c, lines[1]!, 80)).toMatch(/ 405 +PUT \/okta\/events.*auth missing +405$/);
+    // piped: nothing cut, the long kind shortened so the columns after it stay put
+    expect(deliveryLine(c, lines[0]!)).toContain(
+      "application.user_membership.change_username +1 (1 dup)",
+    );
+    expect(deliveryLine(c, lines[1]!)).toMatch(
+      / 405 {11}PUT \/okta\/events method PUT not allowed +auth missing +405 /,
+    );
   });
 
   it("show: a row okhook wrote says who sent it, not Received … from ? / Answered 0", () => {
