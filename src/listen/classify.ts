@@ -70,9 +70,17 @@ export function classify(
   const decided = classifyHead(req, cfg, auth);
   if (decided) return decided;
   if (req.path === cfg.inlinePath) return classifyInline(req.body ?? Buffer.alloc(0), auth);
-  // `okhook send fixture` marks its deliveries so reconcile never mistakes them for Okta's
-  const kind = req.header("x-okhook-fixture") !== undefined ? "fixture" : "delivery";
-  return classifyBody(req.body ?? Buffer.alloc(0), auth, kind);
+  return classifyBody(req.body ?? Buffer.alloc(0), auth, senderKind(req));
+}
+
+/**
+ * What okhook itself sent, so reconcile and wait never mistake it for Okta's: `send
+ * fixture` marks its deliveries, `replay --via-listener` (and any okhook replay) sends
+ * `x-okhook-replay: true`.
+ */
+function senderKind(req: Pick<IncomingRequest, "header">): "delivery" | "fixture" | "replay" {
+  if (req.header("x-okhook-fixture") !== undefined) return "fixture";
+  return req.header("x-okhook-replay") === "true" ? "replay" : "delivery";
 }
 
 /**
@@ -119,7 +127,11 @@ export function authOf(req: Pick<IncomingRequest, "header">, cfg: ClassifyConfig
   return checkAuth(req.header(cfg.authHeader), cfg.secret);
 }
 
-function classifyBody(body: Buffer, auth: AuthState, kind: "delivery" | "fixture"): Classification {
+function classifyBody(
+  body: Buffer,
+  auth: AuthState,
+  kind: "delivery" | "fixture" | "replay",
+): Classification {
   let json: unknown;
   try {
     json = JSON.parse(body.toString("utf8"));

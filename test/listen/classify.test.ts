@@ -70,6 +70,15 @@ describe("classify", () => {
     expect([c.kind, c.status, c.events.length]).toEqual(["fixture", 200, 1]);
   });
 
+  it("marks what okhook replay sends through the listener as a replay, not a new delivery", () => {
+    const sent = (replay: string) =>
+      classify(req({ headers: { authorization: "s3cret-value", "x-okhook-replay": replay } }), cfg)
+        .kind;
+    expect(sent("true")).toBe("replay");
+    // the forwarder's first sends say false: only okhook's re-sends are replays
+    expect(sent("false")).toBe("delivery");
+  });
+
   it("accepts anything authenticated when no secret is configured", () => {
     expect(classify(req({ headers: {} }), { ...cfg, secret: undefined }).kind).toBe("delivery");
   });
