@@ -69,12 +69,27 @@ export function checkCommandType(cmd: Command, hook: InlineTypeName, f: Findings
     );
     return false;
   }
-  const hint = suggest(cmd.type, commandsOf(hook));
   f.error(
-    `unknown command type ${JSON.stringify(cmd.type)}${hint ? ` (did you mean ${hint}?)` : ""}`,
+    `unknown command type ${JSON.stringify(cmd.type)} (${typeHint(cmd.type, hook)})`,
     `${cmd.at}.type`,
   );
   return false;
+}
+
+/**
+ * Names Okta's own docs get wrong: the management OpenAPI spec's registration examples
+ * (ProfileEnrollmentResponse…) answer with `com.action.update`, which its own enum, prose and
+ * SDKs spell `com.okta.action.update`.
+ */
+const MISSPELLED: Record<string, string> = { "com.action.update": "com.okta.action.update" };
+
+/** The nearest valid name for this hook type, else every command type it takes. */
+function typeHint(type: string, hook: InlineTypeName): string {
+  const valid = commandsOf(hook);
+  const meant = MISSPELLED[type];
+  const hint = meant && valid.includes(meant) ? meant : suggest(type, valid);
+  if (hint) return `did you mean ${hint}?`;
+  return `a ${hook} hook takes ${valid.join(", ")}`;
 }
 
 /** The value as an object, or undefined after reporting what it is instead. */

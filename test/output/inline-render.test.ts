@@ -33,8 +33,8 @@ describe("inline verdict rendering", () => {
     expect(out).toBe(
       [
         "NOT APPLIED token → http://127.0.0.1:3000/okta  200 · 42ms · 75 B",
-        '  Okta drops every change and issues the original token: unknown command type "com.action.update"',
-        '  ✗ commands[0].type  unknown command type "com.action.update"',
+        '  Okta drops every change and issues the original token: unknown command type "com.action.update" (a token hook takes com.okta.identity.patch, com.okta.access.patch)',
+        '  ✗ commands[0].type  unknown command type "com.action.update" (a token hook takes com.okta.identity.patch, com.okta.access.patch)',
         "",
       ].join("\n"),
     );
