@@ -195,15 +195,20 @@ function replayAuth(
 }
 
 /**
- * Target: `--to`; `--via-listener` → the listener URL; else where the listener last forwarded
- * this delivery; else the listener URL (it stores and forwards it again).
+ * Target: `--to` (counted as the forward target when it is the app the listener last forwarded
+ * this delivery to); `--via-listener` → the listener URL; else where the listener last
+ * forwarded this delivery; else the listener URL (it stores and forwards it again).
  */
 export function resolveTarget(
   store: Store,
   d: DeliveryRow,
   o: Pick<ReplaySendOptions, "to" | "viaListener">,
 ): { url: string; source: PreparedReplay["targetSource"] } {
-  if (o.to) return { url: o.to, source: "to" };
+  if (o.to) {
+    // the app the listener forwards it to, named explicitly (the TUI's r does): still that app
+    const same = o.to === store.attempts.lastForwardTarget(d.seq);
+    return { url: o.to, source: same ? "forward-target" : "to" };
+  }
   const listener = store.meta.get("listener.url");
   if (o.viaListener) {
     if (!listener) {

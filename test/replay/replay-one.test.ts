@@ -83,6 +83,18 @@ describe("replayOne", () => {
     expect(store.deliveries.bySeq(seq)!.forwardState).toBe("forwarded");
   });
 
+  it("--to the app it was forwarded to (the TUI's r names it) counts as that app taking it; another app does not", async () => {
+    const target = await startTarget();
+    const other = await startTarget();
+    const body = oddBytes([logEvent("user.lifecycle.create")]);
+    const elsewhere = storeOne(body, target.url);
+    await replayOne(elsewhere.store, elsewhere.seq, { to: other.url });
+    expect(elsewhere.store.deliveries.bySeq(elsewhere.seq)!.forwardState).toBe("failed");
+    const same = storeOne(body, target.url);
+    await replayOne(same.store, same.seq, { to: target.url });
+    expect(same.store.deliveries.bySeq(same.seq)!.forwardState).toBe("forwarded");
+  });
+
   it("sends no auth header when there is no secret, and the one the delivery came with", async () => {
     const target = await startTarget();
     const { store, seq } = storeOne(oddBytes([logEvent("user.lifecycle.create")]), target.url);
