@@ -103,6 +103,8 @@ export class LiveFeed {
     if (polled.length) {
       const moved = this.t.refreshRows(polled);
       for (const seq of moved) detailSeqs.add(seq);
+      // e.g. `okhook replay --failed` in another terminal: the failed count changed too
+      if (moved.length > 0) this.countersDue = true;
       changed = moved.length > 0 || changed;
     }
     if (detailSeqs.size || this.detailAll)
@@ -129,8 +131,8 @@ export class LiveFeed {
    * when this is `okhook ui`) and re-read the rows on screen: an indexed max(seq) and a few
    * point reads. `full` (ui, where another process moves everything) also re-reads the open
    * detail and the counters on every tick; otherwise (listen, whose own events cover its
-   * writes, and which must not spend its ack time on it) the detail only when its row changed
-   * and the counters only when rows turned up.
+   * writes, and which must not spend its ack time on it) the detail and the counters only
+   * when rows turned up or a row on screen changed.
    */
   startPolling(ms: number, o: { full: boolean }): void {
     const tick = () => {

@@ -156,6 +156,20 @@ describe("ViewStore: live rows, polling, replays, header", () => {
     expect(view.getSnapshot().counters?.received).toBe(2);
   });
 
+  it("listen mode's counters follow a row another process changed (replay --failed elsewhere)", () => {
+    const file = `${tempStore().db.name}`;
+    const writer = tempStore(file);
+    seed(writer, 2);
+    writer.deliveries.setForward(2, { state: "failed", status: 500, ms: 5 });
+    const { view, clock } = viewOver(tempStore(file));
+    view.startPolling(500);
+    clock.advance(1000);
+    expect(view.getSnapshot().counters?.failed).toBe(1);
+    writer.deliveries.setForward(2, { state: "forwarded", status: 200, ms: 5 });
+    clock.advance(1000); // the poll sees the row; counters at most once a second
+    expect(view.getSnapshot().counters).toMatchObject({ failed: 0, forwarded: 1 });
+  });
+
   it("listen mode's poll re-reads the open detail (body and all) only when its row changed", () => {
     const file = `${tempStore().db.name}`;
     const writer = tempStore(file);
