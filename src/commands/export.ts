@@ -91,6 +91,8 @@ export async function exportCommand(
         out.destroy();
         rmSync(tmp, { force: true });
       }
+      // the reader went away (`| head`): what it wanted was written, as `deliveries | head`
+      if (!tmp && (err as NodeJS.ErrnoException).code === "EPIPE") return OUTCOME.ok;
       if ((err as NodeJS.ErrnoException).syscall)
         throw new UsageError(`--out ${flags.out ?? "(stdout)"}: ${describeError(err)}`);
       throw err;

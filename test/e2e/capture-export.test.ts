@@ -1,12 +1,14 @@
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkLogEvent } from "../../src/fixtures/validate.js";
 import { openDb } from "../../src/store/db.js";
 import { Store } from "../../src/store/store.js";
-import { cliEnv, killAll, runCli, startListen } from "../helpers/cli.js";
+import { BIN, cliEnv, killAll, runCli, startListen } from "../helpers/cli.js";
 import { harValidator } from "../helpers/har-schema.js";
 import { post } from "../helpers/payload.js";
+import { closeStores, parsedEvent, seedDelivery, tempStore } from "../helpers/seed-store.js";
 import { closeTargets, startTarget } from "../helpers/target.js";
 import { cleanupTmp, tmpDir } from "../helpers/tmp.js";
 import { waitFor } from "../helpers/wait.js";
@@ -199,6 +201,32 @@ describe("okhook export / import", () => {
     const viaHar = join(home, "via-har.db");
     expect((await runCli(["import", har, "--db", viaHar], env)).code).toBe(0);
     expect(rows(viaHar)).toEqual(before);
+  });
+
+  it("export into a pipe its reader closes early (| head) exits 0 quietly", async () => {
+    const home = tmpDir();
+    const db = join(home, "okhook.db");
+    const { store } = tempStore(db);
+    for (let i = 0; i < 400; i++) seedDelivery(store, [parsedEvent(`u-${i}`, Date.now())]);
+    closeStores();
+    const child = spawn(
+      "bash",
+      [
+        "-c",
+        `"${process.execPath}" "${BIN}" export --format ndjson --db "${db}" | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`,
+      ],
+      { env: cliEnv(home) },
+    );
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      err += c.toString();
+    });
+    await new Promise((resolve) => child.on("exit", resolve));
+    expect({ code: out.trim(), stderr: err }).toEqual({ code: "0", stderr: "" });
   });
 
   it("stops at a hostile file with exit 2 and the line number, storing nothing", async () => {
