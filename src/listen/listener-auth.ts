@@ -50,7 +50,8 @@ export function roleOf(s: ListenerSecrets, url: string, hint?: TargetRole): Targ
   if (hint) return hint;
   const origin = originOf(url);
   if (origin === undefined) return "other";
-  if (s.listenerUrl && originOf(s.listenerUrl) === origin) return "listener";
+  for (const own of [s.listenerUrl, s.publicUrl])
+    if (own && originOf(own) === origin) return "listener";
   return s.targets.some((t) => originOf(t) === origin) ? "app" : "other";
 }
 

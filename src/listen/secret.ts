@@ -4,6 +4,7 @@ import { ensurePrivateDir } from "../config.js";
 import { ConfigError, describeError } from "../errors.js";
 import { DEFAULT_AUTH_HEADER } from "../okta/delivery.js";
 import type { Store } from "../store/store.js";
+import { LISTENER_TUNNEL_META, lastPublicHookUrl } from "./tunnel-record.js";
 
 /**
  * Secrets live in a 0600 file beside the database (`<db>.secrets.json`), never inside it, so
@@ -40,6 +41,8 @@ export interface ListenerSecrets {
   targets: string[];
   /** The listener's hook URL (meta `listener.url`). */
   listenerUrl: string | undefined;
+  /** The public hook URL its tunnel last had: Okta's way in, the listener all the same. */
+  publicUrl?: string;
 }
 
 /** The meta key holding the shape of the listener's auth (names and modes, never a value). */
@@ -154,7 +157,8 @@ export function listenerSecrets(
   const file = secretsFileFor(dbPath);
   const all = readSecrets(file);
   const listenerUrl = store?.meta.get("listener.url");
-  const base = { dbPath, file, listenerUrl, targets: [] as string[] };
+  const publicUrl = lastPublicHookUrl(store?.meta.get(LISTENER_TUNNEL_META));
+  const base = { dbPath, file, listenerUrl, publicUrl, targets: [] as string[] };
   const entry = asEntry(all[LISTENER_ENTRY]);
   const shape = parseShape(store?.meta.get(LISTENER_AUTH_META));
   if (entry && (!shape || sameShape(entry, shape))) return fromEntry(entry, base);
@@ -177,7 +181,7 @@ export function listenerSecrets(
 
 function fromEntry(
   e: ListenerEntry,
-  base: Pick<ListenerSecrets, "dbPath" | "file" | "listenerUrl">,
+  base: Pick<ListenerSecrets, "dbPath" | "file" | "listenerUrl" | "publicUrl">,
 ) {
   const inbound: Known = e.secret ? { state: "value", value: e.secret } : { state: "none" };
   const forward: Known =
@@ -202,7 +206,7 @@ function fromEntry(
 function legacy(
   all: SecretsFile,
   secretKey: string | undefined,
-  base: Pick<ListenerSecrets, "dbPath" | "file" | "listenerUrl" | "targets">,
+  base: Pick<ListenerSecrets, "dbPath" | "file" | "listenerUrl" | "publicUrl" | "targets">,
 ): ListenerSecrets {
   const generated = secretKey ? all[secretKey] : undefined;
   if (!secretKey)

@@ -9,6 +9,7 @@ import {
   recordListenerAuth,
   secretsFileFor,
 } from "../../src/listen/secret.js";
+import { LISTENER_TUNNEL_META } from "../../src/listen/tunnel-record.js";
 import type { Store } from "../../src/store/store.js";
 import { closeStores, tempStore } from "../helpers/seed-store.js";
 import { cleanupTmp } from "../helpers/tmp.js";
@@ -146,6 +147,19 @@ describe("the listener's secrets: one record beside the database", () => {
       why: "other-target",
     });
     expect(roleOf(s, "http://[::1]:3000/x")).toBe("app");
+  });
+
+  it("the tunnel's public URL is the listener too: it gets the listener's secret", () => {
+    const { store, file } = listenerRan();
+    const PUBLIC = "https://calm-words-here.trycloudflare.com/okta/events";
+    store.meta.set(
+      LISTENER_TUNNEL_META,
+      JSON.stringify({ lockId: "x", state: "ready", hookUrl: PUBLIC, since: "" }),
+    );
+    const s = listenerSecrets(file, store);
+    expect(roleOf(s, PUBLIC)).toBe("listener");
+    expect(authPlan(s, PUBLIC, {})).toMatchObject({ send: true, value: "given-secret" });
+    expect(roleOf(s, "https://other-words.trycloudflare.com/okta/events")).toBe("other");
   });
 
   it("sends nothing to the app with --forward-auth none, and nothing at all without a secret", () => {
