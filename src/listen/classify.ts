@@ -115,10 +115,11 @@ export function classifyHead(
       responseHeaders: { allow: "POST, GET" },
     });
   }
-  if (req.tooLarge) return result("too_large", 413, auth, text("body too large"));
+  // a stranger's oversized body is a 401 like any other of theirs: 413 only tells Okta's size
   if (auth === "missing" || auth === "wrong") {
     return result("rejected", 401, auth, { reason: `auth header ${auth}` });
   }
+  if (req.tooLarge) return result("too_large", 413, auth, text("body too large"));
   return undefined;
 }
 

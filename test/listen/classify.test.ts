@@ -52,6 +52,7 @@ describe("classify", () => {
     ["JSON without data.events", { body: Buffer.from('{"data":{}}') }, "invalid", 400],
     ["a JSON array", { body: Buffer.from("[1,2]") }, "invalid", 400],
     ["too large", { tooLarge: true, body: null }, "too_large", 413],
+    ["too large without the secret", { tooLarge: true, body: null, headers: {} }, "rejected", 401],
     ["wrong method", { method: "PUT" }, "method_not_allowed", 405],
     ["GET without challenge", { method: "GET" }, "method_not_allowed", 405],
     ["wrong path", { path: "/admin" }, "not_found", 404],
