@@ -47,12 +47,13 @@ export function defineReconcile(program: Command, host: CommandHost): void {
       "after",
       `
 Credentials come from the environment only: OKTA_API_TOKEN (sent as SSWS) or
-OKTA_ACCESS_TOKEN (Bearer, scope okta.logs.read).
+OKTA_ACCESS_TOKEN (Bearer, scope okta.logs.read; okta.eventHooks.read to compare
+the hook's subscribed types).
 
 Exit codes: 0 in sync (nothing missing or unexpected; duplicates, late events
 and delivery failures are reported, and counted only with --strict), 1 missing
-or unexpected events, 2 usage, 3 credentials, 4 network, 5 Okta API error. Waits
-on Okta (rate limit, retries) are said on stderr.
+or unexpected events, 2 usage, 3 credentials, 4 network, 5 Okta API error, 130
+interrupted. Waits on Okta (rate limit, retries) are said on stderr.
 
 Examples:
   $ export OKTA_ORG_URL=https://dev-123.okta.com OKTA_API_TOKEN=…

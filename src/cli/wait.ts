@@ -12,7 +12,7 @@ export function defineWait(program: Command, host: CommandHost): void {
     )
     .requiredOption(
       "--event-type <glob>",
-      "event type or glob, e.g. user.lifecycle.create or 'user.lifecycle.*'",
+      "(required) event type or glob, e.g. user.lifecycle.create or 'user.lifecycle.*'",
     )
     .option(
       "--match <path=value>",

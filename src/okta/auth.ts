@@ -23,7 +23,7 @@ export function resolveAuth(tokens: { apiToken?: string; accessToken?: string })
     };
   }
   throw new ConfigError(
-    "no Okta credentials: set OKTA_API_TOKEN (an API token, sent as SSWS) or OKTA_ACCESS_TOKEN (an OAuth access token with okta.logs.read and okta.eventHooks.manage)",
+    "no Okta credentials: set OKTA_API_TOKEN (an API token, sent as SSWS) or OKTA_ACCESS_TOKEN (an OAuth access token: reconcile and doctor read with okta.logs.read and okta.eventHooks.read, --register needs okta.eventHooks.manage)",
   );
 }
 
