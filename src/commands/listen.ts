@@ -122,7 +122,13 @@ export async function listenCommand(flags: ListenFlags, ctx: CliContext): Promis
         },
       });
   // From here on a signal stops listen in order; a second one quits at once (cli.ts exits 130).
-  const stop = stopOnSignals(ctx);
+  const stop = stopOnSignals({
+    ...ctx,
+    running: {
+      cloudflared: setup.tunnel !== undefined,
+      registered: setup.register !== undefined || setup.registerInline !== undefined,
+    },
+  });
   // The Ink UI is the one part loaded on demand: compact/json/quiet runs never load ink/react.
   if (interactive) selectProductionReact();
   const tuiModule = interactive ? await import("../tui/listen.js") : undefined;

@@ -48,7 +48,7 @@ function pick(s: ListenerSecrets, forward: boolean): { value: string; source: st
   }
   if (known.state === "unknown") {
     throw new ConfigError(
-      `the listener on ${s.dbPath} used a ${s.header} value that is not stored here (${s.file}): start okhook listen on this database again (with the --secret it had, if one was given)`,
+      `the listener on ${s.dbPath} used an ${s.header} value that is not stored here (${s.file}): start okhook listen on this database again (with the --secret it had, if one was given)`,
     );
   }
   throw new ConfigError(

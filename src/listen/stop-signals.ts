@@ -19,6 +19,8 @@ export function stopOnSignals(ctx: {
   ownSignals: (owned: boolean) => void;
   /** Quit at once (exit 130) saying what is lost. */
   forceQuit: (message: string) => never;
+  /** What a forced quit leaves behind: a cloudflared to kill, an Okta hook left active. */
+  running?: { cloudflared: boolean; registered: boolean };
 }): StopControl {
   const controller = new AbortController();
   let pending: (() => number) | undefined;
@@ -30,7 +32,7 @@ export function stopOnSignals(ctx: {
       controller.abort(sig === "SIGINT" ? "signal" : sig);
       return;
     }
-    ctx.forceQuit(forcedQuitMessage(sig, pending));
+    ctx.forceQuit(forcedQuitMessage(sig, pending, ctx.running));
   };
   // The handlers stay installed until exit: Ink's signal-exit re-raises a signal when it is
   // the only listener left, which would kill the shutdown half-way (exit 129 on SIGHUP).
@@ -46,13 +48,23 @@ export function stopOnSignals(ctx: {
   };
 }
 
-function forcedQuitMessage(sig: NodeJS.Signals, pending: (() => number) | undefined): string {
-  let waiting = "";
+function forcedQuitMessage(
+  sig: NodeJS.Signals,
+  pending: (() => number) | undefined,
+  running: { cloudflared: boolean; registered: boolean } = { cloudflared: true, registered: true },
+): string {
+  const left: string[] = [];
+  if (running.cloudflared) left.push("cloudflared killed");
+  if (running.registered) left.push("the Okta hook registered with --register stays active");
   try {
     const n = pending?.() ?? 0;
-    if (n > 0) waiting = `; ${n} stored deliveries wait to be forwarded by the next okhook listen`;
+    if (n > 0)
+      left.push(
+        `${n} stored ${n === 1 ? "delivery waits" : "deliveries wait"} to be forwarded by the next okhook listen`,
+      );
   } catch {
     // the database is already closed: nothing is waiting that was not counted before
   }
-  return `second ${sig === "SIGINT" ? "Ctrl+C" : sig}: quit without finishing the shutdown (cloudflared killed; a hook registered with --register stays active${waiting})`;
+  const what = left.length ? ` (${left.join("; ")})` : "";
+  return `second ${sig === "SIGINT" ? "Ctrl+C" : sig}: quit without finishing the shutdown${what}`;
 }

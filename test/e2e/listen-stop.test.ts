@@ -45,4 +45,30 @@ describe("okhook listen: what Ctrl+C leaves behind", () => {
       pending: 0,
     });
   });
+
+  it("a second Ctrl+C names only what this listen leaves behind (no tunnel, no hook here)", async () => {
+    const home = tmpDir();
+    const db = join(home, "okhook.db");
+    // the app holds the forward, so the first Ctrl+C's shutdown waits on it
+    const target = await startTarget("/hook", () => ({ status: 200, delayMs: 30_000 }));
+    const l = startCli(
+      ["listen", "--tunnel", "none", "--port", "0", "--output", "compact", "--db", db].concat([
+        "--secret",
+        SECRET,
+        "--forward-to",
+        target.url,
+      ]),
+      cliEnv(home),
+    );
+    const m = await l.waitOut(/Hook URL\s+(http:\/\/\S+)/);
+    await post(m[1]!, twoEventDelivery().body, { authorization: SECRET });
+    await waitFor(() => target.posts().length === 1, { what: "the forward to reach the app" });
+    l.child.kill("SIGINT");
+    await l.waitOut(/Stopping/);
+    l.child.kill("SIGINT");
+    expect(await l.exited).toBe(130);
+    expect(l.stderr()).toContain(
+      "okhook: second Ctrl+C: quit without finishing the shutdown (1 stored delivery waits to be forwarded by the next okhook listen)",
+    );
+  });
 });

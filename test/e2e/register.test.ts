@@ -189,7 +189,7 @@ describe("okhook listen --register: Ctrl+C wins over a registration in flight", 
     p.child.kill("SIGINT");
     expect(await p.exited).toBe(130);
     expect(p.stderr()).toMatch(
-      /okhook: second Ctrl\+C: quit without finishing the shutdown \(cloudflared killed; a hook registered with --register stays active/,
+      /okhook: second Ctrl\+C: quit without finishing the shutdown \(cloudflared killed; the Okta hook registered with --register stays active/,
     );
     await waitFor(
       () => {
