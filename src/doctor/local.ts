@@ -215,19 +215,22 @@ export function cloudflaredCheck(c: CloudflaredInfo, l: ListenerFacts | undefine
     const needed = l?.running && l.tunnel?.state !== "off";
     const detail = `not found: ${c.error}`;
     const fix =
-      "install it (brew install cloudflared, apt install cloudflared, or a release binary) or pass --cloudflared <path>";
+      "install it (brew install cloudflared, apt install cloudflared, or a release binary) or set OKHOOK_CLOUDFLARED=<path>";
     return needed ? fail("cloudflared", name, detail, fix) : warn("cloudflared", name, detail, fix);
   }
   if (!c.version) {
     return warn(
       "cloudflared",
       name,
-      `${c.path} (${c.source}) did not tell its version${c.error ? `: ${c.error}` : ""}`,
+      `${c.path} (${FOUND_BY[c.source]}) did not tell its version${c.error ? `: ${c.error}` : ""}`,
       "run it by hand to see why: cloudflared --version",
     );
   }
-  return ok("cloudflared", name, `${c.version} at ${c.path} (${c.source})`);
+  return ok("cloudflared", name, `${c.version} at ${c.path} (${FOUND_BY[c.source]})`);
 }
+
+/** Where doctor found cloudflared, in the user's terms (doctor's explicit one is the env var). */
+const FOUND_BY = { flag: "OKHOOK_CLOUDFLARED", path: "PATH", npm: "the cloudflared npm package" };
 
 function mib(bytes: number): string {
   return bytes < 1024 * 1024

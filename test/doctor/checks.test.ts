@@ -171,7 +171,12 @@ describe("local checks", () => {
       { found: true, path: "/bin/cf", source: "path", version: "2025.5.0" },
       listener(),
     );
-    expect(found).toMatchObject({ status: "ok", detail: "2025.5.0 at /bin/cf (path)" });
+    expect(found).toMatchObject({ status: "ok", detail: "2025.5.0 at /bin/cf (PATH)" });
+    const byEnv = cloudflaredCheck(
+      { found: true, path: "/opt/cf", source: "flag", version: "2025.5.0" },
+      listener(),
+    );
+    expect(byEnv.detail).toBe("2025.5.0 at /opt/cf (OKHOOK_CLOUDFLARED)");
     const missing = { found: false as const, error: "no cloudflared on PATH" };
     expect(cloudflaredCheck(missing, listener({ running: false })).status).toBe("warn");
     const needed = listener({ tunnel: { lockId: "l", state: "failed", since: "" } });
