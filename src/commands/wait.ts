@@ -2,6 +2,7 @@ import { parseCount, resolveDbPath } from "../config.js";
 import { UsageError } from "../errors.js";
 import { currentHolder } from "../listen/listener-lock.js";
 import { goneReason } from "../listen/process-alive.js";
+import { oktaFacingUrl } from "../listen/tunnel-record.js";
 import { colorFor } from "../output/format.js";
 import { waitMatchJson, waitMatchLine, waitTimeoutLines } from "../output/wait-render.js";
 import { asStoreError } from "../store/errors.js";
@@ -100,7 +101,7 @@ function listenerAt(path: string): { running: boolean; url?: string } {
     try {
       const holder = currentHolder(store);
       if (holder && goneReason(holder.pid, holder) === null)
-        return { running: true, url: holder.url };
+        return { running: true, url: oktaFacingUrl(store, holder.id, holder.url) };
       return { running: false };
     } finally {
       store.close();

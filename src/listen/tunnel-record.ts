@@ -75,6 +75,18 @@ export function readTunnelRecord(
 }
 
 /**
+ * Where Okta's hook must point for the running listener holding `lockId`: its public hook URL
+ * while tunneled, else its local one (`localUrl`).
+ */
+export function oktaFacingUrl(
+  store: Pick<Store, "meta">,
+  lockId: string,
+  localUrl: string | undefined,
+): string | undefined {
+  return readTunnelRecord(store.meta.get(LISTENER_TUNNEL_META), lockId)?.hookUrl ?? localUrl;
+}
+
+/**
  * The public hook URL the database's listener last had, running or not (reconcile looks for
  * the Okta hook pointing there); undefined when it never had one or the row is damaged.
  */

@@ -1,5 +1,6 @@
 import { currentHolder } from "../listen/listener-lock.js";
 import { goneReason } from "../listen/process-alive.js";
+import { oktaFacingUrl } from "../listen/tunnel-record.js";
 import type { Store } from "../store/store.js";
 import type { DeliveryRow } from "../store/types.js";
 import type { DeliverySource, ListenerStatus } from "../ui/types.js";
@@ -11,7 +12,7 @@ import type { DeliverySource, ListenerStatus } from "../ui/types.js";
 export function listenerStatus(store: Store): ListenerStatus {
   const holder = currentHolder(store);
   if (holder && goneReason(holder.pid, holder) === null)
-    return { running: true, pid: holder.pid, url: holder.url };
+    return { running: true, pid: holder.pid, url: oktaFacingUrl(store, holder.id, holder.url) };
   return { running: false, lastUrl: store.meta.get("listener.url") };
 }
 

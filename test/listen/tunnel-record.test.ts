@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { EventBus } from "../../src/events.js";
 import {
   LISTENER_TUNNEL_META,
+  lastPublicHookUrl,
+  oktaFacingUrl,
   readTunnelRecord,
   recordTunnelState,
 } from "../../src/listen/tunnel-record.js";
@@ -44,5 +46,20 @@ describe("the listener's tunnel record (what doctor reads)", () => {
     const bus = new EventBus();
     recordTunnelState({ store, lockId: "l", bus, tunneled: false });
     expect(readTunnelRecord(store.meta.get(LISTENER_TUNNEL_META), "l")?.state).toBe("off");
+  });
+
+  it("says where Okta must point: the running listener's public URL, else its local one", () => {
+    const { store } = tempStore();
+    const bus = new EventBus();
+    const local = "http://127.0.0.1:8787/okta/events";
+    recordTunnelState({ store, lockId: "lock-1", bus, tunneled: true });
+    expect(oktaFacingUrl(store, "lock-1", local)).toBe(local); // starting: no URL yet
+    const hookUrl = "https://quiet-harbor.trycloudflare.com/okta/events";
+    bus.emit({ type: "tunnel", state: "ready", publicUrl: hookUrl.slice(0, -12), hookUrl });
+    expect(oktaFacingUrl(store, "lock-1", local)).toBe(hookUrl);
+    // another listener's row is not this one's; the last public URL outlives its listener
+    expect(oktaFacingUrl(store, "lock-2", local)).toBe(local);
+    expect(lastPublicHookUrl(store.meta.get(LISTENER_TUNNEL_META))).toBe(hookUrl);
+    expect(lastPublicHookUrl("{not json")).toBeUndefined();
   });
 });
