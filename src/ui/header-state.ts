@@ -71,11 +71,22 @@ export function applyHeaderEvent(h: HeaderInfo, e: SessionEvent): HeaderChange {
 
 function tunnelChange(h: HeaderInfo, e: Extract<SessionEvent, { type: "tunnel" }>): HeaderChange {
   const tunnel = { state: e.state, publicUrl: e.publicUrl, reason: e.reason };
-  if (e.state === "ready")
+  if (e.state === "ready") {
+    const before = h.lastReadyHookUrl;
+    const flash: Flash =
+      before === undefined
+        ? { text: "tunnel ready: paste the hook URL into Okta", tone: "ok" }
+        : before === e.hookUrl
+          ? { text: "tunnel ready again (same URL)", tone: "ok" }
+          : {
+              text: "tunnel URL CHANGED: Okta's hook must point at the new hook URL",
+              tone: "warn",
+            };
     return {
-      header: { ...h, tunnel, publicHookUrl: e.hookUrl },
-      flash: { text: "tunnel ready: paste the hook URL into Okta", tone: "ok" },
+      header: { ...h, tunnel, publicHookUrl: e.hookUrl, lastReadyHookUrl: e.hookUrl },
+      flash,
     };
+  }
   if (e.state === "reconnecting")
     return {
       header: { ...h, tunnel },

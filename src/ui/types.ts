@@ -103,6 +103,8 @@ export interface HeaderInfo {
   listener?: ListenerStatus;
   /** The URL to paste into Okta, once the tunnel is ready (public URL + path). */
   publicHookUrl?: string;
+  /** The hook URL the tunnel had the last time it was ready (tells a reconnect from a new URL). */
+  lastReadyHookUrl?: string;
   authHeader: string;
   /** Already masked by the command (or shown when --show-secret); undefined = no secret. */
   secretLabel?: string;

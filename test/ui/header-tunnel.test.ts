@@ -30,13 +30,23 @@ describe("the header follows the tunnel's real connection", () => {
     const lines = headerLines(down.header!, null, 0, 200).map(lineText);
     expect(lines[0]).toContain("tunnel ● reconnecting… (Failed to serve tunnel connection: drop)");
     expect(lines[1]).toContain(`Paste into Okta  ${URL}/okta/events`);
-    const back = applyHeaderEvent(down.header!, {
+    const again = applyHeaderEvent(down.header!, {
       type: "tunnel",
       state: "ready",
       publicUrl: URL,
       hookUrl: `${URL}/okta/events`,
-    }).header!;
-    expect(headerLines(back, null, 0, 200).map(lineText)[0]).toContain("tunnel ● ready");
+    });
+    expect(headerLines(again.header!, null, 0, 200).map(lineText)[0]).toContain("tunnel ● ready");
+    // nothing to paste again: the URL did not change
+    expect(again.flash).toEqual({ text: "tunnel ready again (same URL)", tone: "ok" });
+    const other = "https://new-words-here-now.trycloudflare.com";
+    const moved = applyHeaderEvent(again.header!, {
+      type: "tunnel",
+      state: "ready",
+      publicUrl: other,
+      hookUrl: `${other}/okta/events`,
+    });
+    expect(moved.flash).toMatchObject({ text: expect.stringMatching(/URL CHANGED/), tone: "warn" });
   });
 
   it("stopped at shutdown is not shown as a failure", () => {
