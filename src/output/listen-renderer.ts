@@ -161,7 +161,7 @@ function tunnelLine(
         return `${c.green("●")} tunnel ready again: ${e.publicUrl} (same URL)`;
       return `${c.green("●")} tunnel ready: ${c.bold(e.publicUrl ?? "")}\n  Paste into Okta: ${c.bold.underline(e.hookUrl ?? "")}${inlinePath && e.publicUrl ? `\n  Inline hooks:    ${c.bold.underline(new URL(inlinePath, e.publicUrl).toString())}` : ""}`;
     case "reconnecting":
-      return `${c.yellow("●")} tunnel reconnecting: ${e.reason ?? "edge connection lost"} — Okta cannot reach ${e.publicUrl ?? "the public URL"} until it is back (Okta retries)`;
+      return `${c.yellow("●")} tunnel reconnecting: ${e.reason ?? "edge connection lost"} — Okta cannot reach ${e.publicUrl ?? "the public URL"} until it is back (Okta retries once)`;
     case "starting":
       return e.reason
         ? `${c.yellow("●")} tunnel starting: ${e.reason}`

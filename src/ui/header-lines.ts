@@ -106,7 +106,7 @@ function target(t: TargetInfo, gap: boolean): Line {
   const line: Line = gap ? [seg("   ")] : [];
   line.push(seg("● ", tone), seg(t.target), seg(t.receives ? ` ← ${t.receives}` : "", "dim"));
   line.push(seg(` ${word}`, tone));
-  if (t.health === "down" && t.reason) line.push(seg(` (${t.reason})`, "dim"));
+  if (t.health === "down" && t.reason) line.push(seg(`: ${t.reason}`, "dim"));
   return line;
 }
 

@@ -64,7 +64,7 @@ describe("Header", () => {
     expect(out).toContain("tunnel ● ready");
     // per target what it receives (not "user.* → A, B", read as if both took user.*)
     expect(lineText(lines[2]!)).toBe(
-      "Forward to  ● http://localhost:4000/ ← user.* down (refused)   ● http://localhost:3000/ ← everything else up",
+      "Forward to  ● http://localhost:4000/ ← user.* down: refused   ● http://localhost:3000/ ← everything else up",
     );
     expect(out).toContain("12 received  10 forwarded  1 failed  2 dup  1 rejected  1 verify");
     expect(out).not.toContain("not stored");
