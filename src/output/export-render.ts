@@ -3,7 +3,7 @@ import type { CapturePlan } from "../fixtures/capture.js";
 import { displayPath } from "../fixtures/load.js";
 import { PII_KINDS, type PiiKind } from "../fixtures/pseudonyms.js";
 import { safe, toJson } from "../text/sanitize.js";
-import { colorFor, type RenderContext } from "./format.js";
+import { colorFor, plural, type RenderContext } from "./format.js";
 import { ProgressBar } from "./progress.js";
 
 const KIND_LABELS: Record<PiiKind, [string, string]> = {
@@ -75,9 +75,11 @@ export function importSummary(
   if (json) return `${toJson({ ...s, db })}\n`;
   const c = colorFor(ctx.stdout, ctx.env);
   const notes = [
-    `${s.events} events`,
-    `${s.attempts} attempts`,
-    ...(s.duplicateEvents ? [`${s.duplicateEvents} duplicate events (uuids already stored)`] : []),
+    plural(s.events, "event"),
+    plural(s.attempts, "attempt"),
+    ...(s.duplicateEvents
+      ? [`${plural(s.duplicateEvents, "duplicate event")} (uuids already stored)`]
+      : []),
     ...(s.renamed ? [`${s.renamed} given new ids (theirs were taken)`] : []),
   ];
   return `Imported ${s.deliveries} deliver${s.deliveries === 1 ? "y" : "ies"} (${notes.join(", ")}) into ${safe(db)}\n${c.dim(`Browse: okhook ui --db ${safe(db)} · okhook replay <id> --db ${safe(db)}`)}\n`;

@@ -180,7 +180,7 @@ describe("okhook export / import", () => {
     const fresh = join(home, "teammate.db");
     const r = await runCli(["import", out, "--db", fresh], env);
     expect(r.stderr).toBe("");
-    expect(r.stdout).toMatch(/^Imported 3 deliveries \(1 events, 1 attempts\) into /);
+    expect(r.stdout).toMatch(/^Imported 3 deliveries \(1 event, 1 attempt\) into /);
     const before = rows(db);
     const after = rows(fresh);
     expect(after.map((d) => d.id)).toEqual(before.map((d) => d.id));
