@@ -44,7 +44,10 @@ export async function deliveriesCommand(flags: DeliveriesFlags, ctx: CliContext)
   return withStore(store, path, (s) => {
     if (flags.before) query.beforeSeq = s.lookup.resolve(flags.before).delivery.seq;
     const rows = s.deliveries.list(query);
-    ctx.stdout.write(flags.json ? deliveriesJson(rows) : deliveriesTable(rows, ctx, path));
+    const full = rows.length === query.limit;
+    ctx.stdout.write(
+      flags.json ? deliveriesJson(rows) : deliveriesTable(rows, ctx, path, Date.now(), full),
+    );
     return OUTCOME.ok;
   });
 }

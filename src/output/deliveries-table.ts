@@ -59,6 +59,8 @@ export function deliveriesTable(
   ctx: RenderContext,
   dbPath: string,
   now: number = Date.now(),
+  /** Whether older rows may exist (the page was full): the footer says how to see them. */
+  more = true,
 ): string {
   const c = colorFor(ctx.stdout, ctx.env);
   if (rows.length === 0) return guardOutput(`No deliveries match in ${safe(dbPath)}.\n`);
@@ -83,7 +85,7 @@ export function deliveriesTable(
     : "";
   lines.push(
     c.dim(
-      `${rows.length} shown · details: okhook show <id> · older: --before ${shortId(rows.at(-1)!.id)}${slow}`,
+      `${rows.length} shown · details: okhook show <id>${more ? ` · older: --before ${shortId(rows.at(-1)!.id)}` : ""}${slow}`,
     ),
   );
   return guardOutput(`${lines.join("\n")}\n`);

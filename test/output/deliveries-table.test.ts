@@ -199,6 +199,12 @@ describe("deliveries table", () => {
     // a day other than today keeps its date, in short
     const older = deliveriesTable(rows, ctx({ NO_COLOR: "1" }, 80), "/db", now + 86_400_000);
     expect(older.split("\n")[1]).toMatch(/^\d\d-\d\d \d\d:\d\d {2}/);
+    // a page that was not full: there is nothing older to page to
+    expect(older.trimEnd().split("\n").at(-1)).toMatch(/ · older: --before \w{8}/);
+    const last = deliveriesTable(rows, ctx({ NO_COLOR: "1" }, 80), "/db", now, false);
+    expect(last.trimEnd().split("\n").at(-1)).toBe(
+      `${rows.length} shown · details: okhook show <id>`,
+    );
   });
 
   it("says — for what okhook did not answer (its own replays and backfills), and flags slow forwards", () => {
