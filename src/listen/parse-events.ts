@@ -35,12 +35,12 @@ export function parseEvent(e: unknown): ParsedEvent {
       targets: null,
     };
   }
-  const actor = isObj(e.actor) ? (str(e.actor.alternateId) ?? str(e.actor.displayName)) : null;
+  const actor = isObj(e.actor) ? (alternateId(e.actor) ?? str(e.actor.displayName)) : null;
   const outcome = isObj(e.outcome) ? str(e.outcome.result) : null;
   const targets = Array.isArray(e.target)
     ? e.target
         .filter(isObj)
-        .map((t) => str(t.alternateId) ?? str(t.displayName) ?? str(t.id))
+        .map((t) => alternateId(t) ?? str(t.displayName) ?? str(t.id))
         .filter((t): t is string => t !== null)
         .join(", ")
         .slice(0, 200) || null
@@ -54,4 +54,10 @@ export function parseEvent(e: unknown): ParsedEvent {
     outcome,
     targets,
   };
+}
+
+/** An actor's or target's alternateId, unless Okta's "unknown" (groups have none): its name then. */
+function alternateId(o: Record<string, unknown>): string | null {
+  const id = str(o.alternateId);
+  return id && id !== "unknown" ? id : null;
 }
