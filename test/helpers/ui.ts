@@ -1,6 +1,6 @@
 import { render } from "ink-testing-library";
 import { createElement, type ReactElement } from "react";
-import type { DeliverySummary } from "../../src/events.js";
+import type { DeliverySummary, SessionEvent } from "../../src/events.js";
 import { newDeliveryId } from "../../src/store/ids.js";
 import type { Store } from "../../src/store/store.js";
 import type {
@@ -278,4 +278,12 @@ export function mountApp(view: ViewStore, actions: UiActions, size?: TerminalSiz
   const see = (text: string) =>
     waitFor(() => screen().includes(text), { timeoutMs: 3000, what: `"${text}" on screen` });
   return { r, screen, see, press: (k: string) => r.stdin.write(k) };
+}
+
+/** A small row window (20 a page, 60 kept), so paging shows with a few dozen rows. */
+export const SMALL_WINDOW = { window: { pageSize: 20, cap: 60 } };
+
+/** The session event of a new delivery `seq`. */
+export function deliveryEvent(seq: number): SessionEvent {
+  return { type: "delivery", delivery: summary({ seq, id: "x", receivedAt: 0 }) };
 }

@@ -1,16 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { SessionEvent } from "../../src/events.js";
 import { storeSource } from "../../src/tui/source.js";
 import { lineText } from "../../src/ui/text.js";
 import { ViewStore } from "../../src/ui/view-store.js";
 import { cleanupTmp } from "../helpers/tmp.js";
 import {
   closeStores,
+  deliveryEvent,
   event,
   header,
   ManualClock,
+  SMALL_WINDOW,
   seed,
-  summary,
   tempStore,
   viewOver,
 } from "../helpers/ui.js";
@@ -20,11 +20,7 @@ afterEach(() => {
   cleanupTmp();
 });
 
-const small = { window: { pageSize: 20, cap: 60 } };
-const deliveryEvent = (seq: number): SessionEvent => ({
-  type: "delivery",
-  delivery: summary({ seq, id: "x", receivedAt: 0 }),
-});
+const small = SMALL_WINDOW;
 
 describe("ViewStore: moving, paging, filtering, the detail pane", () => {
   it("moving pauses following: new rows go above the view and are counted, the selection stays", () => {

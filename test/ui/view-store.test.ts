@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { SessionEvent } from "../../src/events.js";
 import { storeSource } from "../../src/tui/source.js";
 import { lineText } from "../../src/ui/text.js";
 import type { ListenerStatus } from "../../src/ui/types.js";
@@ -9,10 +8,11 @@ import { cleanupTmp } from "../helpers/tmp.js";
 import {
   closeStores,
   delivery,
+  deliveryEvent,
   header,
   ManualClock,
+  SMALL_WINDOW,
   seed,
-  summary,
   tempStore,
   viewOver,
 } from "../helpers/ui.js";
@@ -22,11 +22,7 @@ afterEach(() => {
   cleanupTmp();
 });
 
-const small = { window: { pageSize: 20, cap: 60 } };
-const deliveryEvent = (seq: number): SessionEvent => ({
-  type: "delivery",
-  delivery: summary({ seq, id: "x", receivedAt: 0 }),
-});
+const small = SMALL_WINDOW;
 
 describe("ViewStore: live rows, polling, replays, header", () => {
   it("hydrates the newest page only, cursor on the newest row, following", () => {
