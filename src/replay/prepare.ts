@@ -205,8 +205,9 @@ export function resolveTarget(
   o: Pick<ReplaySendOptions, "to" | "viaListener">,
 ): { url: string; source: PreparedReplay["targetSource"] } {
   if (o.to) {
-    // the app the listener forwards it to, named explicitly (the TUI's r does): still that app
-    const same = o.to === store.attempts.lastForwardTarget(d.seq);
+    // the app the listener failed to deliver it to, named explicitly (the TUI's r does): a 2xx
+    // there marks it forwarded. Only a failed row is looked up (no extra read per replay else).
+    const same = d.forwardState === "failed" && o.to === store.attempts.lastForwardTarget(d.seq);
     return { url: o.to, source: same ? "forward-target" : "to" };
   }
   const listener = store.meta.get("listener.url");
