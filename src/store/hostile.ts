@@ -24,12 +24,3 @@ export function pruneHostile(store: Store, keep: number): number {
     .run(keep);
   return info.changes;
 }
-
-/** The hostile rows stored (for tests and doctor-like reports). */
-export function hostileCount(store: Store): number {
-  return (
-    store.db.prepare(`SELECT COUNT(*) AS n FROM deliveries WHERE ${HOSTILE_WHERE}`).get() as {
-      n: number;
-    }
-  ).n;
-}
